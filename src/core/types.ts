@@ -1,0 +1,199 @@
+// The shapes every layer agrees on: case → engine runs → images → metrics → verdict → bundle.
+// Pure types only (no runtime code), so the CLI, the extension host and the webview protocol can share them.
+
+export type EngineId = 'c' | 'torch' | 'embedded';
+export type Side = 'reference' | 'candidate';
+
+/** Thresholds belong to the case. Every field is optional; an absent field is not checked. */
+export interface Thresholds {
+  corrMin?: number;
+  /** |sum_ratio − 1| ≤ sumRatioTol (the seed's 1e-3). */
+  sumRatioTol?: number;
+  /** parity_cases.yaml style bounds on sum_ratio. */
+  sumRatioMin?: number;
+  sumRatioMax?: number;
+  /** max |Δ| ≤ maxAbsMax. */
+  maxAbsMax?: number;
+  rmseMax?: number;
+}
+
+export type CaseSource = 'builtin' | 'yaml' | 'user';
+
+export interface CaseLocation {
+  /** Absolute path of the file that defines the case. */
+  file: string;
+  /** 0-based line of the definition. */
+  line: number;
+}
+
+export interface Case {
+  /** Stable id, e.g. "TC-D1" or "AT-PARALLEL-001/detpixels-64". */
+  id: string;
+  label: string;
+  description?: string;
+  source: CaseSource;
+  /** nanoBragg flags exactly as a user would type them, without -floatfile. Relative paths are workspace-relative. */
+  flags: string[];
+  /** File stem used for bundle file names: py_<stem>.bin, c_<stem>.bin, ... */
+  fileStem: string;
+  thresholds: Thresholds;
+  location?: CaseLocation;
+  /** Embedded-engine preset/forks to use when this case runs on the embedded engine as candidate or reference. */
+  embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
+}
+
+export type ForkName =
+  | 'sourceParser'      // 'c' (ghost sources from comment/blank-ish lines, CRLF quirks) | 'clean'
+  | 'sourceLambda'      // 'use' (per-source λ column) | 'ignore' (-lambda wins)
+  | 'polarization'      // 'first-source' (C: once per pixel) | 'per-source'
+  | 'subpixelCache'     // 'first' (C: Ω/P from the first subpixel) | 'last'
+  | 'sincgGuard'        // 'c' (skip sincg when N ≤ 1) | 'always'
+  | 'phiZeroCarry'      // 'c' (φ = 0 reuses the previous rotation) | 'fixed'
+  | 'defaultN';         // '1' (C) | '5' (PyTorch CLI)
+
+export type Forks = Partial<Record<ForkName, string>>;
+export type PresetName = 'c' | 'pytorch';
+
+export interface EmbeddedOptions {
+  preset?: PresetName;
+  forks?: Forks;
+  workers?: number;
+}
+
+export interface ProgressEvent {
+  side?: Side;
+  caseId?: string;
+  /** 0..1 when known. */
+  fraction?: number;
+  message: string;
+}
+
+/** Effective configuration as one simulator reports it (parsed from stdout, or produced by the embedded engine). */
+export interface EffectiveConfig {
+  convention?: string;
+  pix0?: [number, number, number];
+  nCells?: [number, number, number];
+  sources?: { x: number; y: number; z: number; weight: number; lambda: number }[];
+  nSources?: number;
+  lambdaA?: number;
+  divergenceSteps?: number;
+  dispersionSteps?: number;
+  phiSteps?: number;
+  mosaicDomains?: number;
+  oversample?: number;
+  polarizationFactor?: number;
+  fluence?: number;
+  detector?: { fpixels: number; spixels: number; pixelM?: number; distanceM?: number };
+  readsFdump?: boolean;
+  crystalSizeA?: [number, number, number];
+  /** Raw lines that were recognised, for display. */
+  raw?: string[];
+}
+
+export interface ConfigMismatch {
+  field: string;
+  reference: string;
+  candidate: string;
+  /** One sentence a scientist understands, e.g. "N cells 1×1×1 vs 5×5×5 (PyTorch CLI defaults N=5 when -N is absent)". */
+  explanation: string;
+  severity: 'critical' | 'warning' | 'info';
+}
+
+export interface PreflightWarning {
+  code: 'no-N' | 'sourcefile-comments' | 'source-lambda-differs' | 'fdump-in-workspace' | 'frozen-binary' | string;
+  message: string;
+}
+
+export interface EngineRun {
+  engine: EngineId;
+  side: Side;
+  image?: Float32Array;
+  fpixels: number;
+  spixels: number;
+  stdout: string;
+  stderr: string;
+  exitCode?: number;
+  signal?: string;
+  timedOut?: boolean;
+  cancelled?: boolean;
+  /** argv exactly as run (argv[0] = program), and the env vars we set on top of the inherited env. */
+  command: string[];
+  env: Record<string, string>;
+  cwd: string;
+  wallMs: number;
+  /** Time the simulator itself reports or the engine measures (excludes our orchestration). */
+  simMs?: number;
+  effectiveConfig?: EffectiveConfig;
+  /** Problem with this run, already worded for the user (crash, missing output, size mismatch...). */
+  error?: string;
+  /** Extra facts for env.json (binary path and sha256, interpreter, torch version, worker mode...). */
+  info?: Record<string, unknown>;
+}
+
+export interface Metrics {
+  pixels: number;
+  correlation: number | null;
+  sumRatio: number | null;
+  mse: number | null;
+  rmse: number | null;
+  maxAbsDiff: number | null;
+  /** [slow, fast] of max |Δ|. */
+  maxAbsDiffAt: [number, number] | null;
+  sumReference: number;
+  sumCandidate: number;
+  meanReference: number;
+  meanCandidate: number;
+  nanReference: number;
+  nanCandidate: number;
+  infReference: number;
+  infCandidate: number;
+  finitePixels: number;
+  argmaxReference: number | null;
+  argmaxCandidate: number | null;
+  /** Euclidean distance in pixels between the two argmax positions. */
+  peakDistance: number | null;
+}
+
+export interface ThresholdMiss {
+  metric: string;
+  value: number | null;
+  limit: string;
+  /** How far outside, e.g. "short by 0.935". */
+  by: string;
+}
+
+export type VerdictStatus = 'pass' | 'fail' | 'error';
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** One line. */
+  reason: string;
+  failed: ThresholdMiss[];
+}
+
+export interface CaseResult {
+  caseId: string;
+  label: string;
+  fileStem: string;
+  flags: string[];
+  thresholds: Thresholds;
+  reference: EngineRun;
+  candidate: EngineRun;
+  metrics?: Metrics;
+  verdict: Verdict;
+  mismatches: ConfigMismatch[];
+  preflight: PreflightWarning[];
+  /** Bundle-relative file names. */
+  files: { referenceImage?: string; candidateImage?: string; referenceStdout?: string; candidateStdout?: string; previews?: string[] };
+}
+
+export interface Bundle {
+  /** Absolute folder. */
+  dir: string;
+  stamp: string;
+  /** Layout version of our writer, or 'legacy' when read from an older layout. */
+  layout: string;
+  createdAt: string;
+  workspace?: string;
+  cases: CaseResult[];
+}
