@@ -1,0 +1,38 @@
+// `nb-parity` entry: dispatches subcommands to their own modules, each `(argv) => Promise<exit code>`.
+// Subcommand modules are imported lazily so `nb-parity simulate` does not load the parity/ledger code.
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  simulate: { summary: 'run the embedded nanoBragg simulator with C flags (-floatfile OUT.bin ...)', load: async () => (await import('./simulate.ts')).simulateCommand },
+  run: { summary: 'run parity cases and write an evidence bundle', load: async () => (await import('./run.ts')).runCommand },
+  cases: { summary: 'list the parity cases of a workspace with their source', load: async () => (await import('./cases.ts')).casesCommand },
+  record: { summary: 'record a bundle as an attempt in docs/fix_plan.md', load: async () => (await import('./record.ts')).recordCommand },
+  explain: { summary: 'attribute a bundle\'s divergence to named semantic forks', load: async () => (await import('./explain.ts')).explainCommand },
+};
+
+export function usage(): string {
+  const lines = ['usage: nb-parity <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
+  lines.push('', 'Run `nb-parity <command> --help` for its options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    console.error(`nb-parity: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load())(rest);
+  } catch (err) {
+    console.error(`nb-parity ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+}
