@@ -1,0 +1,333 @@
+// The typed conversation between the extension host (src/extension/panel/) and the results webview (media/webview/).
+// Shared by both sides; no runtime dependencies, so the browser bundle stays small and the host never imports DOM code.
+//
+// Flow:
+//   webview → host  `ready`      (once the script runs; carries the restored PersistedState if any)
+//   host → webview  `snapshot`   (the whole ViewModel: numbers only, no pixels)
+//   host → webview  `image` × n  (one exact-size ArrayBuffer of float32 per image id, sent once per snapshot)
+//   webview → host  actions with a `requestId`; the host answers each with one `response`.
+// The host must resend `snapshot` + images after the panel becomes visible again (hidden webviews drop messages);
+// the webview keeps images it already holds when the ids are unchanged.
+// Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
+
+import type {
+  ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
+} from '../core/types.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export type ImageRole = 'reference' | 'candidate' | 'model';
+export const IMAGE_ROLES: readonly ImageRole[] = ['reference', 'candidate', 'model'];
+
+/** An image the host will send (or has sent) as an `image` message. */
+export interface ImageRef {
+  /** Unique within a snapshot; stable for the same file so the webview can keep what it already holds. */
+  id: string;
+  role: ImageRole;
+  /** Size of the full image (fast = columns, slow = rows). */
+  fpixels: number;
+  spixels: number;
+}
+
+/** One earlier bundle's numbers for this case, oldest first in `CaseView.trend`. */
+export interface TrendPoint {
+  stamp: string;
+  correlation: number | null;
+  sumRatio: number | null;
+  /** Absolute bundle folder, when known. */
+  dir?: string;
+}
+
+export type AttributionStatus = 'explained' | 'partly-explained' | 'unexplained' | 'not-modelled' | 'no-divergence';
+
+/** One row of the attribution table: the model after toggling one fork, scored against the candidate. */
+export interface AttributionStepView {
+  label: string;
+  fork?: string;
+  value?: string;
+  correlation: number | null;
+  sumRatio: number | null;
+  note?: string;
+}
+
+export interface AttributionView {
+  status: AttributionStatus;
+  /** One sentence for the user. */
+  summary: string;
+  forks?: Forks;
+  steps: AttributionStepView[];
+  /** Model (best fork combination) vs candidate. */
+  residual?: { correlation: number | null; sumRatio: number | null };
+  /** Id of the `model` image among CaseView.images, when the host sends it. */
+  modelImageId?: string;
+}
+
+/** What one side of a case ran, for the header of each case. */
+export interface EngineView {
+  engine: EngineId;
+  /** e.g. "C (golden_suite_generator/nanoBragg)", "PyTorch (warm)", "embedded preset=c". */
+  label?: string;
+  wallMs?: number;
+  exitCode?: number;
+  /** A run problem already worded for the user. */
+  error?: string;
+}
+
+/** Beam centre in continuous pixel indices: pixel (s, f) has its centre at integer (s, f), so 128.5 is a pixel corner. */
+export interface BeamCenter {
+  slow: number;
+  fast: number;
+}
+
+export interface CaseView {
+  caseId: string;
+  label: string;
+  fileStem: string;
+  flags: string[];
+  thresholds: Thresholds;
+  fpixels: number;
+  spixels: number;
+  reference: EngineView;
+  candidate: EngineView;
+  metrics?: Metrics;
+  verdict: Verdict;
+  /** Critical first (the host keeps the core's order; the webview sorts again defensively). */
+  mismatches: ConfigMismatch[];
+  preflight: PreflightWarning[];
+  attribution?: AttributionView;
+  /** Earlier bundles of this case, oldest first; the current bundle may be the last point. */
+  trend: TrendPoint[];
+  beamCenter?: BeamCenter;
+  images: ImageRef[];
+}
+
+export interface ViewModel {
+  /** Absolute bundle folder. */
+  bundleDir: string;
+  stamp: string;
+  /** Bundle layout version or 'legacy'. */
+  layout: string;
+  createdAt?: string;
+  /** An old bundle opened for viewing: the webview hides actions that would change or rerun it. */
+  readOnly: boolean;
+  readOnlyReason?: string;
+  /** What the host allows now (Restricted Mode, no last run...). Absent = allowed unless readOnly. */
+  actions?: { rerun?: boolean; recordAttempt?: boolean; openBundleFolder?: boolean };
+  /** Shown as a banner, e.g. "Restricted Mode: C and Python are not launched". */
+  notice?: string;
+  cases: CaseView[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// View settings the webview persists with acquireVsCodeApi().setState (ids and settings only, never pixels).
+
+export type ColorMapName = 'viridis' | 'grey' | 'diverging';
+export type ScaleName = 'linear' | 'log';
+
+export interface ViewSettings {
+  scale: ScaleName;
+  /** Upper percentile used for the colour range of intensity images, e.g. 99.5 (100 = no clipping). */
+  clipPercentile: number;
+  colorMap: Exclude<ColorMapName, 'diverging'>;
+  /** Linked zoom/pan, in image pixels: zoom factor and the image point shown at the canvas centre. */
+  zoom: number;
+  centerFast?: number;
+  centerSlow?: number;
+  /** Case ids the user collapsed. */
+  collapsed?: string[];
+}
+
+export interface PersistedState {
+  version: typeof PROTOCOL_VERSION;
+  /** The host's serializer reopens this bundle after a window reload. */
+  bundleDir?: string;
+  stamp?: string;
+  settings: ViewSettings;
+}
+
+export const DEFAULT_VIEW_SETTINGS: ViewSettings = { scale: 'linear', clipPercentile: 99.5, colorMap: 'viridis', zoom: 1 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Host → webview
+
+export interface SnapshotMessage {
+  type: 'snapshot';
+  viewModel: ViewModel;
+}
+
+export interface ImageMessage {
+  type: 'image';
+  id: string;
+  caseId: string;
+  role: ImageRole;
+  fpixels: number;
+  spixels: number;
+  /** Exactly fpixels × spixels × 4 bytes of little-endian float32, row-major (slow rows of fast pixels). */
+  buffer: ArrayBuffer;
+}
+
+/** A run is in progress (the webview greys its actions) or finished (`done: true`). */
+export interface ProgressMessage {
+  type: 'progress';
+  message: string;
+  fraction?: number;
+  done?: boolean;
+}
+
+/** Answer to one webview request. */
+export interface ResponseMessage {
+  type: 'response';
+  requestId: number;
+  ok: boolean;
+  /** Shown to the user: what happened or what went wrong and what to do. */
+  message?: string;
+}
+
+/** A host-side problem to show in the panel (bundle unreadable, image missing...). */
+export interface HostErrorMessage {
+  type: 'hostError';
+  message: string;
+  caseId?: string;
+}
+
+export type HostToWebview = SnapshotMessage | ImageMessage | ProgressMessage | ResponseMessage | HostErrorMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webview → host
+
+export interface ReadyMessage {
+  type: 'ready';
+  protocolVersion: number;
+  /** What the webview restored from getState(), so the host can reopen the same bundle. */
+  state?: PersistedState;
+}
+
+interface RequestBase { requestId: number }
+
+/** Run the same cases again (command nbParity.rerunLast semantics, on this bundle's cases). */
+export interface RerunMessage extends RequestBase { type: 'rerun'; bundleDir: string; caseIds?: string[] }
+/** Host calls the command `nbParity.recordAttempt` with bundleDir. */
+export interface RecordAttemptMessage extends RequestBase { type: 'recordAttempt'; bundleDir: string }
+export interface OpenBundleFolderMessage extends RequestBase { type: 'openBundleFolder'; bundleDir: string }
+/** Host writes `markdown` to the clipboard; without it the host builds it with metricsMarkdown() itself. */
+export interface CopyMetricsMarkdownMessage extends RequestBase { type: 'copyMetricsMarkdown'; markdown?: string }
+/** PNG bytes of the composite canvas; host shows a save dialog (defaulting to the bundle folder) and writes them. */
+export interface ExportPngMessage extends RequestBase {
+  type: 'exportPng';
+  caseId: string;
+  suggestedName: string;
+  buffer: ArrayBuffer;
+}
+/** Ask the host to (re)send an image, e.g. after it was lost. */
+export interface RequestImageMessage extends RequestBase { type: 'requestImage'; id: string }
+
+export type WebviewErrorKind = 'render' | 'chart' | 'csp' | 'script' | 'protocol';
+/** Reported so the host can log it in the output channel (the webview's console is invisible to users). */
+export interface WebviewErrorMessage {
+  type: 'error';
+  kind: WebviewErrorKind;
+  message: string;
+  caseId?: string;
+  detail?: string;
+}
+
+export type WebviewRequest =
+  | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
+  | RequestImageMessage;
+
+export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Runtime guards: both sides receive `unknown` from postMessage; check before trusting.
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isPosInt = (x: unknown): x is number => Number.isInteger(x) && (x as number) > 0;
+const isRole = (x: unknown): x is ImageRole => IMAGE_ROLES.includes(x as ImageRole);
+const isBuf = (x: unknown): x is ArrayBuffer =>
+  x instanceof ArrayBuffer || Object.prototype.toString.call(x) === '[object ArrayBuffer]';
+
+export function isImageMessage(x: unknown): x is ImageMessage {
+  return isObj(x) && x.type === 'image' && isStr(x.id) && isStr(x.caseId) && isRole(x.role)
+    && isPosInt(x.fpixels) && isPosInt(x.spixels) && isBuf(x.buffer);
+}
+
+function isCaseView(x: unknown): x is CaseView {
+  return isObj(x) && isStr(x.caseId) && isStr(x.label) && Array.isArray(x.flags) && isObj(x.verdict)
+    && isStr((x.verdict as Record<string, unknown>).status) && Array.isArray(x.mismatches)
+    && Array.isArray(x.preflight) && Array.isArray(x.trend) && Array.isArray(x.images)
+    && isPosInt(x.fpixels) && isPosInt(x.spixels) && isObj(x.reference) && isObj(x.candidate);
+}
+
+export function isViewModel(x: unknown): x is ViewModel {
+  return isObj(x) && isStr(x.bundleDir) && isStr(x.stamp) && isStr(x.layout) && typeof x.readOnly === 'boolean'
+    && Array.isArray(x.cases) && x.cases.every(isCaseView);
+}
+
+export function isHostToWebview(x: unknown): x is HostToWebview {
+  if (!isObj(x)) return false;
+  switch (x.type) {
+    case 'snapshot': return isViewModel(x.viewModel);
+    case 'image': return isImageMessage(x);
+    case 'progress': return isStr(x.message) && (x.fraction === undefined || isNum(x.fraction));
+    case 'response': return Number.isInteger(x.requestId) && typeof x.ok === 'boolean';
+    case 'hostError': return isStr(x.message);
+    default: return false;
+  }
+}
+
+export function isPersistedState(x: unknown): x is PersistedState {
+  if (!isObj(x) || x.version !== PROTOCOL_VERSION || !isObj(x.settings)) return false;
+  const s = x.settings;
+  return (s.scale === 'linear' || s.scale === 'log') && isNum(s.clipPercentile) && isNum(s.zoom)
+    && (s.colorMap === 'viridis' || s.colorMap === 'grey');
+}
+
+export function isWebviewToHost(x: unknown): x is WebviewToHost {
+  if (!isObj(x)) return false;
+  if (x.type === 'ready') return isNum(x.protocolVersion) && (x.state === undefined || isPersistedState(x.state));
+  if (x.type === 'error') return isStr(x.kind) && isStr(x.message);
+  if (!Number.isInteger(x.requestId)) return false;
+  switch (x.type) {
+    case 'rerun': return isStr(x.bundleDir) && (x.caseIds === undefined || (Array.isArray(x.caseIds) && x.caseIds.every(isStr)));
+    case 'recordAttempt': return isStr(x.bundleDir);
+    case 'openBundleFolder': return isStr(x.bundleDir);
+    case 'copyMetricsMarkdown': return x.markdown === undefined || isStr(x.markdown);
+    case 'exportPng': return isStr(x.caseId) && isStr(x.suggestedName) && isBuf(x.buffer);
+    case 'requestImage': return isStr(x.id);
+    default: return false;
+  }
+}
+
+/**
+ * An ArrayBuffer holding exactly these bytes. A Node Buffer or a subarray is a window on a larger (pooled) buffer;
+ * posting its `.buffer` would ship the whole pool. Copies only when the view does not already span its buffer.
+ */
+export function exactArrayBuffer(view: ArrayBufferView): ArrayBuffer {
+  const buf = view.buffer;
+  if (buf instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buf.byteLength) return buf;
+  const out = new ArrayBuffer(view.byteLength);
+  new Uint8Array(out).set(new Uint8Array(buf, view.byteOffset, view.byteLength));
+  return out;
+}
+
+/** Build the `image` message for a float image, checking the size so a wrong buffer fails on the host, not in the view. */
+export function imageMessage(ref: ImageRef & { caseId: string }, image: Float32Array): ImageMessage {
+  const expected = ref.fpixels * ref.spixels;
+  if (image.length !== expected) {
+    throw new Error(`image ${ref.id} (${ref.caseId} ${ref.role}) has ${image.length} pixels, expected ${ref.fpixels}×${ref.spixels} = ${expected}`);
+  }
+  return { type: 'image', id: ref.id, caseId: ref.caseId, role: ref.role, fpixels: ref.fpixels, spixels: ref.spixels, buffer: exactArrayBuffer(image) };
+}
+
+/** Float32 view of a received image, validated against its declared size. */
+export function imageFromMessage(msg: ImageMessage): Float32Array {
+  const expected = msg.fpixels * msg.spixels * 4;
+  if (msg.buffer.byteLength !== expected) {
+    throw new Error(`image ${msg.id} has ${msg.buffer.byteLength} bytes, expected ${msg.fpixels}×${msg.spixels}×4 = ${expected}`);
+  }
+  return new Float32Array(msg.buffer);
+}
