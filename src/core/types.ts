@@ -88,6 +88,20 @@ export interface EffectiveConfig {
   crystalSizeA?: [number, number, number];
   /** Raw lines that were recognised, for display. */
   raw?: string[];
+  // --- optional additions (analysis layer) ---
+  /** Unit cell edges a, b, c in Å (C "Unit Cell:", PyTorch "Crystal: AxBxC Å" — which is the cell, not the crystal size). */
+  cellA?: [number, number, number];
+  /** How nCells was obtained when it was not printed: e.g. "-N absent: PyTorch CLI default N=5". */
+  nCellsBasis?: string;
+  /** 'file': per-source λ column used (C); 'cli': every source uses -lambda (PyTorch warns on stderr). */
+  sourceLambdaPolicy?: 'file' | 'cli';
+  /** Peak and mean intensity the simulator reported (C "max_I =", "mean="; PyTorch "Max intensity:", "Mean:"). */
+  maxIntensity?: number;
+  meanIntensity?: number;
+  /** Embedded engine header: version, preset and forks it ran with. */
+  embedded?: { version: string; preset: string; forks: Record<string, string> };
+  /** Warnings the simulator printed (stderr or stdout), one line each. */
+  warnings?: string[];
 }
 
 export interface ConfigMismatch {
