@@ -1,0 +1,127 @@
+// Pure text for the VS Code surfaces: Test Explorer messages (Markdown), status bar text, quick pick details.
+// No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
+import type { Bundle, CaseResult, Metrics, Thresholds, VerdictStatus } from '../core/types.ts';
+
+export type TestOutcome = 'passed' | 'failed' | 'errored';
+
+/** failed = a threshold miss; errored = crash, no output, NaN-only, timeout, cancel (the verdict says 'error'). */
+export function outcomeOf(result: Pick<CaseResult, 'verdict'>): TestOutcome {
+  switch (result.verdict.status) {
+    case 'pass': return 'passed';
+    case 'fail': return 'failed';
+    default: return 'errored';
+  }
+}
+
+export function fmt6(v: number | null | undefined): string {
+  return v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(6);
+}
+
+/** Compact general number: 4 significant digits, exponent form outside [1e-3, 1e5). */
+export function fmtNum(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(3);
+}
+
+/** Escapes what would break a Markdown table cell or turn text into markup. */
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/([*_`[\]<>])/g, '\\$1');
+}
+
+interface Row { metric: string; value: string; limit: string; ok?: boolean }
+
+function thresholdRows(m: Metrics, t: Thresholds): Row[] {
+  const rows: Row[] = [];
+  const corrOk = t.corrMin === undefined || m.correlation === null ? undefined : m.correlation >= t.corrMin;
+  rows.push({ metric: 'correlation', value: fmt6(m.correlation), limit: t.corrMin !== undefined ? `≥ ${t.corrMin}` : '', ok: corrOk });
+  const dev = m.sumRatio === null ? null : Math.abs(m.sumRatio - 1);
+  let srOk: boolean | undefined;
+  const limits: string[] = [];
+  if (t.sumRatioTol !== undefined) { limits.push(`|r − 1| ≤ ${t.sumRatioTol}`); srOk = dev !== null && dev <= t.sumRatioTol; }
+  if (t.sumRatioMin !== undefined) { limits.push(`≥ ${t.sumRatioMin}`); srOk = (srOk ?? true) && m.sumRatio !== null && m.sumRatio >= t.sumRatioMin; }
+  if (t.sumRatioMax !== undefined) { limits.push(`≤ ${t.sumRatioMax}`); srOk = (srOk ?? true) && m.sumRatio !== null && m.sumRatio <= t.sumRatioMax; }
+  if (m.sumRatio === null && limits.length) srOk = false;
+  rows.push({ metric: 'sum ratio (cand/ref)', value: fmt6(m.sumRatio), limit: limits.join(', '), ok: srOk });
+  rows.push({ metric: 'RMSE', value: fmtNum(m.rmse), limit: t.rmseMax !== undefined ? `≤ ${t.rmseMax}` : '', ok: t.rmseMax === undefined || m.rmse === null ? undefined : m.rmse <= t.rmseMax });
+  rows.push({ metric: 'MSE', value: fmtNum(m.mse), limit: '' });
+  const at = m.maxAbsDiffAt ? ` at (${m.maxAbsDiffAt[0]}, ${m.maxAbsDiffAt[1]})` : '';
+  rows.push({ metric: 'max abs diff', value: fmtNum(m.maxAbsDiff) + at, limit: t.maxAbsMax !== undefined ? `≤ ${t.maxAbsMax}` : '', ok: t.maxAbsMax === undefined || m.maxAbsDiff === null ? undefined : m.maxAbsDiff <= t.maxAbsMax });
+  rows.push({ metric: 'sum reference / candidate', value: `${fmtNum(m.sumReference)} / ${fmtNum(m.sumCandidate)}`, limit: '' });
+  rows.push({ metric: 'NaN reference / candidate', value: `${m.nanReference} / ${m.nanCandidate}`, limit: '', ok: m.nanReference + m.nanCandidate > 0 ? false : undefined });
+  rows.push({ metric: 'peak distance (px)', value: fmtNum(m.peakDistance), limit: '' });
+  return rows;
+}
+
+function badge(ok: boolean | undefined): string {
+  return ok === undefined ? '' : ok ? '✅' : '❌';
+}
+
+const STATUS_WORD: Record<VerdictStatus, string> = { pass: '✅ PASS', fail: '❌ FAIL', error: '⚠️ ERROR' };
+
+/** The Markdown body of a Test Explorer message: verdict, metrics table with threshold badges, mismatches, bundle. */
+export function caseResultMarkdown(r: CaseResult, bundleDir?: string, maxMismatches = 5): string {
+  const out: string[] = [];
+  out.push(`**${mdCell(r.caseId)}** — ${STATUS_WORD[r.verdict.status]}: ${mdCell(r.verdict.reason)}`, '');
+  out.push(`reference: \`${r.reference.engine}\` · candidate: \`${r.candidate.engine}\``, '');
+  if (r.metrics) {
+    out.push('| metric | value | threshold | |', '| --- | --- | --- | --- |');
+    for (const row of thresholdRows(r.metrics, r.thresholds)) {
+      out.push(`| ${mdCell(row.metric)} | ${mdCell(row.value)} | ${mdCell(row.limit)} | ${badge(row.ok)} |`);
+    }
+    out.push('');
+  }
+  for (const side of [r.reference, r.candidate]) {
+    if (side.error) out.push(`- **${side.side} (${side.engine})**: ${mdCell(side.error)}`);
+  }
+  const mism = r.mismatches ?? [];
+  if (mism.length) {
+    out.push('', `**Configuration differences** (${mism.length}):`);
+    for (const m of mism.slice(0, maxMismatches)) out.push(`- ${m.severity === 'critical' ? '🔴' : m.severity === 'warning' ? '🟡' : 'ℹ️'} ${mdCell(m.explanation)}`);
+    if (mism.length > maxMismatches) out.push(`- … ${mism.length - maxMismatches} more in the results panel`);
+  }
+  const pre = r.preflight ?? [];
+  if (pre.length) {
+    out.push('', '**Preflight warnings:**');
+    for (const w of pre) out.push(`- ${mdCell(w.message)}`);
+  }
+  if (bundleDir) out.push('', `Bundle: \`${bundleDir}\``);
+  return out.join('\n');
+}
+
+/** Reads back the bundle path a message was written with (the testing/message/content menu receives a copy). */
+export function bundleDirFromMarkdown(md: string): string | undefined {
+  const m = /Bundle: `([^`]+)`/.exec(md);
+  return m?.[1];
+}
+
+export interface StatusText { text: string; tooltip: string; status: VerdictStatus }
+
+/** Status bar: worst status across cases, pass count, and the first failing case's numbers. */
+export function bundleStatus(b: Pick<Bundle, 'cases' | 'stamp' | 'dir'>): StatusText {
+  const n = b.cases.length;
+  const passed = b.cases.filter((c) => c.verdict.status === 'pass').length;
+  const errored = b.cases.some((c) => c.verdict.status === 'error');
+  const status: VerdictStatus = n === 0 || errored ? 'error' : passed === n ? 'pass' : 'fail';
+  const icon = status === 'pass' ? '$(pass)' : status === 'fail' ? '$(error)' : '$(warning)';
+  const firstBad = b.cases.find((c) => c.verdict.status !== 'pass');
+  let detail = '';
+  if (firstBad?.metrics && firstBad.verdict.status === 'fail') detail = ` · ${firstBad.caseId} corr ${fmt6(firstBad.metrics.correlation)}`;
+  else if (firstBad) detail = ` · ${firstBad.caseId} ${firstBad.verdict.status}`;
+  const lines = [`nanoBragg Parity — ${b.stamp}`, ...b.cases.map((c) => `${c.caseId}: ${c.verdict.status.toUpperCase()} — ${c.verdict.reason}`), '', `Bundle: ${b.dir}`, 'Click to open the results.'];
+  return { text: `${icon} Parity ${passed}/${n}${detail}`, tooltip: lines.join('\n'), status };
+}
+
+/** One-line description for a quick pick / log line. */
+export function caseLine(r: CaseResult): string {
+  const m = r.metrics;
+  const nums = m ? ` corr ${fmt6(m.correlation)}, sum ratio ${fmt6(m.sumRatio)}` : '';
+  return `${r.caseId}: ${r.verdict.status.toUpperCase()}${nums} — ${r.verdict.reason}`;
+}
+
+/** Terminal output for the Test Explorer renders in xterm: it needs CRLF, and lone LFs become staircases. */
+export function toCrlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
