@@ -1,0 +1,86 @@
+// Driving the VS Code workbench like a person: wait for it, use the command palette, find the webview.
+import type { FrameLocator, Locator, Page } from './pw.ts';
+import { sleep } from './processes.ts';
+
+export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+  // The explorer shows the opened folder once the workspace is loaded.
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'attached', timeout: timeoutMs }).catch(() => {});
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+
+export async function closeQuickInput(page: Page): Promise<void> {
+  if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Escape');
+}
+
+/**
+ * Runs a command from the palette by its title. The palette lists commands when it opens; if the extension
+ * host has not registered ours yet it shows "No matching commands" and never refreshes, so close and reopen.
+ * `beforeEnter` gets the chance to screenshot the palette with the command highlighted.
+ */
+export async function runCommand(page: Page, title: string, opts: { timeoutMs?: number; beforeEnter?: () => Promise<void> } = {}): Promise<number> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  let opens = 0;
+  for (;;) {
+    opens++;
+    await closeQuickInput(page);
+    await page.keyboard.press('F1');
+    const input = page.locator(`${QUICK_INPUT} input`);
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator(`${QUICK_INPUT} .monaco-list-row`).filter({ hasText: title }).first();
+    const found = await row.waitFor({ state: 'visible', timeout: 2500 }).then(() => true, () => false);
+    if (found) {
+      // Pick the row whose label ends with the exact title (fuzzy matching can rank another command first).
+      const rows = page.locator(`${QUICK_INPUT} .monaco-list-row`);
+      const n = await rows.count();
+      let target: Locator = row;
+      for (let i = 0; i < n; i++) {
+        const label = (await rows.nth(i).getAttribute('aria-label')) ?? (await rows.nth(i).innerText());
+        if (label.split(',')[0].trim().endsWith(title)) { target = rows.nth(i); break; }
+      }
+      if (opts.beforeEnter) await opts.beforeEnter();
+      await target.click();
+      return opens;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`command "${title}" never appeared in the palette after ${opens} opens (extension not activated or title changed)`);
+    }
+    await page.keyboard.press('Escape');
+    await sleep(1000);
+  }
+}
+
+/** The results webview content (two iframes deep). */
+export function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Notification toasts currently shown, as text. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator('.notification-toast, .notifications-toasts .monaco-list-row').allInnerTexts();
+}
+
+/** Waits until a notification toast containing `text` shows; returns its locator. */
+export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  return toast;
+}
+
+export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) { lastErr = e; }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}`);
+    }
+    await sleep(everyMs);
+  }
+}
