@@ -1,5 +1,116 @@
-// Placeholder: the owning issue replaces this module.
-export async function recordCommand(_argv: string[]): Promise<number> {
-  console.error('nb-parity record: not implemented yet');
-  return 2;
+// `nb-parity record`: writes one bundle into docs/fix_plan.md as the next Attempt of an item (and optionally sets
+// its Status and flips plan rows), printing a unified diff. --dry-run prints the diff and writes nothing.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  atomicWriteIfUnchanged, DEFAULT_ITEM, DEFAULT_MAX_LINES, flipPlanRows, LedgerError, planRecord, readAttemptInputFromDir,
+  unifiedDiff, workspaceOfLedger, type FlipPlan,
+} from '../core/ledger/index.ts';
+
+const HELP = `usage: nb-parity record --ledger FILE --item ID --bundle DIR [--note TEXT] [--status VALUE]
+                        [--plan FILE --phase E --rows E1,E2] [--dry-run] [--max-lines N]
+
+Records the evidence bundle DIR as the next "Attempt #N" of item ID in the ledger (docs/fix_plan.md), in the
+compact style: one line plus Metrics: and Artifacts: sub-lines. Prints the unified diff of every change.
+
+  --ledger FILE     the fix_plan.md to edit
+  --item ID         the item, e.g. SOURCE-WEIGHT-002 (default ${DEFAULT_ITEM}); an item that survives only as an
+                    archived one-liner is refused and its successor named
+  --bundle DIR      the evidence bundle folder (reports/<initiative>/<phase>/<STAMP>/)
+  --note TEXT       one line appended to the entry
+  --status VALUE    also set the item's first "- Status:" line and its Index status cell
+                    (in_progress | done | in_planning | blocked, optionally with a parenthetical)
+  --plan FILE       with --phase and --rows: flip those rows of "### Phase <phase>" to [D] (only when the bundle passed)
+  --dry-run         print the diff, write nothing
+  --max-lines N     refuse an edit that takes the ledger past N lines (default ${DEFAULT_MAX_LINES})
+
+Files are replaced atomically (temp file + rename) and only if they did not change since they were read.`;
+
+async function readText(file: string, what: string): Promise<{ buf: Buffer; text: string }> {
+  let buf: Buffer;
+  try { buf = await readFile(file); }
+  catch (e) { throw new LedgerError('io', `${what} ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`); }
+  const text = buf.toString('utf8');
+  // Refuse anything that would not survive a decode/encode round trip byte for byte.
+  if (!Buffer.from(text, 'utf8').equals(buf)) throw new LedgerError('encoding', `${what} ${file}: not valid UTF-8; refusing to edit it (bytes would change).`);
+  return { buf, text };
+}
+
+/** cwd-relative when inside cwd, else absolute: names in messages and diff headers. */
+function displayName(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
+export async function recordCommand(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv, strict: true, allowPositionals: false,
+      options: {
+        ledger: { type: 'string' }, item: { type: 'string' }, bundle: { type: 'string' }, note: { type: 'string' },
+        status: { type: 'string' }, plan: { type: 'string' }, phase: { type: 'string' }, rows: { type: 'string' },
+        'dry-run': { type: 'boolean' }, 'max-lines': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`nb-parity record: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) { console.log(HELP); return 0; }
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const ledger = str('ledger');
+  const bundle = str('bundle');
+  if (!ledger || !bundle) {
+    console.error(`nb-parity record: ${!ledger ? '--ledger FILE' : '--bundle DIR'} is required.\n\n${HELP}`);
+    return 2;
+  }
+  const plan = str('plan');
+  const phase = str('phase');
+  const rows = str('rows')?.split(',').map((r) => r.trim()).filter(Boolean);
+  if ((plan || phase || rows) && !(plan && phase && rows?.length)) {
+    console.error('nb-parity record: --plan, --phase and --rows go together (e.g. --plan plans/active/x.md --phase E --rows E1,E2).');
+    return 2;
+  }
+  let maxLines = DEFAULT_MAX_LINES;
+  if (str('max-lines') !== undefined) {
+    maxLines = Number(str('max-lines'));
+    if (!Number.isInteger(maxLines) || maxLines < 1) { console.error(`nb-parity record: --max-lines "${str('max-lines')}": expected a positive integer.`); return 2; }
+  }
+  const dryRun = values['dry-run'] === true;
+  const itemId = (str('item') ?? DEFAULT_ITEM).replace(/^\[|\]$/g, '');
+
+  try {
+    const ledgerPath = path.resolve(ledger);
+    const ledgerName = displayName(ledgerPath);
+    const { buf, text } = await readText(ledgerPath, 'ledger');
+    const input = await readAttemptInputFromDir(bundle, workspaceOfLedger(ledgerPath), str('note'));
+    const rec = planRecord(text, { itemId, input, status: str('status'), maxLines, ledgerName });
+
+    let flip: { file: string; name: string; buf: Buffer; text: string; plan: FlipPlan } | undefined;
+    if (plan && phase && rows) {
+      if (input.verdict !== 'pass') throw new LedgerError('verdict', `refusing to flip ${rows.join(', ')} to [D]: the bundle's verdict is ${input.verdict}, not pass. Record the attempt without --plan.`);
+      const file = path.resolve(plan);
+      const name = displayName(file);
+      const p = await readText(file, 'plan');
+      flip = { file, name, ...p, plan: flipPlanRows(p.text, { phase, rows, attemptNumber: rec.attemptNumber, stamp: input.stamp, planName: name }) };
+    }
+
+    console.log(`[${rec.itemId}] Attempt #${rec.attemptNumber} (${input.verdict}, ${input.stamp}) → ${ledgerName}, ${rec.where}; ${rec.linesBefore} → ${rec.linesAfter} lines (cap ${maxLines}).`);
+    for (const w of rec.warnings) console.log(`warning: ${w}`);
+    for (const r of flip?.plan.rows ?? []) console.log(`plan ${flip!.name} row ${r.id} (line ${r.line + 1}): ${r.action === 'flipped' ? `${r.before} → [D]` : `left alone (${r.reason})`}`);
+    process.stdout.write(unifiedDiff(text, rec.newText, ledgerName.split(path.sep).join('/')));
+    if (flip && flip.plan.edits.length) process.stdout.write(unifiedDiff(flip.text, flip.plan.newText, flip.name.split(path.sep).join('/')));
+
+    if (dryRun) { console.log('(dry run: nothing written)'); return 0; }
+    // Both edits were computed and validated above; only now touch the files.
+    await atomicWriteIfUnchanged(ledgerPath, buf, rec.newText);
+    if (flip && flip.plan.edits.length) await atomicWriteIfUnchanged(flip.file, flip.buf, flip.plan.newText);
+    console.log(`wrote ${ledgerName}${flip && flip.plan.edits.length ? ` and ${flip.name}` : ''}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof LedgerError) { console.error(`nb-parity record: ${e.message}`); return 1; }
+    throw e;
+  }
 }
