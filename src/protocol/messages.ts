@@ -14,6 +14,11 @@ import type {
   ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
 } from '../core/types.ts';
 
+// Re-exported so the webview (which may import only src/protocol) can name the core shapes it displays.
+export type {
+  ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
+} from '../core/types.ts';
+
 export const PROTOCOL_VERSION = 1;
 
 export type ImageRole = 'reference' | 'candidate' | 'model';
