@@ -1,0 +1,154 @@
+// Effective configuration, config diff and preflight on the real seed stdouts (test/fixtures/real-runs, copied from
+// ../shared/reference/real-runs: the real C binary and the real PyTorch port run with the seed's commands).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { configLines, parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
+import { diffConfigs, inferNFromPeaks } from '../../src/core/diagnosis/configDiff.ts';
+import { inspectSourceFile, preflight } from '../../src/core/diagnosis/preflight.ts';
+
+const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
+const read = (f: string) => readFileSync(path.join(DIR, f), 'utf8');
+const FIXTURE = 'reports/2025-11-source-weights/phase_a/20251009T071821Z/fixtures/two_sources.txt';
+const TC_D1 = `-mat A.mat -sourcefile ${FIXTURE} -default_F 100 -hdivsteps 0 -vdivsteps 0 -dispsteps 1 -distance 231.274660 -lambda 0.9768 -pixel 0.172 -detpixels_x 256 -detpixels_y 256 -oversample 1 -nonoise -nointerpolate`.split(' ');
+const TC_D3 = '-mat A.mat -default_F 100 -hdivrange 0.5 -hdivsteps 3 -distance 231.274660 -lambda 0.9768 -pixel 0.172 -detpixels_x 256 -detpixels_y 256 -oversample 1 -nonoise -nointerpolate'.split(' ');
+
+test('C stdout of seed TC-D1 → effective configuration with the 4 sources (2 ghosts)', () => {
+  const c = parseEffectiveConfig(read('c_tc_d1.stdout.log'), 'c');
+  assert.equal(c.convention, 'mosflm');
+  assert.deepEqual(c.pix0, [0.23127466, 0.022188, -0.022188]);
+  assert.deepEqual(c.nCells, [1, 1, 1]);
+  assert.equal(c.nSources, 4);
+  assert.equal(c.sources?.length, 4);
+  assert.deepEqual(c.sources?.[0], { x: 0, y: 0, z: 0, weight: 0, lambda: 0 });
+  assert.deepEqual(c.sources?.[3], { x: 0, y: 0, z: 10, weight: 0.2, lambda: 6.2e-10 });
+  assert.equal(c.mosaicDomains, 1);
+  assert.equal(c.polarizationFactor, 0);
+  assert.equal(c.fluence, 1.25932e29);
+  assert.deepEqual(c.detector, { fpixels: 256, spixels: 256, pixelM: 0.000172, distanceM: 0.231275 });
+  assert.equal(c.divergenceSteps, -1);
+  assert.equal(c.dispersionSteps, 1);
+  assert.equal(c.phiSteps, 1);
+  assert.equal(c.oversample, 1);
+  assert.equal(c.lambdaA, 0.9768);
+  assert.equal(c.maxIntensity, 0.00276548);
+  assert.equal(c.readsFdump, undefined);
+});
+
+test('PyTorch stdout+stderr: sources, detector, cell (not crystal size), λ override, N from flags', () => {
+  const p = parseEffectiveConfig(read('py_tc_d1.stdout.log'), 'torch', { stderr: read('py_tc_d1.stderr.log'), flags: TC_D1 });
+  assert.equal(p.nSources, 2);
+  assert.deepEqual(p.detector, { fpixels: 256, spixels: 256 });
+  assert.deepEqual(p.cellA, [26.8, 31.3, 33.7]);
+  assert.equal(p.crystalSizeA, undefined, '"Crystal: 26.8x31.3x33.7 Å" is the unit cell and must not be read as N×cell');
+  assert.equal(p.sourceLambdaPolicy, 'cli');
+  assert.ok(Math.abs(p.lambdaA! - 0.9768) < 1e-12);
+  assert.deepEqual(p.nCells, [5, 5, 5]);
+  assert.match(p.nCellsBasis!, /-N absent: PyTorch CLI default N=5/);
+  const d3 = parseEffectiveConfig(read('py_tc_d3.stdout.log'), 'torch');
+  assert.equal(d3.nSources, 3);
+  assert.equal(d3.divergenceSteps, 3);
+  assert.equal(d3.dispersionSteps, 1);
+  assert.equal(d3.nCells, undefined, 'without flags N is not guessed at parse time');
+});
+
+test('seed TC-D1 diff names N 1×1×1 vs 5×5×5, 4 vs 2 sources (ghosts), λ per source; critical first', () => {
+  const c = parseEffectiveConfig(read('c_tc_d1.stdout.log'), 'c', { flags: TC_D1 });
+  const p = parseEffectiveConfig(read('py_tc_d1.stdout.log'), 'torch', { stderr: read('py_tc_d1.stderr.log'), flags: TC_D1 });
+  const diff = diffConfigs(c, p, { reference: 'c', candidate: 'torch' });
+  const byField = Object.fromEntries(diff.map((m) => [m.field, m]));
+  assert.equal(byField.nCells.reference, '1×1×1');
+  assert.equal(byField.nCells.candidate, '5×5×5');
+  assert.match(byField.nCells.explanation, /PyTorch CLI defaults to N=5 when -N is absent, C to N=1/);
+  assert.equal(byField.nSources.reference, '4');
+  assert.equal(byField.nSources.candidate, '2');
+  assert.match(byField.nSources.explanation, /C turns the source file's 2 `#`\/text lines into ghost sources/);
+  assert.match(byField.sourceLambda.explanation, /C uses the source file's wavelength column, PyTorch replaces it with -lambda/);
+  assert.equal(byField.sourceLambda.severity, 'critical', 'λ matters because PyTorch runs N=5');
+  assert.ok(byField.polarization, 'first-source polarization from a ghost is reported');
+  const ranks = diff.map((m) => ({ critical: 0, warning: 1, info: 2 })[m.severity]);
+  assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+  assert.equal(byField.lambdaA, undefined, 'PyTorch prints λ rounded (0.98 Å): not a mismatch');
+  assert.equal(byField.detector, undefined);
+});
+
+test('seed TC-D3 without flags: N inferred from the peak intensity ratio and stated as such', () => {
+  const c = parseEffectiveConfig(read('c_tc_d3.stdout.log'), 'c');
+  const p = parseEffectiveConfig(read('py_tc_d3.stdout.log'), 'torch');
+  assert.deepEqual(inferNFromPeaks(c, p)?.n, 5);
+  const diff = diffConfigs(c, p, { reference: 'c', candidate: 'torch' });
+  assert.deepEqual(diff.map((m) => m.field), ['nCells']);
+  assert.match(diff[0].explanation, /inferred from the peak intensity ratio ×15330/);
+});
+
+test('TC-D3 with N matched (N=1 on PyTorch): no mismatch; N=5 both: no mismatch', () => {
+  const c = parseEffectiveConfig(read('c_tc_d3.stdout.log'), 'c', { flags: TC_D3 });
+  const p = parseEffectiveConfig(read('py_tc_d3_N1.stdout.log'), 'torch', { flags: [...TC_D3, '-N', '1'] });
+  assert.deepEqual(diffConfigs(c, p, { reference: 'c', candidate: 'torch' }), []);
+  const c5 = parseEffectiveConfig(read('c_tc_d3_N5.stdout.log'), 'c');
+  const p5 = parseEffectiveConfig(read('py_tc_d3_N5.stdout.log'), 'torch', { flags: [...TC_D3, '-N', '5'] });
+  assert.deepEqual(c5.nCells, [5, 5, 5]);
+  assert.deepEqual(diffConfigs(c5, p5, { reference: 'c', candidate: 'torch' }), []);
+});
+
+test('TRACE and progress lines are ignored; Fdump.bin read and embedded header are recognised', () => {
+  const text = [
+    'nb-parity embedded engine 0.1.0 preset=pytorch forks=defaultN=5,polarization=per-source',
+    'TRACE_C: pix0_vector 1 2 3', '12% done', 'mosflm convention selected.', '  reading Fs from Fdump.bin', '  parallelpiped xtal: 5x5x5 cells', '  3% done',
+  ].join('\n');
+  assert.deepEqual(configLines(text).length, 4);
+  const e = parseEffectiveConfig(text, 'embedded');
+  assert.deepEqual(e.embedded, { version: '0.1.0', preset: 'pytorch', forks: { defaultN: '5', polarization: 'per-source' } });
+  assert.equal(e.readsFdump, true);
+  const c = parseEffectiveConfig(read('c_tc_d3.stdout.log'), 'c');
+  const diff = diffConfigs(c, e, { reference: 'c', candidate: 'embedded' });
+  assert.equal(diff.find((m) => m.field === 'readsFdump')?.severity, 'critical');
+  assert.match(diff.find((m) => m.field === 'readsFdump')!.explanation, /stale Fdump\.bin/);
+});
+
+test('a differing convention, oversample, polarization and detector size are each named', () => {
+  const a = parseEffectiveConfig(read('c_tc_d3.stdout.log'), 'c');
+  const b = parseEffectiveConfig(
+    read('c_tc_d3.stdout.log')
+      .replace('mosflm convention', 'xds convention')
+      .replace('1x1 pixel oversample', '2x2 pixel oversample')
+      .replace('Kahn polarization factor: 0.000000', 'Kahn polarization factor: 0.700000')
+      .replace('(256x256 pixels)', '(128x128 pixels)'),
+    'c',
+  );
+  const fields = diffConfigs(a, b, { reference: 'c', candidate: 'embedded' }).map((m) => m.field).sort();
+  assert.deepEqual(fields, ['convention', 'detector', 'oversample', 'polarizationFactor']);
+});
+
+test('source file inspection follows C: comment lines are records, CRLF noted, λ column read', () => {
+  const facts = inspectSourceFile(read('two_sources_commented.txt'));
+  assert.deepEqual(facts.textLines, [1, 2]);
+  assert.equal(facts.records, 4);
+  assert.deepEqual(facts.lambdasM.map((r) => r.lambdaM), [6.2e-10, 6.2e-10]);
+  const crlf = inspectSourceFile('-10 0 0\r\n\r\n0 0 10 1 1e-10\r\n');
+  assert.deepEqual(crlf.crlfLines, [1, 2, 3]);
+  assert.equal(crlf.records, 3, 'a blank CRLF line is a (ghost) record in C');
+});
+
+test('preflight on the seed TC-D1 in a workspace with Fdump.bin and the frozen binary', async () => {
+  const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'nbp-preflight-'));
+  await fs.mkdir(path.join(ws, path.dirname(FIXTURE)), { recursive: true });
+  await fs.copyFile(path.join(DIR, 'two_sources_commented.txt'), path.join(ws, FIXTURE));
+  await fs.writeFile(path.join(ws, 'Fdump.bin'), Buffer.alloc(100));
+  const w = await preflight({ flags: TC_D1, workspace: ws, frozenBinary: path.join(ws, 'nanoBragg') });
+  const codes = w.map((x) => x.code);
+  assert.deepEqual(codes, ['no-N', 'sourcefile-comments', 'source-lambda-differs', 'fdump-in-workspace', 'frozen-binary']);
+  assert.match(w[1].message, /lines 1, 2 are not numeric/);
+  assert.match(w[1].message, /4 sources in C vs 2 in PyTorch/);
+  assert.match(w[2].message, /\(6\.2 Å, lines 3, 4\) differs from -lambda 0\.9768 Å/);
+  // A clean setup has nothing to say.
+  await fs.rm(path.join(ws, 'Fdump.bin'));
+  await fs.copyFile(path.join(DIR, 'two_sources.txt'), path.join(ws, FIXTURE));
+  const clean = TC_D1.map((f) => (f === '0.9768' ? '6.2' : f)).concat(['-N', '1']);
+  assert.deepEqual(await preflight({ flags: clean, workspace: ws }), []);
+  const missing = await preflight({ flags: ['-N', '1', '-sourcefile', 'nope.txt'], workspace: ws });
+  assert.equal(missing[0].code, 'sourcefile-missing');
+  assert.match(missing[0].message, /nope\.txt: cannot read .*ENOENT/);
+});
