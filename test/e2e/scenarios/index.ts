@@ -1,4 +1,9 @@
 // The six scenarios of issue 6, in the order `npm run test:e2e` runs them.
 import type { Scenario } from '../harness.ts';
+import { runSeed } from './s1-run-seed.ts';
+import { explore } from './s2-explore.ts';
+import { testExplorer } from './s4-test-explorer.ts';
+import { cancel } from './s5-cancel.ts';
+import { restricted } from './s6-restricted.ts';
 
-export const SCENARIOS: Scenario[] = [];
+export const SCENARIOS: Scenario[] = [runSeed, explore, testExplorer, cancel, restricted];

@@ -1,0 +1,97 @@
+// Scenario 2: hovering an image shows both pixel values, the log-scale toggle redraws the canvases, a chart is
+// rendered, and the webview console has no Content-Security-Policy error.
+import assert from 'node:assert/strict';
+import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
+import { pollUntil } from '../workbench.ts';
+import { runSeedAndWait, sampleCanvas } from './common.ts';
+
+const CSP_PROBLEM = /Content Security Policy|Refused to (execute|load|apply|evaluate)|EvalError|unsafe-eval/i;
+
+export const explore: Scenario = {
+  name: '2-explore',
+  title: 'hover readout, log-scale toggle, chart, no CSP error',
+  prepare(ws) { mergeWorkspaceSettings(ws, EMBEDDED_BOTH); },
+  async run(ctx) {
+    const { page, step, shot, log } = ctx;
+    const { view } = await runSeedAndWait(ctx);
+    const id = 'TC-D1';
+    const canvas = view.getByTestId(`canvas-reference-${id}`);
+
+    await step('hover shows reference and candidate values', async () => {
+      await canvas.scrollIntoViewIfNeeded();
+      const box = await canvas.boundingBox();
+      assert.ok(box, 'reference canvas has no box');
+      // Hover two different points; the readout must show two numbers and follow the mouse.
+      const readout = view.getByTestId('hover-readout');
+      const texts: string[] = [];
+      for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.6]]) {
+        await canvas.hover({ position: { x: box.width * fx, y: box.height * fy } });
+        const t = await pollUntil('hover readout text', async () => {
+          const s = (await readout.innerText()).trim();
+          return s.length > 0 && !texts.includes(s) ? s : undefined;
+        }, 10_000);
+        texts.push(t);
+      }
+      log(`readout: ${texts.map((t) => JSON.stringify(t)).join(' then ')}`);
+      const first = texts[0];
+      assert.match(first, /ref/i, `readout "${first}" should label the reference value`);
+      assert.match(first, /cand/i, `readout "${first}" should label the candidate value`);
+      const numbers = first.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/gi) ?? [];
+      assert.ok(numbers.length >= 2, `readout "${first}" should show at least two pixel values`);
+      await shot('hover');
+    });
+
+    await step('log-scale toggle changes the canvas pixels', async () => {
+      const before = await sampleCanvas(canvas);
+      await view.getByTestId('scale-toggle').click();
+      const after = await pollUntil('the canvas to be redrawn', async () => {
+        const s = await sampleCanvas(canvas);
+        return s.hash !== before.hash ? s : undefined;
+      }, 10_000);
+      assert.ok(after.distinct >= 3, 'log-scaled canvas looks blank');
+      log(`canvas hash ${before.hash} → ${after.hash} (${before.distinct} → ${after.distinct} colours)`);
+      await shot('log-scale');
+    });
+
+    await step('a chart is rendered', async () => {
+      const charts = view.locator('[data-testid^="chart-"]');
+      await charts.first().waitFor({ state: 'attached', timeout: 20_000 });
+      const rendered = await pollUntil('an SVG or canvas with size inside a chart-*', async () => {
+        const n = await charts.count();
+        for (let i = 0; i < n; i++) {
+          const size = await charts.nth(i).evaluate((el: Element) => {
+            const g = el.querySelector('svg, canvas');
+            if (!g) return 0;
+            const r = g.getBoundingClientRect();
+            const marks = el.querySelectorAll('svg path, svg rect, svg line, svg circle').length;
+            return g.tagName.toLowerCase() === 'svg' ? (marks > 0 ? r.width * r.height : 0) : r.width * r.height;
+          });
+          if (size > 100) return (await charts.nth(i).getAttribute('data-testid')) ?? `chart #${i}`;
+        }
+        return undefined;
+      }, 20_000);
+      log(`chart rendered: ${rendered}`);
+      await charts.first().scrollIntoViewIfNeeded();
+      await shot('chart');
+    });
+
+    await step('no CSP error in the console', async () => {
+      const bad = ctx.console.filter((m) => CSP_PROBLEM.test(m.text));
+      assert.equal(bad.length, 0, `CSP problems in the console:\n${bad.map((m) => `[${m.type}] ${m.text} (${m.url})`).join('\n')}`);
+      log(`${ctx.console.length} console messages seen, none about CSP`);
+    });
+
+    await step('the CSP check can fail: a deliberate eval in the webview is reported', async () => {
+      // The console listener must see the webview's frames and the browser's CSP reports, or the check above
+      // proves nothing. new Function() is what vega does without {ast: true}; the webview's CSP must block it.
+      const seenBefore = ctx.console.length;
+      const blocked = await view.locator('body').evaluate(() => {
+        try { return String(new Function('return 42')()); } catch (e) { return `blocked: ${(e as Error).name}`; }
+      });
+      assert.match(blocked, /blocked: EvalError/, `the webview CSP allowed new Function() (got ${blocked}): no 'unsafe-eval' is allowed`);
+      await pollUntil('the CSP report in the console', async () =>
+        ctx.console.slice(seenBefore).some((m) => CSP_PROBLEM.test(m.text)) || undefined, 5000);
+    });
+    void page;
+  },
+};
