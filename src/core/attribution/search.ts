@@ -1,0 +1,474 @@
+// Attribution: which named semantic forks turn the reference's semantics into the candidate's image?
+//
+// Procedure (each step is reported in the result):
+//  1. No divergence: if reference vs candidate already meets the case thresholds, stop ('no-divergence').
+//  2. Guard against false explanations: the embedded engine with the reference preset must reproduce the
+//     reference image — bit-exact, or within REPRODUCTION_TOLERANCE — else 'not-modelled'.
+//  3. Relevant forks: only forks that can matter for these flags (e.g. defaultN only when no -N is given and
+//     the config diff or the flags say N differs; source forks only with -sourcefile). Each fork is toggled to
+//     its value in the other preset.
+//  4. Search: every subset when 2^k simulations fit in the time box (exhaustive), otherwise greedy forward
+//     selection. The score is the normalised RMS difference model↔candidate (captures scale and pattern).
+//  5. Choice: the SMALLEST subset whose model meets the case thresholds against the candidate (ties → best score);
+//     if none does, the best-scoring subset with every fork that does not improve the score by ≥ 1 % removed.
+//  6. Status: 'explained' (residual within thresholds), 'partly-explained' (the distance to the candidate at least
+//     halved), else 'unexplained' ("look elsewhere").
+// Cancellable (AbortSignal between and inside simulations) and time-boxed.
+import type { ConfigMismatch, ForkName, Forks, Metrics, PresetName, Thresholds } from '../types.ts';
+import { computeMetrics } from '../metrics/metrics.ts';
+import { withinThresholds } from '../metrics/verdict.ts';
+import { hasNFlag, flagArgs, flagNumber } from '../diagnosis/flags.ts';
+
+// --- the slice of contract 1 (embedded engine) that attribution uses --------------------------------------
+export interface SimulateRequestLike {
+  args: string[];
+  cwd?: string;
+  preset?: PresetName;
+  forks?: Forks;
+  workers?: number;
+  signal?: AbortSignal;
+  writeFloatfile?: boolean;
+}
+export interface SimulateResultLike {
+  image: Float32Array;
+  fpixels: number;
+  spixels: number;
+  simMs: number;
+}
+export type SimulateFn = (req: SimulateRequestLike) => Promise<SimulateResultLike>;
+export interface ForkDoc {
+  values: string[];
+  c: string;
+  doc: string;
+}
+export interface EngineApi {
+  simulate: SimulateFn;
+  presets: Record<PresetName, Forks>;
+  forkDocs: Record<ForkName, ForkDoc>;
+}
+
+// --- result shape ------------------------------------------------------------------------------------------
+export type AttributionStatus = 'explained' | 'partly-explained' | 'unexplained' | 'not-modelled' | 'no-divergence';
+
+export interface PairNumbers {
+  correlation: number | null;
+  sumRatio: number | null;
+  /** RMS(model − target) / RMS(target); 0 = identical. Null when either image has non-finite pixels. */
+  nrmse: number | null;
+  maxAbsDiff: number | null;
+}
+
+export interface AttributionStep {
+  /** The fork added at this step (absent for step 0, the reference preset). */
+  fork?: ForkName;
+  value?: string;
+  /** Cumulative fork overrides on top of the reference preset after this step. */
+  forks: Forks;
+  /** The model of this step against the candidate. */
+  vsCandidate: PairNumbers;
+}
+
+export interface ChosenFork {
+  fork: ForkName;
+  value: string;
+  /** The value in the reference preset (what was toggled away from). */
+  from: string;
+  doc: string;
+}
+
+export interface Attribution {
+  status: AttributionStatus;
+  /** One line for tables and logs. */
+  summary: string;
+  referencePreset: PresetName;
+  thresholds: Thresholds;
+  /** Reference vs candidate as observed. */
+  observed: PairNumbers;
+  /** Embedded engine (reference preset) vs the reference image. */
+  reproduction?: PairNumbers & { exact: boolean; ok: boolean; note: string };
+  relevantForks: ForkName[];
+  search: 'none' | 'exhaustive' | 'greedy';
+  simulations: number;
+  timedOut: boolean;
+  chosen: ChosenFork[];
+  /** Fork overrides of the best model, on top of the reference preset. */
+  forks: Forks;
+  /** Step by step from the reference preset to the chosen set (in order of the largest gain first). */
+  steps: AttributionStep[];
+  /** Each relevant fork alone, for context. */
+  singles: { fork: ForkName; value: string; vsCandidate: PairNumbers }[];
+  /** Best model vs candidate: what stays unexplained. */
+  residual?: PairNumbers;
+  /** Best model image (not written to attribution.json; store it as a .bin beside it). */
+  modelImage?: Float32Array;
+  fpixels: number;
+  spixels: number;
+  elapsedMs: number;
+  /** Why the search ended early or could not run. */
+  note?: string;
+}
+
+export interface AttributeInput {
+  flags: string[];
+  cwd: string;
+  referencePreset: PresetName;
+  reference: Float32Array;
+  candidate: Float32Array;
+  fpixels: number;
+  spixels: number;
+  mismatches: ConfigMismatch[];
+  signal?: AbortSignal;
+  /** Time box for the search (default 20 s); the best result so far is returned when it runs out. */
+  timeBudgetMs?: number;
+  workers?: number;
+  /** The case's thresholds; default the seed's (corr ≥ 0.999, |sum ratio − 1| ≤ 1e-3). */
+  thresholds?: Thresholds;
+}
+
+export const SEED_THRESHOLDS: Thresholds = { corrMin: 0.999, sumRatioTol: 1e-3 };
+
+/** When the embedded engine counts as reproducing the reference (if not bit-exact). */
+export const REPRODUCTION_TOLERANCE = { corrMin: 0.99999, sumRatioTol: 1e-5, maxAbsOfPeak: 1e-3 };
+
+export class AttributionCancelled extends Error {
+  constructor() {
+    super('attribution cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+// --- helpers -----------------------------------------------------------------------------------------------
+
+export function pairNumbers(model: Float32Array, target: Float32Array, fpixels: number, m?: Metrics): PairNumbers {
+  const metrics = m ?? computeMetrics(target, model, fpixels);
+  let nrmse: number | null = null;
+  if (metrics.mse !== null) {
+    let s = 0;
+    for (let i = 0; i < target.length; i++) s += target[i] * target[i];
+    const rms = Math.sqrt(s / target.length);
+    nrmse = rms > 0 ? Math.sqrt(metrics.mse) / rms : metrics.mse === 0 ? 0 : null;
+  }
+  return { correlation: metrics.correlation, sumRatio: metrics.sumRatio, nrmse, maxAbsDiff: metrics.maxAbsDiff };
+}
+
+/** Same bits, treating every NaN as equal to every NaN (C's NaN images vary in payload). */
+function bitExact(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (ua[i] !== ub[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  }
+  return true;
+}
+
+function sameNonFinitePattern(a: Float32Array, b: Float32Array): { same: boolean; count: number } {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    const fa = a[i] - a[i] === 0;
+    const fb = b[i] - b[i] === 0;
+    if (fa !== fb) return { same: false, count };
+    if (!fa) {
+      if (!(a[i] !== a[i] && b[i] !== b[i]) && a[i] !== b[i]) return { same: false, count };
+      count++;
+    }
+  }
+  return { same: true, count };
+}
+
+function peakAbs(a: Float32Array): number {
+  let p = 0;
+  for (let i = 0; i < a.length; i++) { const v = Math.abs(a[i]); if (v > p && Number.isFinite(v)) p = v; }
+  return p;
+}
+
+/** Score to minimise: normalised RMS difference; non-finite comparisons score +Inf. */
+function score(p: PairNumbers): number {
+  return p.nrmse === null ? Infinity : p.nrmse;
+}
+
+function g(v: number | null | undefined, d = 6): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(d))) : v.toExponential(2);
+}
+
+/** The forks that can change the image for these flags (and the config diff), in FORK order. */
+export function relevantForks(flags: string[], mismatches: ConfigMismatch[], forkNames: ForkName[]): ForkName[] {
+  const hasSourcefile = flagArgs(flags, ['-sourcefile']) !== undefined;
+  const oversample = flagNumber(flags, ['-oversample']);
+  const multiSource = hasSourcefile
+    || (flagNumber(flags, ['-hdivsteps']) ?? 0) > 1 || (flagNumber(flags, ['-vdivsteps']) ?? 0) > 1 || (flagNumber(flags, ['-dispsteps']) ?? 0) > 1
+    || (flagNumber(flags, ['-hdivrange']) ?? 0) > 0 || (flagNumber(flags, ['-vdivrange']) ?? 0) > 0 || (flagNumber(flags, ['-dispersion']) ?? 0) > 0
+    || (flagNumber(flags, ['-divsteps']) ?? 0) > 1 || (flagNumber(flags, ['-divrange']) ?? 0) > 0;
+  const hasPhi = ['-phi', '-osc', '-phisteps', '-phistep'].some((f) => flags.includes(f));
+  const nMismatch = mismatches.some((m) => m.field === 'nCells');
+  const out: ForkName[] = [];
+  for (const f of forkNames) {
+    switch (f) {
+      case 'defaultN': if (!hasNFlag(flags) || nMismatch) out.push(f); break;
+      case 'sourceParser': case 'sourceLambda': if (hasSourcefile) out.push(f); break;
+      case 'polarization': if (multiSource || oversample === undefined || oversample > 1) out.push(f); break;
+      case 'subpixelCache': if (oversample === undefined || oversample > 1) out.push(f); break;
+      case 'sincgGuard': if (hasSourcefile || mismatches.some((m) => m.field === 'ghostSources' || m.field === 'nSources')) out.push(f); break;
+      case 'phiZeroCarry': if (hasPhi) out.push(f); break;
+      default: out.push(f);
+    }
+  }
+  return out;
+}
+
+function key(set: ForkName[]): string {
+  return [...set].sort().join('+');
+}
+
+// --- the search --------------------------------------------------------------------------------------------
+
+export async function attributeWith(api: EngineApi, input: AttributeInput): Promise<Attribution> {
+  const t0 = performance.now();
+  const { flags, cwd, referencePreset, reference, candidate, fpixels, spixels, mismatches, signal } = input;
+  const thresholds = input.thresholds ?? SEED_THRESHOLDS;
+  const budget = input.timeBudgetMs ?? 20_000;
+  const forkNames = Object.keys(api.forkDocs) as ForkName[];
+  const base = api.presets[referencePreset];
+  const otherPreset = (Object.keys(api.presets) as PresetName[]).find((p) => p !== referencePreset) ?? referencePreset;
+  const alt = (f: ForkName): string => {
+    const other = api.presets[otherPreset][f];
+    if (other !== undefined && other !== base[f]) return other;
+    return api.forkDocs[f].values.find((v) => v !== (base[f] ?? api.forkDocs[f].c)) ?? api.forkDocs[f].c;
+  };
+
+  const observedMetrics = computeMetrics(reference, candidate, fpixels);
+  const observed = pairNumbers(candidate, reference, fpixels, observedMetrics);
+  const result: Attribution = {
+    status: 'unexplained', summary: '', referencePreset, thresholds, observed, relevantForks: [], search: 'none', simulations: 0,
+    timedOut: false, chosen: [], forks: {}, steps: [], singles: [], fpixels, spixels, elapsedMs: 0,
+  };
+  const finish = (): Attribution => {
+    result.elapsedMs = performance.now() - t0;
+    result.summary = summarizeAttribution(result);
+    return result;
+  };
+
+  if (withinThresholds(observedMetrics, thresholds)) {
+    result.status = 'no-divergence';
+    result.note = `reference vs candidate already within the case thresholds (corr ${g(observed.correlation)}, sum ratio ${g(observed.sumRatio)}): no divergence worth explaining`;
+    return finish();
+  }
+
+  const checkAbort = () => { if (signal?.aborted) throw new AttributionCancelled(); };
+  const cache = new Map<string, { image: Float32Array; vs: PairNumbers }>();
+  const run = async (set: ForkName[]): Promise<{ image: Float32Array; vs: PairNumbers }> => {
+    const k = key(set);
+    const hit = cache.get(k);
+    if (hit) return hit;
+    checkAbort();
+    const forks: Forks = {};
+    for (const f of set) forks[f] = alt(f);
+    const res = await api.simulate({ args: flags, cwd, preset: referencePreset, forks, workers: input.workers, signal, writeFloatfile: false });
+    result.simulations++;
+    if (res.image.length !== candidate.length) {
+      throw new Error(`the embedded engine produced ${res.fpixels}×${res.spixels} pixels for these flags, the images are ${fpixels}×${spixels}`);
+    }
+    const entry = { image: res.image, vs: pairNumbers(res.image, candidate, fpixels) };
+    cache.set(k, entry);
+    return entry;
+  };
+
+  // 2. Can the engine model the reference at all?
+  let baseline: { image: Float32Array; vs: PairNumbers };
+  try {
+    baseline = await run([]);
+  } catch (err) {
+    if (err instanceof AttributionCancelled || (err as Error).name === 'AbortError') throw err;
+    result.status = 'not-modelled';
+    result.note = `the embedded engine cannot run these flags: ${(err as Error).message}`;
+    return finish();
+  }
+  const exact = bitExact(baseline.image, reference);
+  const repro = pairNumbers(baseline.image, reference, fpixels);
+  const pattern = sameNonFinitePattern(baseline.image, reference);
+  let ok = exact;
+  let note = exact ? 'bit-exact' : '';
+  if (!exact) {
+    if (!pattern.same) note = 'the NaN/Inf pixels differ';
+    else if (pattern.count === reference.length) { ok = true; note = 'every pixel non-finite on both'; }
+    else {
+      const peak = peakAbs(reference);
+      const rel = repro.maxAbsDiff !== null && peak > 0 ? repro.maxAbsDiff / peak : Infinity;
+      ok = pattern.count === 0 && (repro.correlation ?? 0) >= REPRODUCTION_TOLERANCE.corrMin
+        && Math.abs((repro.sumRatio ?? Infinity) - 1) <= REPRODUCTION_TOLERANCE.sumRatioTol && rel <= REPRODUCTION_TOLERANCE.maxAbsOfPeak;
+      note = `max|Δ| = ${g(rel, 3)} of the peak, corr ${g(repro.correlation, 9)}, sum ratio ${g(repro.sumRatio, 9)} (tolerance: corr ≥ ${REPRODUCTION_TOLERANCE.corrMin}, |sum ratio − 1| ≤ ${REPRODUCTION_TOLERANCE.sumRatioTol}, max|Δ| ≤ ${REPRODUCTION_TOLERANCE.maxAbsOfPeak} of the peak)`;
+    }
+  }
+  result.reproduction = { ...repro, exact, ok, note };
+  if (!ok) {
+    result.status = 'not-modelled';
+    result.note = `the embedded engine (preset ${referencePreset}) does not reproduce the reference image (${note}): attribution not possible`;
+    return finish();
+  }
+
+  // 3. Relevant forks.
+  const forks = relevantForks(flags, mismatches, forkNames).filter((f) => alt(f) !== (base[f] ?? api.forkDocs[f].c));
+  result.relevantForks = forks;
+  const steps: AttributionStep[] = [{ forks: {}, vsCandidate: baseline.vs }];
+  result.steps = steps;
+  result.residual = baseline.vs;
+  result.modelImage = baseline.image;
+  if (!forks.length) {
+    result.status = 'unexplained';
+    result.note = 'no named fork applies to these flags';
+    return finish();
+  }
+
+  // 4. Search, time-boxed.
+  const simMs = Math.max(1, performance.now() - t0);
+  const total = 2 ** forks.length;
+  const exhaustive = (total - 1) * simMs <= budget;
+  result.search = exhaustive ? 'exhaustive' : 'greedy';
+  const outOfTime = () => performance.now() - t0 > budget;
+  const explains = (vs: PairNumbers, img: Float32Array) => withinThresholds(computeMetrics(candidate, img, fpixels), thresholds) && vs.nrmse !== null;
+
+  for (const f of forks) {
+    if (outOfTime()) { result.timedOut = true; break; }
+    const r = await run([f]);
+    result.singles.push({ fork: f, value: alt(f), vsCandidate: r.vs });
+  }
+  if (exhaustive && !result.timedOut) {
+    for (let mask = 1; mask < total; mask++) {
+      if (outOfTime()) { result.timedOut = true; break; }
+      await run(forks.filter((_, i) => mask & (1 << i)));
+    }
+  } else if (!result.timedOut) {
+    // Greedy forward selection: add the fork that lowers the score most, until nothing helps.
+    let current: ForkName[] = [];
+    let currentScore = score(baseline.vs);
+    for (;;) {
+      let best: { f: ForkName; s: number } | undefined;
+      for (const f of forks.filter((x) => !current.includes(x))) {
+        if (outOfTime()) { result.timedOut = true; break; }
+        const r = await run([...current, f]);
+        const s = score(r.vs);
+        if (s < currentScore && (!best || s < best.s)) best = { f, s };
+        // A non-finite model (e.g. ghosts with N>1) can only be fixed by a pair of forks: keep trying.
+        if (!Number.isFinite(currentScore) && !best && Number.isFinite(s)) best = { f, s };
+      }
+      if (!best || result.timedOut) break;
+      current = [...current, best.f];
+      currentScore = best.s;
+    }
+  }
+
+  // 5. Choose.
+  const evaluated = [...cache.entries()].map(([k, v]) => ({ set: k ? (k.split('+') as ForkName[]) : [], ...v }));
+  const passing = evaluated.filter((e) => explains(e.vs, e.image)).sort((a, b) => a.set.length - b.set.length || score(a.vs) - score(b.vs));
+  let chosen: ForkName[];
+  if (passing.length) {
+    chosen = passing[0].set;
+  } else {
+    const best = [...evaluated].sort((a, b) => score(a.vs) - score(b.vs) || a.set.length - b.set.length)[0];
+    chosen = best.set;
+    // Drop forks that do not pull their weight (≥ 1 % better score), when that subset was evaluated.
+    for (const f of [...chosen]) {
+      const without = cache.get(key(chosen.filter((x) => x !== f)));
+      const withIt = cache.get(key(chosen));
+      if (without && withIt && score(without.vs) <= score(withIt.vs) * 1.01) chosen = chosen.filter((x) => x !== f);
+    }
+  }
+  const best = cache.get(key(chosen))!;
+
+  // Order the chosen forks as a path: at each step add the fork that helps most (using evaluated subsets).
+  const path: ForkName[] = [];
+  let remaining = [...chosen];
+  while (remaining.length) {
+    let pick = remaining[0];
+    let pickScore = Infinity;
+    for (const f of remaining) {
+      const e = cache.get(key([...path, f])) ?? (await run([...path, f]));
+      const s = score(e.vs);
+      if (s < pickScore) { pick = f; pickScore = s; }
+    }
+    path.push(pick);
+    remaining = remaining.filter((f) => f !== pick);
+    const e = cache.get(key(path))!;
+    const cum: Forks = {};
+    for (const f of path) cum[f] = alt(f);
+    steps.push({ fork: pick, value: alt(pick), forks: cum, vsCandidate: e.vs });
+  }
+
+  result.chosen = chosen.length ? path.map((f) => ({ fork: f, value: alt(f), from: base[f] ?? api.forkDocs[f].c, doc: api.forkDocs[f].doc })) : [];
+  for (const c of result.chosen) result.forks[c.fork] = c.value;
+  result.residual = best.vs;
+  result.modelImage = best.image;
+
+  // 6. Status.
+  if (explains(best.vs, best.image)) result.status = 'explained';
+  else if (chosen.length && score(best.vs) <= 0.5 * score(baseline.vs)) result.status = 'partly-explained';
+  else result.status = 'unexplained';
+  if (result.timedOut) result.note = `time box of ${g(budget / 1000, 3)} s reached after ${result.simulations} simulations; result is the best found so far`;
+  return finish();
+}
+
+// --- presentation ------------------------------------------------------------------------------------------
+
+const STATUS_WORDS: Record<AttributionStatus, string> = {
+  explained: 'explained',
+  'partly-explained': 'partly explained',
+  unexplained: 'unexplained: look elsewhere',
+  'not-modelled': 'not modelled: the embedded engine cannot model this reference, attribution not possible',
+  'no-divergence': 'no divergence worth explaining',
+};
+
+/** A few words for the ledger / a table cell, e.g. "explained by defaultN=5 + sourceParser=clean (residual corr 0.99999)". */
+export function summarizeAttribution(a: Attribution): string {
+  if (a.status === 'no-divergence') return `no divergence worth explaining (corr ${g(a.observed.correlation)}, sum ratio ${g(a.observed.sumRatio)})`;
+  if (a.status === 'not-modelled') return STATUS_WORDS['not-modelled'];
+  const forks = a.chosen.map((c) => `${c.fork}=${c.value}`).join(' + ');
+  const res = a.residual ? `residual corr ${g(a.residual.correlation)}, sum ratio ${g(a.residual.sumRatio)}` : '';
+  if (a.status === 'explained') return `explained by ${forks || 'the reference preset'} (${res})`;
+  if (a.status === 'partly-explained') return `partly explained by ${forks} (${res})`;
+  return `unexplained: look elsewhere${forks ? ` (best forks ${forks}: ${res})` : res ? ` (${res})` : ''}`;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** Plain-text table: one row per step, how each fork moves corr and sum ratio toward the candidate. */
+export function formatAttributionTable(a: Attribution, caseId?: string): string {
+  const lines: string[] = [];
+  lines.push(`${caseId ? `${caseId}: ` : ''}${STATUS_WORDS[a.status]}`);
+  lines.push(`  observed (reference vs candidate): corr ${g(a.observed.correlation)}, sum ratio ${g(a.observed.sumRatio)}`);
+  if (a.reproduction) lines.push(`  embedded preset '${a.referencePreset}' vs reference: ${a.reproduction.ok ? 'reproduced' : 'NOT reproduced'} (${a.reproduction.note})`);
+  if (a.note) lines.push(`  note: ${a.note}`);
+  if (a.steps.length) {
+    lines.push('');
+    const head = ['step', 'fork', 'corr vs cand', 'sum ratio vs cand', 'nRMSE'];
+    const rows = a.steps.map((s, i) => [
+      String(i),
+      s.fork ? `+ ${s.fork}=${s.value}` : `preset ${a.referencePreset}`,
+      g(s.vsCandidate.correlation, 7),
+      g(s.vsCandidate.sumRatio, 7),
+      g(s.vsCandidate.nrmse, 3),
+    ]);
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    lines.push('  ' + head.map((h, i) => pad(h, w[i])).join('  '));
+    for (const r of rows) lines.push('  ' + r.map((c, i) => pad(c, w[i])).join('  '));
+    if (a.residual && a.status !== 'no-divergence') {
+      lines.push(`  residual (best model vs candidate): corr ${g(a.residual.correlation, 7)}, sum ratio ${g(a.residual.sumRatio, 7)}, nRMSE ${g(a.residual.nrmse, 3)}`);
+    }
+    if (a.singles.length) {
+      lines.push(`  each fork alone: ${a.singles.map((s) => `${s.fork}=${s.value} → corr ${g(s.vsCandidate.correlation, 4)}, ratio ${g(s.vsCandidate.sumRatio, 4)}`).join('; ')}`);
+    }
+  }
+  lines.push(`  search: ${a.search}, ${a.simulations} simulations, ${g(a.elapsedMs / 1000, 3)} s${a.timedOut ? ' (time box reached)' : ''}`);
+  return lines.join('\n');
+}
+
+/** attribution.json content: everything but the model image (store that as its own .bin). */
+export function attributionToJson(a: Attribution): Omit<Attribution, 'modelImage'> & { modelImage?: undefined } {
+  const { modelImage: _m, ...rest } = a;
+  return rest;
+}
