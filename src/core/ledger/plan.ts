@@ -55,6 +55,7 @@ export function flipPlanRows(text: string, req: FlipRequest): FlipPlan {
   const end = headings.slice(hIdx + 1).find((x) => x.level <= 3)?.line ?? lines.length;
 
   let stateCol: number | undefined;
+  let guidanceCol: number | undefined;
   const want = new Map(req.rows.map((r) => [r.trim(), r.trim()]));
   const edits: TextEdit[] = [];
   const outcomes: RowOutcome[] = [];
@@ -64,7 +65,11 @@ export function flipPlanRows(text: string, req: FlipRequest): FlipPlan {
     if (cells.length < 2) continue;
     const values = cells.map((c) => line.text.slice(c.from, c.to).trim());
     if (values.every((v) => /^:?-{2,}:?$/.test(v))) continue;
-    if (/^id$/i.test(values[0]!)) { stateCol = values.findIndex((v) => /^state$/i.test(v)); continue; }
+    if (/^id$/i.test(values[0]!)) {
+      stateCol = values.findIndex((v) => /^state$/i.test(v));
+      guidanceCol = values.findIndex((v) => /guidance|how\s*\/\s*why/i.test(v));
+      continue;
+    }
     const id = values[0]!.replace(/^\*\*(.*)\*\*$/, '$1');
     if (!want.has(id) || outcomes.some((o) => o.id === id)) continue;
     // The header says which column is State; if a bare `|` in the description shifted it, take the first
@@ -75,7 +80,9 @@ export function flipPlanRows(text: string, req: FlipRequest): FlipPlan {
     if (DONE.has(state.value)) { outcomes.push({ id, line: i, before: state.value, action: 'left-alone', reason: `already ${state.value}` }); continue; }
     edits.push(replaceInLine(line, state.from, state.to, '[D]'));
     const prefix = `✅ Attempt #${req.attemptNumber} (${req.stamp})`;
-    const g = cells[k + 1];
+    // Guidance: the header's guidance column relative to State (it is usually the last and may hold bare pipes).
+    const gOffset = stateCol !== undefined && stateCol >= 0 && guidanceCol !== undefined && guidanceCol > stateCol ? guidanceCol - stateCol : 1;
+    const g = cells[k + gOffset];
     if (g) {
       const gv = trimSpan(line.text, g);
       if (gv.value === '') edits.push(replaceInLine(line, g.from, g.to, ` ${prefix} `));
