@@ -1,0 +1,85 @@
+// Extension entry: wires the log, the parity service, status bar, commands, Test Explorer, results panels (+ their
+// serializer) and the ledger commands. deactivate() aborts running parity (process trees die) and stops warm
+// PyTorch servers, within VS Code's ~5 s budget.
+import * as vscode from 'vscode';
+import { disposeWarmServers } from '../core/engines/torch/warm/index.ts';
+import { createLog, errorText, type Log } from './log.ts';
+import { ParityService } from './parityService.ts';
+import { VerdictStatusBar } from './statusBar.ts';
+import { BundleHistory } from './history.ts';
+import { registerCommands } from './commands.ts';
+import { ParityTests } from './testing.ts';
+import { ResultsPanels, VIEW_TYPE, type PanelDeps } from './panel/resultsPanel.ts';
+import { onInterpreterChange } from './python.ts';
+// TODO(ledger): import { registerLedgerCommands } from './ledger/index.ts' once the ledger engineer lands it.
+
+/** What activate returns: used by the @vscode/test-electron suite (and handy for other extensions). */
+export interface NbParityApi {
+  service: ParityService;
+  tests: ParityTests;
+  panels: ResultsPanels;
+  log: Log;
+}
+
+let service: ParityService | undefined;
+
+export function activate(context: vscode.ExtensionContext): NbParityApi {
+  const log = createLog();
+  const svc = new ParityService(log);
+  service = svc;
+  const statusBar = new VerdictStatusBar();
+  const history = new BundleHistory(log);
+  context.subscriptions.push(log, svc, statusBar);
+
+  // The panel's Re-run goes through the same command path; the late binding breaks the panels ↔ commands cycle.
+  let rerun: PanelDeps['rerun'] = async () => undefined;
+  const panels = new ResultsPanels({
+    extensionUri: context.extensionUri,
+    log,
+    history,
+    service: svc,
+    rerun: (bundle, ids, panel) => rerun(bundle, ids, panel),
+  });
+  context.subscriptions.push(panels);
+
+  const tests = new ParityTests({ log, service: svc, statusBar, history });
+  context.subscriptions.push(tests);
+
+  const cmds = registerCommands(context, { log, service: svc, panels, history, statusBar, bundleForTest: (id) => tests.bundleFor(id) });
+  rerun = async (b, ids, p) => { await cmds.rerunBundle(b, ids, p); };
+
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    deserializeWebviewPanel: (panel, state) => panels.restore(panel, state),
+  }));
+
+  // TODO(ledger): replace this stand-in with registerLedgerCommands(context, { getLastBundleDir, log }) when
+  // src/extension/ledger/index.ts exists (the webview's Record button calls nbParity.recordAttempt).
+  context.subscriptions.push(vscode.commands.registerCommand('nbParity.recordAttempt', () => {
+    void vscode.window.showErrorMessage('Record attempt in fix_plan.md is not available in this build (the ledger module is missing).');
+  }));
+
+  // Trust granted mid-session: the cases and the settings that name programs now apply.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    log.info('Workspace trusted: the C binary and Python may now be launched.');
+    void tests.refresh();
+  }));
+  void onInterpreterChange(() => log.info('Python extension: active interpreter changed; the next PyTorch run uses it (unless nbParity.python is set).'))
+    .then((d) => { if (d) context.subscriptions.push(d); });
+
+  void tests.refresh().catch((err) => log.error(`Test Explorer: ${errorText(err)}`));
+  log.info(`nanoBragg Parity activated (${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no program will be launched'}).`);
+  return { service: svc, tests, panels, log };
+}
+
+export async function deactivate(): Promise<void> {
+  // Best effort in VS Code's budget: abort runs (their process trees are killed), then stop warm servers.
+  const budget = new Promise((r) => setTimeout(r, 4500));
+  await Promise.race([
+    (async () => {
+      await service?.cancelAll(3000);
+      await disposeWarmServers();
+    })().catch(() => undefined),
+    budget,
+  ]);
+  service = undefined;
+}

@@ -1,0 +1,325 @@
+// The results webview host: one WebviewPanel per bundle shown (a run reuses the panel of the previous run).
+// Protocol (src/protocol/messages.ts): the webview says `ready` → we send the snapshot, then each image once as an
+// exact-size ArrayBuffer. A hidden webview loses its document; when it comes back it says `ready` again and gets a
+// fresh snapshot. After a window reload the serializer reopens the bundle dir the webview kept in its state.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Bundle } from '../../core/types.ts';
+import { loadCaseImages } from '../../core/evidence/index.ts';
+import {
+  imageMessage, isWebviewToHost, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
+  type WebviewToHost,
+} from '../../protocol/messages.ts';
+import { metricsMarkdown } from '../../protocol/metricsMarkdown.ts';
+import { buildWebviewHtml, makeNonce } from './html.ts';
+import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
+import type { BundleHistory } from '../history.ts';
+import type { ParityService } from '../parityService.ts';
+import { errorText, type Log } from '../log.ts';
+
+export const VIEW_TYPE = 'nbParity.results';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  log: Log;
+  history: BundleHistory;
+  service: ParityService;
+  /** Re-runs the cases of a bundle through the same path as the palette commands. */
+  rerun(bundle: Bundle, caseIds: string[] | undefined, panel: ResultsPanel): Promise<void>;
+}
+
+export function panelTitle(stamp: string): string {
+  return `nanoBragg Parity — ${stamp}`;
+}
+
+export class ResultsPanel implements vscode.Disposable {
+  bundle?: Bundle;
+  private viewModel?: ViewModel;
+  private outgoing: OutgoingImage[] = [];
+  private readonly pixels = new Map<string, Float32Array>();
+  private ready = false;
+  private readonly sent = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  /** Serialises loads so a quick second run cannot interleave its snapshot with the first one's images. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
+    const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
+    const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'resources', 'icon.png');
+    const webview = panel.webview;
+    webview.html = buildWebviewHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'styles.css')).toString(),
+      title: panel.title,
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }),
+      panel.onDidChangeViewState((e) => {
+        // Hidden: the document is gone (no retainContextWhenHidden); it will say `ready` again when shown.
+        if (!e.webviewPanel.visible) { this.ready = false; this.sent.clear(); }
+        else if (this.ready) void this.sendAll();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get dir(): string | undefined {
+    return this.bundle?.dir;
+  }
+
+  /** Show a bundle (fresh from a run, or opened from disk). */
+  show(bundle: Bundle): Promise<void> {
+    const next = this.chain.then(() => this.load(bundle)).catch((err) => {
+      this.deps.log.error(`results panel: ${errorText(err)}`);
+      void this.post({ type: 'hostError', message: `Could not show bundle ${bundle.dir}: ${errorText(err)}` });
+    });
+    this.chain = next;
+    return next;
+  }
+
+  private async load(bundle: Bundle): Promise<void> {
+    this.bundle = bundle;
+    this.panel.title = panelTitle(bundle.stamp);
+    this.pixels.clear();
+    const available = new Map<string, ImageRole[]>();
+    for (const c of bundle.cases) {
+      const roles: ImageRole[] = [];
+      try {
+        const imgs = await loadCaseImages(bundle, c.caseId);
+        for (const role of ['reference', 'candidate', 'model'] as const) {
+          const img = imgs[role];
+          if (img) { roles.push(role); this.pixels.set(`${c.caseId}/${role}`, img); }
+        }
+      } catch (err) {
+        this.deps.log.warn(`${bundle.dir}: images of ${c.caseId} unavailable: ${errorText(err)}`);
+      }
+      available.set(c.caseId, roles);
+    }
+    const folder = this.deps.service.folderOf(bundle.dir);
+    let trend = new Map();
+    if (folder) {
+      const settings = (await this.deps.service.settingsFor(folder)).settings;
+      const earlier = await this.deps.history.recent(folder, settings);
+      trend = trendFrom([bundle, ...earlier.filter((b) => b.dir !== bundle.dir)], bundle.stamp);
+    }
+    const legacy = bundle.layout === 'legacy';
+    const { viewModel, images } = buildViewModel(bundle, {
+      readOnly: legacy,
+      readOnlyReason: legacy ? 'Older bundle layout: shown read-only (re-run and record need our own layout).' : undefined,
+      notice: vscode.workspace.isTrusted ? undefined
+        : 'Restricted Mode: the C binary and Python are not launched here; Re-run offers the embedded simulator on both sides.',
+      actions: { rerun: !legacy && !!folder, recordAttempt: !legacy, openBundleFolder: true },
+      trend,
+      availableImages: available,
+    });
+    this.viewModel = viewModel;
+    this.outgoing = images;
+    this.sent.clear();
+    if (this.ready) await this.sendAll();
+  }
+
+  private async post(msg: HostToWebview): Promise<boolean> {
+    if (this.disposed) return false;
+    return this.panel.webview.postMessage(msg);
+  }
+
+  /** Snapshot, then every image not yet delivered to this webview document. */
+  private async sendAll(): Promise<void> {
+    if (!this.viewModel) return;
+    await this.post({ type: 'snapshot', viewModel: this.viewModel });
+    for (const ref of this.outgoing) {
+      if (this.sent.has(ref.id)) continue;
+      await this.sendImage(ref);
+    }
+  }
+
+  private async sendImage(ref: OutgoingImage): Promise<boolean> {
+    const img = this.pixels.get(`${ref.caseId}/${ref.role}`);
+    if (!img) return false;
+    try {
+      const ok = await this.post(imageMessage(ref, img));
+      if (ok) this.sent.add(ref.id);
+      return ok;
+    } catch (err) {
+      this.deps.log.error(`results panel: ${errorText(err)}`);
+      await this.post({ type: 'hostError', message: errorText(err), caseId: ref.caseId });
+      return false;
+    }
+  }
+
+  progress(message: string, fraction?: number, done?: boolean): void {
+    if (this.ready) void this.post({ type: 'progress', message, fraction, done });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    if (!isWebviewToHost(raw)) {
+      this.deps.log.warn(`results panel: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    const msg = raw as WebviewToHost;
+    if (msg.type === 'ready') {
+      this.ready = true;
+      this.sent.clear();
+      if (!this.bundle && msg.state && isPersistedState(msg.state) && msg.state.bundleDir) {
+        const b = await this.deps.history.read(msg.state.bundleDir);
+        if (b) { await this.show(b); return; }
+      }
+      await this.chain;
+      await this.sendAll();
+      return;
+    }
+    if (msg.type === 'error') {
+      this.deps.log.warn(`webview ${msg.kind} error${msg.caseId ? ` (${msg.caseId})` : ''}: ${msg.message}${msg.detail ? `\n${msg.detail}` : ''}`);
+      return;
+    }
+    let answer: { ok: boolean; message?: string };
+    try {
+      answer = await this.handle(msg);
+    } catch (err) {
+      answer = { ok: false, message: errorText(err) };
+      this.deps.log.error(`results panel: ${msg.type}: ${errorText(err)}`);
+    }
+    await this.post({ type: 'response', requestId: msg.requestId, ...answer });
+  }
+
+  private async handle(msg: WebviewRequest): Promise<{ ok: boolean; message?: string }> {
+    const dir = this.bundle?.dir;
+    switch (msg.type) {
+      case 'rerun': {
+        if (!this.bundle) return { ok: false, message: 'No bundle is shown.' };
+        await this.deps.rerun(this.bundle, msg.caseIds, this);
+        return { ok: true };
+      }
+      case 'recordAttempt': {
+        const target = msg.bundleDir || dir;
+        await vscode.commands.executeCommand('nbParity.recordAttempt', target);
+        return { ok: true };
+      }
+      case 'openBundleFolder': {
+        const target = msg.bundleDir || dir;
+        if (!target) return { ok: false, message: 'No bundle is shown.' };
+        await revealFolder(target);
+        return { ok: true, message: target };
+      }
+      case 'copyMetricsMarkdown': {
+        const text = msg.markdown ?? (this.viewModel ? metricsMarkdown(this.viewModel) : undefined);
+        if (!text) return { ok: false, message: 'Nothing to copy yet.' };
+        await vscode.env.clipboard.writeText(text);
+        return { ok: true, message: 'Metrics copied as Markdown.' };
+      }
+      case 'exportPng': {
+        const safe = path.basename(msg.suggestedName || `${msg.caseId}.png`).replace(/[^\w.@-]+/g, '_');
+        const defaultDir = this.deps.service.folderOf(dir ?? '')?.uri ?? (dir ? vscode.Uri.file(dir) : undefined);
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: defaultDir ? vscode.Uri.joinPath(defaultDir, safe.endsWith('.png') ? safe : `${safe}.png`) : undefined,
+          filters: { 'PNG image': ['png'] },
+          title: `Export ${msg.caseId} as PNG`,
+        });
+        if (!target) return { ok: false, message: 'Export cancelled.' };
+        // Evidence is never overwritten: refuse a target inside the bundle that already exists.
+        if (dir && !path.relative(dir, target.fsPath).startsWith('..')) {
+          const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+          if (exists) return { ok: false, message: `${target.fsPath} is part of the evidence bundle and already exists; choose another name.` };
+        }
+        await vscode.workspace.fs.writeFile(target, new Uint8Array(msg.buffer));
+        this.deps.log.info(`exported ${target.fsPath} (${msg.buffer.byteLength} bytes)`);
+        return { ok: true, message: `Saved ${target.fsPath}` };
+      }
+      case 'requestImage': {
+        const ref = this.outgoing.find((r) => r.id === msg.id);
+        if (!ref) return { ok: false, message: `No image ${msg.id} in this bundle.` };
+        this.sent.delete(ref.id);
+        return (await this.sendImage(ref)) ? { ok: true } : { ok: false, message: `Image ${msg.id} could not be sent.` };
+      }
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pixels.clear();
+    for (const d of this.disposables) d.dispose();
+    this.onDispose(this);
+    this.panel.dispose();
+  }
+}
+
+/** Show the bundle folder: in the Explorer when it is inside the workspace (works remotely too), else the OS. */
+export async function revealFolder(dir: string): Promise<void> {
+  const uri = vscode.Uri.file(dir);
+  if (vscode.workspace.getWorkspaceFolder(uri)) {
+    await vscode.commands.executeCommand('revealInExplorer', uri);
+  } else {
+    await vscode.commands.executeCommand('revealFileInOS', uri);
+  }
+}
+
+export class ResultsPanels implements vscode.Disposable {
+  private readonly panels = new Set<ResultsPanel>();
+  /** The panel that shows fresh runs (re-used so repeated runs do not pile up tabs). */
+  private runPanel?: ResultsPanel;
+
+  constructor(private readonly deps: PanelDeps) {}
+
+  private create(panel?: vscode.WebviewPanel): ResultsPanel {
+    const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'webview')] });
+    const rp = new ResultsPanel(p, this.deps, (x) => { this.panels.delete(x); if (this.runPanel === x) this.runPanel = undefined; });
+    this.panels.add(rp);
+    return rp;
+  }
+
+  /** After a run: the run panel follows the newest bundle. */
+  async showRun(bundle: Bundle, target?: ResultsPanel): Promise<void> {
+    if (target && this.panels.has(target)) this.runPanel = target;
+    const same = [...this.panels].find((p) => p.dir === bundle.dir);
+    const p = same ?? this.runPanel ?? this.create();
+    this.runPanel = p;
+    p.reveal();
+    await p.show(bundle);
+  }
+
+  /** Open an existing bundle (read from disk) in its own panel, or reveal the panel already showing it. */
+  async openBundle(bundle: Bundle): Promise<void> {
+    const existing = [...this.panels].find((p) => p.dir === bundle.dir);
+    if (existing) { existing.reveal(); return; }
+    const p = this.create();
+    await p.show(bundle);
+  }
+
+  /** Serializer: the webview kept its bundle dir in its state; reopen it after a window reload. */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const rp = this.create(panel);
+    const dir = isPersistedState(state) ? state.bundleDir : undefined;
+    const bundle = dir ? await this.deps.history.read(dir) : undefined;
+    if (bundle) { await rp.show(bundle); return; }
+    // Nothing to restore (state lost or bundle deleted): the `ready` handler may still find it; otherwise say so.
+    this.deps.log.warn(`results panel: nothing to restore${dir ? ` (bundle ${dir} is unreadable)` : ''}`);
+    setTimeout(() => {
+      if (!rp.bundle) {
+        void panel.webview.postMessage({ type: 'hostError', message: dir ? `The evidence bundle ${dir} could not be read (moved or deleted?). Use “Open evidence bundle…”.` : 'No bundle to restore. Use “Open parity results”.' } satisfies HostToWebview);
+      }
+    }, 1500);
+  }
+
+  progress(message: string, fraction?: number, done?: boolean): void {
+    for (const p of this.panels) p.progress(message, fraction, done);
+  }
+
+  get count(): number {
+    return this.panels.size;
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels]) p.dispose();
+  }
+}

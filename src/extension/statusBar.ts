@@ -1,0 +1,52 @@
+// Status bar: the last verdict (click → results), a spinner while a run is going (click → log).
+import * as vscode from 'vscode';
+import type { Bundle } from '../core/types.ts';
+import { bundleStatus } from './resultText.ts';
+
+export class VerdictStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private last?: Bundle;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('nbParity.verdict', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'nanoBragg Parity';
+    this.idle();
+  }
+
+  private idle(): void {
+    this.item.text = '$(beaker) Parity';
+    this.item.tooltip = 'nanoBragg Parity: no run yet. Click to run TC-D1/TC-D3.';
+    this.item.command = 'nbParity.runSeed';
+    this.item.backgroundColor = undefined;
+    this.item.show();
+  }
+
+  running(message: string): void {
+    this.item.text = `$(sync~spin) Parity: ${message}`;
+    this.item.tooltip = 'nanoBragg Parity is running. Click to show the log.';
+    this.item.command = 'nbParity.showLog';
+    this.item.backgroundColor = undefined;
+    this.item.show();
+  }
+
+  /** Back to the last verdict (or idle) after a run that produced no bundle. */
+  restore(): void {
+    if (this.last) this.showBundle(this.last);
+    else this.idle();
+  }
+
+  showBundle(bundle: Bundle): void {
+    this.last = bundle;
+    const s = bundleStatus(bundle);
+    this.item.text = s.text;
+    this.item.tooltip = s.tooltip;
+    this.item.command = { command: 'nbParity.openResults', title: 'Open parity results', arguments: [vscode.Uri.file(bundle.dir)] };
+    this.item.backgroundColor = s.status === 'pass' ? undefined
+      : new vscode.ThemeColor(s.status === 'fail' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
