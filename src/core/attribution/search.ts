@@ -264,6 +264,8 @@ export async function attributeWith(api: EngineApi, input: AttributeInput): Prom
     const k = key(set);
     const hit = cache.get(k);
     if (hit) return hit;
+    // Let timers, cancellation and UI messages run between simulations (in-thread renders block until done).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     checkAbort();
     const forks: Forks = {};
     for (const f of set) forks[f] = alt(f);
@@ -282,7 +284,8 @@ export async function attributeWith(api: EngineApi, input: AttributeInput): Prom
   try {
     baseline = await run([]);
   } catch (err) {
-    if (err instanceof AttributionCancelled || (err as Error).name === 'AbortError') throw err;
+    // Only a flag/input the engine rejects means "cannot model"; anything else is a real failure to surface.
+    if ((err as Error).name !== 'EmbeddedFlagError') throw err;
     result.status = 'not-modelled';
     result.note = `the embedded engine cannot run these flags: ${(err as Error).message}`;
     return finish();
