@@ -113,7 +113,8 @@ export function radialSpec(series: RadialSeries[], scale: 'linear' | 'log', t: C
       x: { field: 'r', type: 'quantitative', title: 'radius (pixels)' },
       y: { field: 'mean', type: 'quantitative', title: 'mean intensity', scale: { type: scale === 'log' ? 'symlog' : 'linear' } },
       color: { field: 'side', type: 'nominal', title: null, scale: { domain: sides, range: colours }, legend: { orient: 'top' } },
-      strokeDash: { field: 'side', type: 'nominal', scale: { domain: sides, range: sides.map((_, i) => (i === 0 ? [1, 0] : [5, 3])) }, legend: null },
+      // Same field, domain and title as colour: vega-lite merges both into one legend (dashes help colour-blind readers).
+      strokeDash: { field: 'side', type: 'nominal', title: null, scale: { domain: sides, range: sides.map((_, i) => (i === 0 ? [1, 0] : i === 1 ? [5, 3] : [2, 2])) }, legend: { orient: 'top' } },
     },
   } as TopLevelSpec;
 }

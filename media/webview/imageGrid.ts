@@ -1,0 +1,304 @@
+// The canvases of one case: reference, candidate, Δ, ratio (and the attribution model). One ViewTransform is
+// shared by all of them (linked zoom/pan); hovering any canvas marks the same pixel on all and reports its values.
+import type { BeamCenter, ScaleName, ViewSettings } from '../../src/protocol/messages.ts';
+import { h } from './dom.ts';
+import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
+import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
+import {
+  clampTransform, imageToCanvas, initialTransform, panBy, pixelAt, pixelScale, visibleRect, zoomAt, type ViewTransform,
+} from './transform.ts';
+import { fmtNumber } from '../../src/protocol/format.ts';
+
+export type PanelKind = 'reference' | 'candidate' | 'diff' | 'ratio' | 'model';
+
+const TITLES: Record<PanelKind, string> = {
+  reference: 'Reference',
+  candidate: 'Candidate',
+  diff: 'Δ = candidate − reference',
+  ratio: 'Ratio candidate / reference',
+  model: 'Attribution model',
+};
+
+interface Panel {
+  kind: PanelKind;
+  canvas: HTMLCanvasElement;
+  /** Full-resolution colour image, redrawn into `canvas` through the transform. */
+  offscreen: HTMLCanvasElement;
+  data?: Float32Array;
+  mapping?: Mapping;
+  legend: HTMLElement;
+  status: HTMLElement;
+  figure: HTMLElement;
+}
+
+export interface GridEvents {
+  onHover(values: HoverValues | undefined, caseId: string): void;
+  onTransform(t: ViewTransform): void;
+  onError(message: string): void;
+}
+
+export class ImageGrid {
+  readonly element: HTMLElement;
+  private readonly panels = new Map<PanelKind, Panel>();
+  private transform: ViewTransform;
+  private hovered: { slow: number; fast: number } | undefined;
+  private drag: { x: number; y: number; id: number } | undefined;
+  private readonly resize = new ResizeObserver(() => this.draw());
+
+  constructor(
+    private readonly caseId: string,
+    private readonly fpixels: number,
+    private readonly spixels: number,
+    private beam: BeamCenter | undefined,
+    private settings: ViewSettings,
+    private markerColour: string,
+    withModel: boolean,
+    private readonly events: GridEvents,
+  ) {
+    this.transform = clampTransform(settings.zoom > 1 && settings.centerFast !== undefined && settings.centerSlow !== undefined
+      ? { zoom: settings.zoom, cx: settings.centerFast, cy: settings.centerSlow } : initialTransform(fpixels, spixels), fpixels, spixels);
+    const kinds: PanelKind[] = ['reference', 'candidate', 'diff', 'ratio'];
+    if (withModel) kinds.push('model');
+    this.element = h('div', { class: 'image-grid', role: 'group', 'aria-label': `Images of ${caseId}` });
+    for (const kind of kinds) this.element.append(this.makePanel(kind).figure);
+  }
+
+  private makePanel(kind: PanelKind): Panel {
+    const canvas = h('canvas', {
+      'data-testid': `canvas-${kind}-${this.caseId}`,
+      tabindex: 0,
+      role: 'img',
+      'aria-label': `${TITLES[kind]} image of ${this.caseId}, ${this.fpixels}×${this.spixels} pixels. Plus and minus zoom, 0 fits, arrow keys pan; the readout shows the pixel at the centre.`,
+      class: 'image-canvas',
+    });
+    canvas.style.aspectRatio = `${this.fpixels} / ${this.spixels}`;
+    const offscreen = document.createElement('canvas');
+    offscreen.width = this.fpixels;
+    offscreen.height = this.spixels;
+    const legend = h('div', { class: 'legend', 'aria-hidden': 'true' });
+    const status = h('div', { class: 'panel-status' }, 'waiting for image…');
+    const figure = h('figure', { class: `panel panel-${kind}` },
+      h('figcaption', {}, TITLES[kind]), h('div', { class: 'canvas-wrap' }, canvas, status), legend);
+    const panel: Panel = { kind, canvas, offscreen, legend, status, figure };
+    this.panels.set(kind, panel);
+    this.wire(canvas);
+    this.resize.observe(canvas);
+    return panel;
+  }
+
+  private size(canvas: HTMLCanvasElement): [number, number] {
+    return [canvas.clientWidth || 1, canvas.clientHeight || 1];
+  }
+
+  private wire(canvas: HTMLCanvasElement): void {
+    canvas.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      const [w, hgt] = this.size(canvas);
+      this.setTransform(zoomAt(this.transform, Math.exp(-e.deltaY * 0.0015), this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
+    }, { passive: false });
+    canvas.addEventListener('pointerdown', (e) => {
+      canvas.setPointerCapture(e.pointerId);
+      this.drag = { x: e.clientX, y: e.clientY, id: e.pointerId };
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      const [w, hgt] = this.size(canvas);
+      if (this.drag && this.drag.id === e.pointerId) {
+        const dx = e.clientX - this.drag.x, dy = e.clientY - this.drag.y;
+        this.drag.x = e.clientX; this.drag.y = e.clientY;
+        this.setTransform(panBy(this.transform, dx, dy, this.fpixels, this.spixels, w, hgt));
+      }
+      this.setHover(pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
+    });
+    const endDrag = (e: PointerEvent) => { if (this.drag?.id === e.pointerId) this.drag = undefined; };
+    canvas.addEventListener('pointerup', endDrag);
+    canvas.addEventListener('pointercancel', endDrag);
+    canvas.addEventListener('pointerleave', () => { if (!this.drag) this.setHover(undefined); });
+    canvas.addEventListener('dblclick', (e) => {
+      const [w, hgt] = this.size(canvas);
+      this.setTransform(zoomAt(this.transform, 2, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
+    });
+    canvas.addEventListener('keydown', (e) => {
+      const [w, hgt] = this.size(canvas);
+      const step = 0.1;
+      let t: ViewTransform | undefined;
+      switch (e.key) {
+        case '+': case '=': t = zoomAt(this.transform, 1.5, this.fpixels, this.spixels, w, hgt); break;
+        case '-': case '_': t = zoomAt(this.transform, 1 / 1.5, this.fpixels, this.spixels, w, hgt); break;
+        case '0': t = initialTransform(this.fpixels, this.spixels); break;
+        case 'ArrowLeft': t = panBy(this.transform, w * step, 0, this.fpixels, this.spixels, w, hgt); break;
+        case 'ArrowRight': t = panBy(this.transform, -w * step, 0, this.fpixels, this.spixels, w, hgt); break;
+        case 'ArrowUp': t = panBy(this.transform, 0, hgt * step, this.fpixels, this.spixels, w, hgt); break;
+        case 'ArrowDown': t = panBy(this.transform, 0, -hgt * step, this.fpixels, this.spixels, w, hgt); break;
+        default: return;
+      }
+      e.preventDefault();
+      this.setTransform(t);
+      // Keyboard users get the readout of the pixel at the centre of the view.
+      this.setHover(pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, w / 2, hgt / 2));
+    });
+    canvas.addEventListener('blur', () => this.setHover(undefined));
+  }
+
+  zoomBy(factor: number): void {
+    const c = this.panels.get('reference')!.canvas;
+    const [w, hgt] = this.size(c);
+    this.setTransform(zoomAt(this.transform, factor, this.fpixels, this.spixels, w, hgt));
+  }
+
+  resetZoom(): void {
+    this.setTransform(initialTransform(this.fpixels, this.spixels));
+  }
+
+  getTransform(): ViewTransform {
+    return this.transform;
+  }
+
+  private setTransform(t: ViewTransform): void {
+    this.transform = t;
+    this.draw();
+    this.events.onTransform(t);
+  }
+
+  private setHover(p: { slow: number; fast: number } | undefined): void {
+    const same = p && this.hovered && p.slow === this.hovered.slow && p.fast === this.hovered.fast;
+    if (same || (!p && !this.hovered)) return;
+    this.hovered = p;
+    this.draw();
+    const v = p ? hoverValues({ reference: this.panels.get('reference')?.data, candidate: this.panels.get('candidate')?.data, model: this.panels.get('model')?.data },
+      this.fpixels, this.spixels, p.slow, p.fast) : undefined;
+    this.events.onHover(v, this.caseId);
+  }
+
+  /** Give a panel its float data (reference/candidate/model); Δ and ratio follow once both sides are present. */
+  setImage(kind: 'reference' | 'candidate' | 'model', data: Float32Array): void {
+    const panel = this.panels.get(kind);
+    if (!panel) return;
+    panel.data = data;
+    const ref = this.panels.get('reference')?.data, cand = this.panels.get('candidate')?.data;
+    if ((kind === 'reference' || kind === 'candidate') && ref && cand) {
+      this.panels.get('diff')!.data = difference(ref, cand);
+      this.panels.get('ratio')!.data = ratio(ref, cand);
+    }
+    this.recolor();
+  }
+
+  images(): { reference?: Float32Array; candidate?: Float32Array; model?: Float32Array; diff?: Float32Array } {
+    return { reference: this.panels.get('reference')?.data, candidate: this.panels.get('candidate')?.data,
+      model: this.panels.get('model')?.data, diff: this.panels.get('diff')?.data };
+  }
+
+  /** A side that will never come (run failed, no file): say so instead of "waiting". */
+  markMissing(kind: PanelKind, why: string): void {
+    const p = this.panels.get(kind);
+    if (p && !p.data) p.status.textContent = why;
+  }
+
+  applySettings(settings: ViewSettings, markerColour: string, beam: BeamCenter | undefined): void {
+    this.settings = settings;
+    this.markerColour = markerColour;
+    this.beam = beam;
+    this.recolor();
+  }
+
+  private recolor(): void {
+    const { scale, clipPercentile, colorMap } = this.settings;
+    for (const p of this.panels.values()) {
+      if (!p.data) continue;
+      try {
+        let map: MapName = colorMap;
+        if (p.kind === 'diff') { p.mapping = symmetricMapping(p.data, 0, scale, clipPercentile); map = 'diverging'; }
+        else if (p.kind === 'ratio') { p.mapping = symmetricMapping(p.data, 1, 'linear', clipPercentile); map = 'diverging'; }
+        else p.mapping = intensityMapping(p.data, scale, clipPercentile);
+        const ctx = p.offscreen.getContext('2d');
+        if (!ctx) throw new Error('no 2-D canvas context');
+        const img = ctx.createImageData(this.fpixels, this.spixels);
+        colorize(p.data, p.mapping, map, img.data);
+        ctx.putImageData(img, 0, 0);
+        p.status.textContent = '';
+        p.status.hidden = true;
+        p.legend.replaceChildren(...legendParts(p.mapping, map, scale, clipPercentile));
+      } catch (err) {
+        p.status.hidden = false;
+        p.status.textContent = `cannot draw: ${(err as Error).message}`;
+        this.events.onError(`${this.caseId} ${p.kind}: ${(err as Error).message}`);
+      }
+    }
+    this.draw();
+  }
+
+  draw(): void {
+    for (const p of this.panels.values()) this.drawPanel(p);
+  }
+
+  private drawPanel(p: Panel): void {
+    const c = p.canvas;
+    const [w, hgt] = this.size(c);
+    const dpr = window.devicePixelRatio || 1;
+    const bw = Math.max(1, Math.round(w * dpr)), bh = Math.max(1, Math.round(hgt * dpr));
+    if (c.width !== bw || c.height !== bh) { c.width = bw; c.height = bh; }
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, hgt);
+    if (!p.data) return;
+    const t = this.transform, F = this.fpixels, S = this.spixels;
+    const r = visibleRect(t, F, S, w, hgt);
+    if (r.w > 0 && r.h > 0) {
+      const [dx, dy] = imageToCanvas(t, F, S, w, hgt, r.x, r.y);
+      const k = pixelScale(t, F, S, w, hgt);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(p.offscreen, r.x, r.y, r.w, r.h, dx, dy, r.w * k, r.h * k);
+    }
+    const k = pixelScale(t, F, S, w, hgt);
+    if (this.beam) {
+      // Pixel (s, f) has its centre at (f + 0.5, s + 0.5) in image space; BeamCenter puts pixel centres at integers.
+      const [bx, by] = imageToCanvas(t, F, S, w, hgt, this.beam.fast + 0.5, this.beam.slow + 0.5);
+      ctx.lineWidth = 1.5;
+      for (const [colour, width] of [['rgba(0,0,0,0.8)', 3.5], [this.markerColour, 1.5]] as const) {
+        ctx.strokeStyle = colour; ctx.lineWidth = width;
+        ctx.beginPath();
+        ctx.arc(bx, by, 7, 0, 2 * Math.PI);
+        ctx.moveTo(bx - 12, by); ctx.lineTo(bx - 4, by); ctx.moveTo(bx + 4, by); ctx.lineTo(bx + 12, by);
+        ctx.moveTo(bx, by - 12); ctx.lineTo(bx, by - 4); ctx.moveTo(bx, by + 4); ctx.lineTo(bx, by + 12);
+        ctx.stroke();
+      }
+    }
+    if (this.hovered) {
+      const [hx, hy] = imageToCanvas(t, F, S, w, hgt, this.hovered.fast, this.hovered.slow);
+      const size = Math.max(k, 5);
+      const off = (size - k) / 2;
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = 'rgba(0,0,0,0.8)';
+      ctx.strokeRect(hx - off - 1, hy - off - 1, size + 2, size + 2);
+      ctx.strokeStyle = this.markerColour;
+      ctx.strokeRect(hx - off, hy - off, size, size);
+    }
+  }
+
+  /** The coloured full-resolution image of a panel (for the PNG export), or undefined if not drawn yet. */
+  rendered(kind: PanelKind): HTMLCanvasElement | undefined {
+    const p = this.panels.get(kind);
+    return p?.data ? p.offscreen : undefined;
+  }
+
+  kinds(): PanelKind[] {
+    return [...this.panels.keys()];
+  }
+
+  dispose(): void {
+    this.resize.disconnect();
+  }
+}
+
+function legendParts(m: Mapping, map: MapName, scale: ScaleName, clip: number): Node[] {
+  const bar = h('span', { class: 'legend-bar' });
+  bar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => cssColor(map, t)).join(', ')})`;
+  let lo: string, hi: string;
+  switch (m.kind) {
+    case 'linear': lo = fmtNumber(m.lo); hi = fmtNumber(m.hi); break;
+    case 'log': lo = fmtNumber(m.floor); hi = fmtNumber(m.hi); break;
+    case 'symmetric': lo = fmtNumber(m.center - m.halfRange); hi = fmtNumber(m.center + m.halfRange); break;
+  }
+  const note = `${m.kind === 'symmetric' ? (m.log ? 'symlog' : 'linear') : scale}${clip < 100 ? `, p${clip}` : ''}`;
+  return [h('span', { class: 'legend-lo' }, lo), bar, h('span', { class: 'legend-hi' }, hi), h('span', { class: 'legend-note' }, note)];
+}
