@@ -1,5 +1,34 @@
-// Placeholder: the owning issue replaces this module.
-export async function casesCommand(_argv: string[]): Promise<number> {
-  console.error('nb-parity cases: not implemented yet');
-  return 2;
+// `nb-parity cases [--workspace DIR] [--json]`: every case of a workspace with where it comes from.
+import { parseArgs } from 'node:util';
+import { relative, resolve } from 'node:path';
+import { describeThresholds, loadCases } from '../core/cases/index.ts';
+
+const HELP = `usage: nb-parity cases [--workspace DIR] [--json]
+
+Lists the parity cases of a workspace: the built-in TC-D1/TC-D3, tests/parity_cases.yaml, .nb-parity/cases.json.
+Exit status: 0, or 1 when a case file has errors (they are printed on stderr; the good cases are still listed).`;
+
+export async function casesCommand(argv: string[]): Promise<number> {
+  let values: { workspace?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }));
+  } catch (err) {
+    console.error(`nb-parity cases: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) { console.log(HELP); return 0; }
+  const workspace = resolve(values.workspace ?? process.cwd());
+  const { cases, errors } = await loadCases(workspace);
+  for (const e of errors) console.error(`nb-parity cases: ${e}`);
+  if (values.json) {
+    console.log(JSON.stringify({ workspace, cases, errors }, null, 2));
+  } else {
+    const rows = cases.map((c) => [c.id, c.source === 'builtin' ? 'built-in' : `${relative(workspace, c.location?.file ?? '')}:${(c.location?.line ?? 0) + 1}`, describeThresholds(c.thresholds)]);
+    const w0 = Math.max(4, ...rows.map((r) => r[0].length));
+    const w1 = Math.max(6, ...rows.map((r) => r[1].length));
+    console.log(`${'case'.padEnd(w0)}  ${'source'.padEnd(w1)}  thresholds`);
+    for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+    console.log(`\n${cases.length} case(s) in ${workspace}`);
+  }
+  return errors.length ? 1 : 0;
 }

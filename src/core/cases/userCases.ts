@@ -1,0 +1,162 @@
+// User cases: `.nb-parity/cases.json` in the workspace, validated with a JSON schema (ajv). Errors name the file,
+// the JSON path and what to do; a bad case is skipped, the good ones still load.
+import { readFile } from 'node:fs/promises';
+import Ajv, { type ErrorObject } from 'ajv';
+import type { Case, EmbeddedOptions } from '../types.ts';
+import { stemFor } from './builtin.ts';
+import { splitArgs } from './flags.ts';
+
+export const USER_CASES_PATH = '.nb-parity/cases.json';
+
+const thresholdsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    corrMin: { type: 'number', minimum: -1, maximum: 1 },
+    sumRatioTol: { type: 'number', minimum: 0 },
+    sumRatioMin: { type: 'number' },
+    sumRatioMax: { type: 'number' },
+    maxAbsMax: { type: 'number', minimum: 0 },
+    rmseMax: { type: 'number', minimum: 0 },
+  },
+};
+
+const embeddedSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    preset: { enum: ['c', 'pytorch'] },
+    forks: { type: 'object', additionalProperties: { type: 'string' } },
+    workers: { type: 'integer', minimum: 1 },
+  },
+};
+
+export const USER_CASES_SCHEMA = {
+  $id: 'https://nanobragg-parity/cases.schema.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['cases'],
+  properties: {
+    $schema: { type: 'string' },
+    cases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'flags', 'thresholds'],
+        properties: {
+          id: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' },
+          label: { type: 'string' },
+          description: { type: 'string' },
+          flags: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+          fileStem: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
+          thresholds: thresholdsSchema,
+          embedded: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { reference: embeddedSchema, candidate: embeddedSchema },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(USER_CASES_SCHEMA);
+
+const HINT = 'see the README section "Cases" for the format';
+
+function explain(e: ErrorObject): string {
+  const path = e.instancePath ? e.instancePath.replace(/^\//, '').replace(/\//g, '.') : '(top level)';
+  switch (e.keyword) {
+    case 'required': return `${path}: missing required "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'additionalProperties': return `${path}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}" (remove it or check its spelling)`;
+    case 'enum': return `${path}: must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+    case 'oneOf': return `${path}: must be a string of flags ("-mat A.mat -N 5") or a list of strings`;
+    default: return `${path}: ${e.message ?? e.keyword}`;
+  }
+}
+
+export interface LoadResult { cases: Case[]; errors: string[] }
+
+export async function loadUserCases(file: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
+    return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
+  }
+  return parseUserCases(text, file);
+}
+
+export function parseUserCases(text: string, file: string): LoadResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return { cases: [], errors: [`${file}: not valid JSON (${(err as Error).message}); fix the syntax, ${HINT}`] };
+  }
+  const errors: string[] = [];
+  if (!validate(data)) {
+    const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+    // Errors inside one case only drop that case; errors at the top level drop the file.
+    const badCases = new Set<number>();
+    for (const e of errs) {
+      const m = /^\/cases\/(\d+)/.exec(e.instancePath);
+      if (m) badCases.add(Number(m[1]));
+      else if (e.instancePath === '' || e.instancePath === '/cases') badCases.add(-1);
+    }
+    for (const e of dedupe(errs)) errors.push(`${file}: ${explain(e)}; ${HINT}`);
+    if (badCases.has(-1) || !data || typeof data !== 'object' || !Array.isArray((data as { cases?: unknown }).cases)) {
+      return { cases: [], errors };
+    }
+    (data as { cases: unknown[] }).cases = (data as { cases: unknown[] }).cases.map((c, i) => (badCases.has(i) ? null : c));
+  }
+  const cases: Case[] = [];
+  const list = (data as { cases: (RawCase | null)[] }).cases;
+  list.forEach((raw, i) => {
+    if (!raw) return;
+    let flags: string[];
+    try { flags = typeof raw.flags === 'string' ? splitArgs(raw.flags) : [...raw.flags]; } catch (e) {
+      errors.push(`${file}: cases.${i}.flags: ${(e as Error).message}`); return;
+    }
+    cases.push({
+      id: raw.id,
+      label: raw.label ?? raw.id,
+      description: raw.description,
+      source: 'user',
+      flags,
+      fileStem: raw.fileStem ?? stemFor(raw.id),
+      thresholds: { ...raw.thresholds },
+      location: { file, line: lineOfId(text, raw.id) },
+      embedded: raw.embedded,
+    });
+  });
+  return { cases, errors };
+}
+
+interface RawCase {
+  id: string; label?: string; description?: string; flags: string | string[]; fileStem?: string;
+  thresholds: Case['thresholds']; embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
+}
+
+function dedupe(errs: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    // oneOf failures also report each branch's own error: keep the oneOf summary only.
+    if (e.keyword !== 'oneOf' && errs.some((o) => o.keyword === 'oneOf' && e.instancePath.startsWith(o.instancePath) && o !== e)) return false;
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** 0-based line of `"id": "<id>"` in the source text (for editors); 0 when not found. */
+function lineOfId(text: string, id: string): number {
+  const re = new RegExp(`"id"\\s*:\\s*${JSON.stringify(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length - 1 : 0;
+}

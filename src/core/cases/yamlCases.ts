@@ -1,0 +1,84 @@
+// tests/parity_cases.yaml (formats.md §5): one Case per run, id "<case id>/<run name>", run thresholds replace the
+// case's entirely, flags = base_args + extra_args. Keeps the 0-based line of each run for the Test Explorer.
+import { readFile } from 'node:fs/promises';
+import { LineCounter, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import type { Case, Thresholds } from '../types.ts';
+import { SEED_THRESHOLDS, stemFor } from './builtin.ts';
+import { splitArgs } from './flags.ts';
+import { thresholdsFromSnake } from './thresholds.ts';
+
+export const YAML_CASES_PATH = 'tests/parity_cases.yaml';
+
+export interface LoadResult { cases: Case[]; errors: string[] }
+
+export async function loadYamlCases(file: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
+    return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
+  }
+  return parseYamlCases(text, file);
+}
+
+export function parseYamlCases(text: string, file: string): LoadResult {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const errors: string[] = [];
+  const cases: Case[] = [];
+  const lineOf = (node: { range?: [number, number, number] | null } | null | undefined): number =>
+    node?.range ? lc.linePos(node.range[0]).line - 1 : 0;
+  if (doc.errors.length) {
+    for (const e of doc.errors) errors.push(`${file}:${(e.linePos?.[0].line ?? 0)}: YAML syntax error: ${e.message.split('\n')[0]}; fix the file and reload`);
+    return { cases, errors };
+  }
+  const list = doc.get('cases', true);
+  if (!isSeq(list)) {
+    errors.push(`${file}: expected a top-level "cases:" list (formats: cases: [{id, base_args, runs: [{name, extra_args}]}])`);
+    return { cases, errors };
+  }
+  list.items.forEach((item, ci) => {
+    const where = `${file}:${lineOf(item as YAMLMap) + 1}: cases[${ci}]`;
+    if (!isMap(item)) { errors.push(`${where}: expected a mapping with id, base_args and runs`); return; }
+    const raw = item.toJSON() as Record<string, unknown>;
+    const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id) : undefined;
+    if (!id) { errors.push(`${where}: missing "id"; give every case a unique id`); return; }
+    let base: string[];
+    try { base = argList(raw.base_args); } catch (e) { errors.push(`${where} (${id}).base_args: ${(e as Error).message}`); return; }
+    const caseTh = thresholdsFromSnake(raw.thresholds, `${where} (${id}).thresholds`, errors);
+    const runsNode = item.get('runs', true);
+    const description = typeof raw.description === 'string' ? raw.description : undefined;
+    if (runsNode === undefined || runsNode === null) {
+      cases.push(makeCase(id, id, description, base, caseTh, file, lineOf(item)));
+      return;
+    }
+    if (!isSeq(runsNode)) { errors.push(`${where} (${id}).runs: expected a list of {name, extra_args}`); return; }
+    runsNode.items.forEach((runNode, ri) => {
+      const rwhere = `${file}:${lineOf(runNode as YAMLMap) + 1}: ${id}.runs[${ri}]`;
+      if (!isMap(runNode)) { errors.push(`${rwhere}: expected a mapping with name and extra_args`); return; }
+      const run = runNode.toJSON() as Record<string, unknown>;
+      const name = typeof run.name === 'string' || typeof run.name === 'number' ? String(run.name) : undefined;
+      if (!name) { errors.push(`${rwhere}: missing "name"; every run needs a name (the case id becomes ${id}/<name>)`); return; }
+      let extra: string[];
+      try { extra = argList(run.extra_args); } catch (e) { errors.push(`${rwhere}.extra_args: ${(e as Error).message}`); return; }
+      // A run's thresholds replace the case's entirely (formats.md §5), they are not merged.
+      const th = run.thresholds !== undefined ? thresholdsFromSnake(run.thresholds, `${rwhere}.thresholds`, errors) : caseTh;
+      cases.push(makeCase(`${id}/${name}`, `${id} ${name}`, description, [...base, ...extra], th, file, lineOf(runNode as YAMLMap)));
+    });
+  });
+  return { cases, errors };
+}
+
+function argList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'string') return splitArgs(v);
+  if (Array.isArray(v)) return v.map(String);
+  throw new Error('expected a string of flags or a list');
+}
+
+function makeCase(id: string, label: string, description: string | undefined, flags: string[], th: Thresholds | undefined,
+  file: string, line: number): Case {
+  // A case without any thresholds would pass vacuously: the seed's gate applies instead (documented in the README).
+  return { id, label, description, source: 'yaml', flags, fileStem: stemFor(id), thresholds: th ?? { ...SEED_THRESHOLDS }, location: { file, line } };
+}

@@ -1,0 +1,86 @@
+// summary.md: what a scientist reads first. Verdicts, then per case what differs (mismatches before numbers),
+// preflight warnings, the metrics table, how each run went, and the attribution when one was made.
+import type { Bundle, CaseResult, EngineRun } from '../types.ts';
+import { describeThresholds } from '../cases/thresholds.ts';
+import { engineName, num } from './texts.ts';
+
+const ICON = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' } as const;
+
+function runLine(r: EngineRun): string {
+  const how = r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
+  const sim = r.simMs !== undefined ? `, simulator ${(r.simMs / 1000).toFixed(2)} s` : '';
+  return `- ${r.side} — ${engineName(r.engine)}: ${how} in ${(r.wallMs / 1000).toFixed(2)} s${sim}${r.error ? ` — ${r.error}` : ''}`;
+}
+
+/** Loose view of an attribution record (its exact shape belongs to src/core/attribution). */
+function attributionLines(a: unknown): string[] {
+  if (!a || typeof a !== 'object') return [];
+  const o = a as Record<string, unknown>;
+  const lines = ['', '#### Attribution', ''];
+  if (typeof o.status === 'string') lines.push(`- status: **${o.status}**`);
+  if (typeof o.summary === 'string') lines.push(`- ${o.summary}`);
+  const chosen = o.chosen ?? o.forks ?? o.chosenForks;
+  if (chosen && typeof chosen === 'object') lines.push(`- forks that explain it: ${Object.entries(chosen as Record<string, unknown>).map(([k, v]) => `\`${k}=${String(v)}\``).join(', ') || 'none'}`);
+  const steps = o.steps;
+  if (Array.isArray(steps)) {
+    for (const s of steps.slice(0, 12)) {
+      if (s && typeof s === 'object') {
+        const st = s as Record<string, unknown>;
+        lines.push(`  - ${String(st.label ?? st.fork ?? st.name ?? 'step')}${st.correlation !== undefined ? `: corr ${num(st.correlation as number)}` : ''}${st.sumRatio !== undefined ? `, sum ratio ${num(st.sumRatio as number)}` : ''}`);
+      }
+    }
+  }
+  lines.push('- details: `attribution.json`');
+  return lines;
+}
+
+function caseSection(c: CaseResult, attribution: unknown): string[] {
+  const m = c.metrics;
+  const out = [`### ${c.caseId} — ${ICON[c.verdict.status]}`, '', `${c.verdict.reason}`, ''];
+  if (c.mismatches.length) {
+    out.push('**What differs between the two runs** (from their own output):', '');
+    for (const mm of c.mismatches) out.push(`- ${mm.severity === 'critical' ? '🔴' : mm.severity === 'warning' ? '🟠' : 'ℹ️'} **${mm.field}**: ${mm.reference} vs ${mm.candidate} — ${mm.explanation}`);
+    out.push('');
+  }
+  if (c.preflight.length) {
+    out.push('**Preflight warnings:**', '');
+    for (const w of c.preflight) out.push(`- ${w.message}`);
+    out.push('');
+  }
+  out.push(`Thresholds: ${describeThresholds(c.thresholds)}`, '');
+  if (m) {
+    out.push('| metric | value |', '| --- | --- |');
+    out.push(`| correlation | ${num(m.correlation)} |`, `| sum ratio (candidate/reference) | ${num(m.sumRatio)} |`);
+    out.push(`| RMSE | ${num(m.rmse)} |`, `| MSE | ${num(m.mse)} |`);
+    out.push(`| max abs diff | ${num(m.maxAbsDiff)}${m.maxAbsDiffAt ? ` at (slow ${m.maxAbsDiffAt[0]}, fast ${m.maxAbsDiffAt[1]})` : ''} |`);
+    out.push(`| sum reference / candidate | ${num(m.sumReference)} / ${num(m.sumCandidate)} |`);
+    out.push(`| NaN reference / candidate | ${m.nanReference} / ${m.nanCandidate} |`);
+    out.push(`| peak distance (pixels) | ${num(m.peakDistance, 3)} |`, '');
+  }
+  out.push('Runs:', '', runLine(c.reference), runLine(c.candidate), '');
+  const files = [c.files.referenceImage, c.files.candidateImage, c.files.referenceStdout, c.files.candidateStdout, ...(c.files.previews ?? [])].filter(Boolean);
+  if (files.length) out.push(`Files: ${files.map((f) => `\`${f}\``).join(', ')}`);
+  out.push(...attributionLines(attribution), '');
+  return out;
+}
+
+export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate: string; header?: string[]; attributions?: Record<string, unknown>; cancelled?: boolean }): string {
+  const counts = { pass: 0, fail: 0, error: 0 };
+  for (const c of b.cases) counts[c.verdict.status]++;
+  const overall = counts.error ? 'error' : counts.fail ? 'fail' : 'pass';
+  const out = [
+    `# Parity ${b.stamp}: ${ICON[overall]}`,
+    '',
+    `Candidate **${engineName(opts.candidate)}** vs reference **${engineName(opts.reference)}** — ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error.${opts.cancelled ? ' The run was cancelled; the remaining cases were not run.' : ''}`,
+    '',
+    ...(opts.header ?? []).map((h) => `- ${h}`),
+    '',
+    '| case | verdict | correlation | sum ratio | RMSE | max abs diff |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...b.cases.map((c) => `| ${c.caseId} | ${ICON[c.verdict.status]} | ${num(c.metrics?.correlation)} | ${num(c.metrics?.sumRatio)} | ${num(c.metrics?.rmse)} | ${num(c.metrics?.maxAbsDiff)} |`),
+    '',
+  ];
+  for (const c of b.cases) out.push(...caseSection(c, opts.attributions?.[c.fileStem]));
+  out.push('Files: `metrics.json` (schema nb-parity/metrics v1), `commands.txt`, `env.json`, `simulator_diagnostics.txt`, `correlation.txt`, `sum_ratio.txt`.', '');
+  return out.join('\n');
+}
