@@ -1,0 +1,413 @@
+"""nanoBragg Parity: warm fork-server for `python -m nanobrag_torch` runs.
+
+A long-lived parent that pays `import torch` (and numpy) once, then forks one child per run. The child
+changes into the run's folder, takes the run's environment, argv and sys.path, imports the port fresh from
+disk and runs it exactly like `python -m nanobrag_torch`, with fds 1/2 redirected to files so output from C
+extensions is captured too. The parent never imports the port, so edits to it are seen by the next run.
+
+Protocol: one JSON object per line. Requests on stdin, replies on the original stdout (fd 1 is re-pointed at
+stderr so stray prints from imports cannot corrupt the protocol).
+  -> {"type":"run","id","argv","cwd","env","stdoutPath","stderrPath","module"?}
+  <- {"type":"started","id","pid"} then {"type":"done","id","pid","exitCode","signal","cancelled","wallMs"}
+  <- {"type":"rejected","id","reason","message"}   (reason "stale": torch changed on disk since start-up)
+  -> {"type":"cancel","id"}      kills the child's whole process group
+  -> {"type":"ping","id"}  <- {"type":"pong","id"}
+  -> {"type":"shutdown"} or EOF on stdin or SIGTERM/SIGHUP: kill every child, reap, exit 0.
+First line written: {"type":"hello","pid","python","executable","fork","torch","torchFile","numpy","importMs"}.
+"""
+
+import json
+import os
+import selectors
+import signal
+import sys
+import time
+import traceback
+
+SERVER_FILE = os.path.abspath(__file__)
+PORT_MODULE_DEFAULT = "nanobrag_torch"
+
+
+def _set_parent_death_signal(sig):
+    """Linux only: ask the kernel to send `sig` to this process when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except Exception:
+        return False
+
+
+def _base_sys_path():
+    """sys.path as a `python -m` run would have it, minus the entries that depend on the run:
+    our script folder (sys.path[0]) and the parent's own PYTHONPATH entries."""
+    own = set()
+    for p in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if p:
+            own.add(os.path.abspath(p))
+    rest = sys.path[1:]
+    return [p for p in rest if not (p and os.path.abspath(p) in own)]
+
+
+def _preimport():
+    """Import torch and numpy when importable; never the port. Returns facts for the hello line."""
+    import importlib.util
+
+    facts = {"torch": None, "torchFile": None, "numpy": None, "importErrors": {}}
+    t0 = time.monotonic()
+    for name in ("numpy", "torch"):
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+            mod = __import__(name)
+            facts[name] = str(getattr(mod, "__version__", "unknown"))
+            if name == "torch":
+                facts["torchFile"] = getattr(mod, "__file__", None)
+        except Exception as exc:  # a broken install must not stop the server: runs will report it
+            facts["importErrors"][name] = "%s: %s" % (type(exc).__name__, exc)
+    facts["importMs"] = round((time.monotonic() - t0) * 1000.0, 1)
+    return facts
+
+
+def _torch_fingerprint():
+    """Something that changes when torch is installed, removed or upgraded on disk."""
+    mod = sys.modules.get("torch")
+    if mod is not None:
+        folder = os.path.dirname(getattr(mod, "__file__", "") or "")
+        try:
+            st = os.stat(os.path.join(folder, "version.py"))
+            return "file:%s:%d" % (folder, st.st_mtime_ns)
+        except OSError:
+            try:
+                return "dir:%s:%d" % (folder, os.stat(folder).st_mtime_ns)
+            except OSError:
+                return "gone:" + folder
+    import importlib.util
+
+    importlib.invalidate_caches()
+    return "absent" if importlib.util.find_spec("torch") is None else "appeared"
+
+
+# ----------------------------------------------------------------------------------------------- child
+
+
+def _exit_code_of(exc):
+    """How CPython turns SystemExit into an exit status (printing non-int codes to stderr)."""
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, bool):
+        return int(code)
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        sys.stderr.write(str(code) + "\n")
+    except Exception:
+        pass
+    return 1
+
+
+def _print_uncaught(exc_type, exc, tb):
+    """Print like the interpreter would, without our own frames at the top of the traceback."""
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) == SERVER_FILE:
+        tb = tb.tb_next
+    if exc is not None:
+        exc.__traceback__ = tb  # the hook prints the exception's own traceback on 3.11+
+    try:
+        sys.excepthook(exc_type, exc, tb)
+    except Exception:
+        traceback.print_exception(exc_type, exc, tb)
+
+
+def _child_main(req, parent_pid, close_fds):
+    # Own process group: the client cancels the run (and anything it spawned) with one killpg.
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    _set_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died between fork and prctl
+        os._exit(1)
+    # Signal dispositions of a fresh interpreter.
+    signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for fd in close_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+    # fds 0/1/2 exactly like a CLI run with stdout/stderr going to files.
+    out_fd = os.open(req["stdoutPath"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    err_fd = os.open(req["stderrPath"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    null_fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null_fd, 0)
+    os.dup2(out_fd, 1)
+    os.dup2(err_fd, 2)
+    for fd in (out_fd, err_fd, null_fd):
+        os.close(fd)
+    enc = sys.stdout.encoding or "utf-8"
+    sys.stdin = sys.__stdin__ = open(0, "r", encoding=enc, closefd=False)
+    sys.stdout = sys.__stdout__ = open(1, "w", encoding=enc, errors="strict", closefd=False)
+    sys.stderr = sys.__stderr__ = open(2, "w", encoding=enc, errors="backslashreplace", closefd=False, buffering=1)
+
+    cwd = req["cwd"]
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(req.get("env") or {})
+
+    # sys.path of `python -m`: the working folder, then PYTHONPATH, then the interpreter's own entries.
+    pythonpath = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[:] = [os.getcwd()] + pythonpath + list(req["_basePath"])
+
+    module = req.get("module") or PORT_MODULE_DEFAULT
+    root = module.split(".")[0]
+    for name in list(sys.modules):
+        if name == root or name.startswith(root + "."):
+            del sys.modules[name]
+    import importlib
+
+    importlib.invalidate_caches()
+    sys.path_importer_cache.clear()
+
+    # A cold run seeds these from the OS each time; a forked child would inherit the parent's state.
+    if "random" in sys.modules:
+        sys.modules["random"].seed()
+    np = sys.modules.get("numpy")
+    if np is not None:
+        try:
+            np.random.seed()
+        except Exception:
+            pass
+
+    sys.argv[:] = ["-m"] + [str(a) for a in req.get("argv") or []]
+    code = 0
+    try:
+        import runpy
+
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = _exit_code_of(exc)
+    except KeyboardInterrupt:
+        _print_uncaught(*sys.exc_info())
+        code = -signal.SIGINT
+    except BaseException:
+        _print_uncaught(*sys.exc_info())
+        code = 1
+
+    # Interpreter shutdown as the CLI would do it: non-daemon threads, atexit, flushing.
+    try:
+        import threading
+
+        threading._shutdown()
+    except Exception:
+        pass
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()
+    except Exception:
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            if code == 0:
+                code = 120
+    if code == -signal.SIGINT:  # CPython re-raises an uncaught Ctrl-C as a real SIGINT death
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        code = 130
+    os._exit(code)
+
+
+# ---------------------------------------------------------------------------------------------- parent
+
+
+class Server:
+    def __init__(self, proto_fd):
+        self.proto_fd = proto_fd
+        self.runs = {}  # pid -> {"id", "t0", "cancelled"}
+        self.by_id = {}  # id -> pid
+        self.base_path = _base_sys_path()
+        self.inbuf = b""
+        self.closing = False
+
+    def send(self, obj):
+        data = (json.dumps(obj, separators=(",", ":")) + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self.proto_fd, view)
+            except BrokenPipeError:
+                self.closing = True
+                return
+            view = view[n:]
+
+    def handle(self, line):
+        try:
+            msg = json.loads(line)
+        except ValueError as exc:
+            self.send({"type": "error", "message": "torch-warm-server: bad JSON request: %s" % exc})
+            return
+        kind = msg.get("type")
+        if kind == "run":
+            self.start_run(msg)
+        elif kind == "cancel":
+            self.cancel(msg.get("id"))
+        elif kind == "ping":
+            self.send({"type": "pong", "id": msg.get("id"), "active": len(self.runs)})
+        elif kind == "shutdown":
+            self.closing = True
+        else:
+            self.send({"type": "error", "id": msg.get("id"), "message": "torch-warm-server: unknown request type %r" % kind})
+
+    def start_run(self, req):
+        rid = req.get("id")
+        missing = [k for k in ("id", "cwd", "stdoutPath", "stderrPath", "argv") if k not in req]
+        if missing:
+            self.send({"type": "rejected", "id": rid, "reason": "bad-request", "message": "missing fields: " + ", ".join(missing)})
+            return
+        if not os.path.isdir(req["cwd"]):
+            self.send({"type": "rejected", "id": rid, "reason": "bad-request", "message": "run folder does not exist: " + req["cwd"]})
+            return
+        if _torch_fingerprint() != self.torch_fp:
+            self.send({"type": "rejected", "id": rid, "reason": "stale", "message": "torch changed on disk since the warm server started"})
+            return
+        req["_basePath"] = self.base_path
+        sys.stdout.flush()
+        sys.stderr.flush()
+        t0 = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child_main(req, self.parent_pid, [self.proto_fd, self.wake_r, self.wake_w, self.sel.fileno()])
+            except BaseException:
+                try:
+                    traceback.print_exc()
+                finally:
+                    os._exit(70)
+            os._exit(70)
+        try:
+            os.setpgid(pid, pid)  # also done by the child: whoever runs first wins the race
+        except OSError:
+            pass
+        self.runs[pid] = {"id": rid, "t0": t0, "cancelled": False}
+        self.by_id[rid] = pid
+        self.send({"type": "started", "id": rid, "pid": pid})
+
+    def cancel(self, rid):
+        pid = self.by_id.get(rid)
+        if pid is None:
+            return
+        self.runs[pid]["cancelled"] = True
+        self.kill_group(pid)
+
+    @staticmethod
+    def kill_group(pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def reap(self, block=False):
+        while self.runs:
+            try:
+                pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            run = self.runs.pop(pid, None)
+            if run is None:
+                continue
+            self.by_id.pop(run["id"], None)
+            exit_code, sig = None, None
+            if os.WIFSIGNALED(status):
+                try:
+                    sig = signal.Signals(os.WTERMSIG(status)).name
+                except ValueError:
+                    sig = "SIG%d" % os.WTERMSIG(status)
+            else:
+                exit_code = os.WEXITSTATUS(status)
+            # Anything the run left behind in its group dies with it, as it would under a cold run's cancel.
+            if run["cancelled"]:
+                self.kill_group(pid)
+            self.send({
+                "type": "done", "id": run["id"], "pid": pid, "exitCode": exit_code, "signal": sig,
+                "cancelled": run["cancelled"], "wallMs": round((time.monotonic() - run["t0"]) * 1000.0, 2),
+            })
+
+    def shutdown(self):
+        for pid in list(self.runs):
+            self.runs[pid]["cancelled"] = True
+            self.kill_group(pid)
+        self.reap(block=True)
+
+    def serve(self, facts):
+        self.parent_pid = os.getpid()
+        self.torch_fp = _torch_fingerprint()
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+
+        def stop(*_):
+            self.closing = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGHUP, stop)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal Ctrl-C is for the client to handle
+        self.sel = sel = selectors.DefaultSelector()
+        sel.register(0, selectors.EVENT_READ, "stdin")
+        sel.register(self.wake_r, selectors.EVENT_READ, "wake")
+        hello = {"type": "hello", "pid": self.parent_pid, "python": sys.version.split()[0], "executable": sys.executable,
+                 "fork": hasattr(os, "fork"), "platform": sys.platform}
+        hello.update(facts)
+        self.send(hello)
+        while not self.closing:
+            for key, _ in sel.select(timeout=1.0):
+                if key.data == "wake":
+                    try:
+                        while os.read(self.wake_r, 512):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    self.reap()
+                else:
+                    chunk = os.read(0, 65536)
+                    if not chunk:  # the client went away: take every child with us
+                        self.closing = True
+                        break
+                    self.inbuf += chunk
+                    while b"\n" in self.inbuf and not self.closing:
+                        line, self.inbuf = self.inbuf.split(b"\n", 1)
+                        if line.strip():
+                            self.handle(line.decode("utf-8", "replace"))
+            self.reap()
+        self.shutdown()
+
+
+def main():
+    # Keep the protocol on a private fd; fd 1 now points at stderr for anything an import prints.
+    proto_fd = os.dup(1)
+    os.dup2(2, 1)
+    # If the client dies without closing our stdin, the kernel still tells us (Linux).
+    _set_parent_death_signal(signal.SIGTERM)
+    facts = _preimport()
+    Server(proto_fd).serve(facts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

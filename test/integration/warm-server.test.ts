@@ -1,0 +1,286 @@
+// Warm PyTorch fork-server with real processes: the Python parent (resources/torch-warm-server.py) and forked
+// children running a STAND-IN port (test/fixtures/standin-port): CI has no real nanobrag_torch (and no torch), so
+// the stand-in honours the CLI contract with toy physics plus test hooks (crash, sleep, spawn a grandchild).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WarmTorchServer, WarmServerError } from '../../src/core/engines/torch/warm/server.ts';
+import { isAlive } from '../../src/core/engines/process.ts';
+
+const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const STANDIN_SRC = join(REPO, 'test/fixtures/standin-port/src');
+const SOURCES = join(REPO, 'test/fixtures/standin-port/two_sources_commented.txt');
+const FLAGS = ['-default_F', '100', '-hdivrange', '0.5', '-hdivsteps', '3', '-distance', '231.274660', '-lambda', '0.9768',
+  '-pixel', '0.172', '-detpixels_x', '64', '-detpixels_y', '48', '-oversample', '1', '-nonoise', '-nointerpolate'];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function gone(pids: number[], withinMs = 3000): Promise<number[]> {
+  const end = Date.now() + withinMs;
+  let alive = pids.filter(isAlive);
+  while (alive.length && Date.now() < end) { await sleep(25); alive = pids.filter(isAlive); }
+  return alive;
+}
+
+/** Wait until the client has seen its parent die (a run sent before that fails as "crashed", which is also fine). */
+async function noticed(server: WarmTorchServer): Promise<void> {
+  for (let i = 0; i < 200 && server.pid !== undefined; i++) await sleep(25);
+  assert.equal(server.pid, undefined, 'the client noticed the dead parent');
+}
+
+let root: string;
+let n = 0;
+function scratch(): string {
+  const d = join(root, `run${++n}`);
+  mkdirSync(d);
+  return d;
+}
+async function cold(args: string[], cwd: string, src = STANDIN_SRC) {
+  const r = await execa(PYTHON, ['-m', 'nanobrag_torch', ...args], { cwd, env: { PYTHONPATH: src }, reject: false, stripFinalNewline: false, stdin: 'ignore' });
+  return { exitCode: r.exitCode, signal: r.signal ?? undefined, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+before(() => { root = mkdtempSync(join(tmpdir(), 'nb-warm-test-')); });
+after(() => { rmSync(root, { recursive: true, force: true }); });
+
+describe('warm fork-server (stand-in port; real Python processes)', () => {
+  const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });
+  after(async () => { await server.dispose(); });
+
+  it('produces the same float file, stdout, stderr and exit status as a cold `python -m nanobrag_torch`', async () => {
+    const variants: { name: string; args: string[] }[] = [
+      { name: 'divergence case', args: [...FLAGS, '-floatfile', 'out.bin'] },
+      { name: 'source file with a warning on stderr', args: ['-sourcefile', SOURCES, ...FLAGS, '-floatfile', 'out.bin'] },
+      { name: 'bad flag (exit 2)', args: [...FLAGS, '-no_such_flag'] },
+      { name: 'sys.exit(3)', args: ['-standin_exit', '3'] },
+      { name: 'missing -mat file (exit 1)', args: ['-mat', 'nowhere.mat', ...FLAGS] },
+    ];
+    for (const v of variants) {
+      const cdir = scratch();
+      const wdir = scratch();
+      const c = await cold(v.args, cdir);
+      const w = await server.run({ argv: v.args, cwd: wdir });
+      assert.equal(w.exitCode, c.exitCode, `${v.name}: exit status`);
+      assert.equal(w.signal, c.signal, `${v.name}: signal`);
+      assert.equal(w.stdout, c.stdout, `${v.name}: stdout`);
+      assert.equal(w.stderr, c.stderr, `${v.name}: stderr`);
+      if (c.exitCode === 0) {
+        const cb = readFileSync(join(cdir, 'out.bin'));
+        assert.equal(cb.length, 64 * 48 * 4);
+        assert.ok(cb.equals(readFileSync(join(wdir, 'out.bin'))), `${v.name}: float file bytes`);
+      }
+    }
+  });
+
+  it('reports an uncaught exception like the CLI: traceback on stderr, exit 1', async () => {
+    const c = await cold(['-standin_raise', 'port bug'], scratch());
+    const w = await server.run({ argv: ['-standin_raise', 'port bug'], cwd: scratch() });
+    assert.equal(c.exitCode, 1);
+    assert.equal(w.exitCode, 1);
+    assert.match(w.stderr, /^Traceback \(most recent call last\):/);
+    assert.equal(w.stderr.trim().split('\n').pop(), 'RuntimeError: port bug');
+    assert.doesNotMatch(w.stderr, /torch-warm-server\.py/, 'our own frames are not shown');
+  });
+
+  it('captures output written straight to fds 1 and 2 (as C extensions do), in the run folder, with the env', async () => {
+    const cwd = scratch();
+    const w = await server.run({ argv: ['-standin_fd_write', '-standin_print_env', '-detpixels', '4'], cwd, env: { KMP_DUPLICATE_LIB_OK: 'TRUE' } });
+    assert.equal(w.exitCode, 0);
+    assert.match(w.stdout, /STANDIN_FD1 written below/);
+    assert.match(w.stderr, /STANDIN_FD2 written below/);
+    assert.match(w.stdout, new RegExp(`STANDIN_ENV cwd=${cwd} KMP=TRUE argv0=__main__.py`));
+  });
+
+  it('runs concurrent requests in separate children of one parent', async () => {
+    const parent = server.pid;
+    const [a, b] = await Promise.all([
+      server.run({ argv: [...FLAGS, '-floatfile', 'a.bin'], cwd: scratch() }),
+      server.run({ argv: ['-sourcefile', SOURCES, ...FLAGS, '-floatfile', 'b.bin'], cwd: scratch() }),
+    ]);
+    assert.equal(a.exitCode, 0);
+    assert.equal(b.exitCode, 0);
+    assert.notEqual(a.pid, b.pid);
+    assert.equal(a.serverPid, parent);
+    assert.equal(b.serverPid, parent);
+  });
+
+  it('a crashing child (SIGSEGV) fails only its own run; the parent keeps serving', async () => {
+    const parent = server.pid;
+    const w = await server.run({ argv: ['-standin_crash', 'segv'], cwd: scratch() });
+    assert.equal(w.signal, 'SIGSEGV');
+    assert.equal(w.exitCode, undefined);
+    const next = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+    assert.equal(next.exitCode, 0);
+    assert.equal(server.pid, parent);
+    assert.equal(next.serverPid, parent);
+  });
+
+  it('cancel kills the child and what it spawned, fast', async () => {
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const p = server.run({ argv: ['-standin_spawn_sleep', '60', '-standin_sleep', '60'], cwd: scratch(), signal: ac.signal });
+    await sleep(600);
+    ac.abort();
+    const w = await p;
+    assert.equal(w.cancelled, true);
+    assert.ok(Date.now() - t0 < 4000, `cancel took ${Date.now() - t0} ms`);
+    const grandchild = Number(/STANDIN_GRANDCHILD (\d+)/.exec(w.stdout)?.[1]);
+    assert.ok(grandchild > 0, `grandchild pid printed: ${w.stdout}`);
+    assert.deepEqual(await gone([w.pid!, grandchild]), []);
+    assert.ok(server.pid && isAlive(server.pid), 'the parent survives a cancel');
+  });
+
+  it('a timeout stops the run and says so', async () => {
+    const w = await server.run({ argv: ['-standin_sleep', '60'], cwd: scratch(), timeoutMs: 400 });
+    assert.equal(w.timedOut, true);
+    assert.equal(w.cancelled, false);
+    assert.deepEqual(await gone([w.pid!]), []);
+  });
+
+  it('an abort before the run starts does nothing and reports a cancel', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const w = await server.run({ argv: ['-detpixels', '4', '-floatfile', 'x.bin'], cwd: scratch(), signal: ac.signal });
+    assert.equal(w.cancelled, true);
+    assert.equal(w.pid, undefined);
+  });
+});
+
+describe('warm fork-server: fresh port code, crashes of the parent, stale torch, no orphans', () => {
+  it('picks up edits to the port source on the next run (the parent never imports the port)', async () => {
+    const ws = join(root, 'ws-edit');
+    cpSync(STANDIN_SRC, join(ws, 'src'), { recursive: true });
+    const src = join(ws, 'src');
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: src } });
+    try {
+      const args = [...FLAGS, '-floatfile', 'o.bin'];
+      const d1 = scratch();
+      assert.equal((await server.run({ argv: args, cwd: d1 })).exitCode, 0);
+      const physics = join(src, 'nanobrag_torch', 'physics.py');
+      writeFileSync(physics, readFileSync(physics, 'utf8').replace('SCALE = 1.0', 'SCALE = 2.75  # edited by the test'));
+      const d2 = scratch();
+      const w2 = await server.run({ argv: args, cwd: d2 });
+      assert.equal(w2.exitCode, 0);
+      assert.equal(w2.serverPid, server.pid, 'same warm parent');
+      const before = readFileSync(join(d1, 'o.bin'));
+      const afterEdit = readFileSync(join(d2, 'o.bin'));
+      assert.ok(!before.equals(afterEdit), 'the edit changed the image');
+      const cdir = scratch();
+      await cold(args, cdir, src);
+      assert.ok(readFileSync(join(cdir, 'o.bin')).equals(afterEdit), 'warm after the edit = cold after the edit');
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('restarts a killed parent once, then refuses so the runner goes cold', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });
+    try {
+      const first = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(first.exitCode, 0);
+      const p1 = server.pid!;
+      process.kill(p1, 'SIGKILL');
+      await noticed(server);
+      const second = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(second.exitCode, 0);
+      assert.equal(second.coldStart, true);
+      assert.notEqual(second.serverPid, p1);
+      assert.equal(server.life, 2);
+      process.kill(server.pid!, 'SIGKILL');
+      await noticed(server);
+      await assert.rejects(server.run({ argv: ['-detpixels', '4'], cwd: scratch() }),
+        (e: unknown) => e instanceof WarmServerError && e.kind === 'unavailable' && /crashed 2 times/.test(e.message));
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('a parent killed mid-run fails that run with a WarmServerError and leaves no child behind', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });
+    try {
+      const pidfile = join(root, 'midrun.pids');
+      const run = server.run({ argv: ['-standin_spawn_sleep', '60', '-standin_pidfile', pidfile, '-standin_sleep', '60'], cwd: scratch() });
+      for (let i = 0; i < 400 && !existsSync(pidfile); i++) await sleep(25);
+      const [child, grandchild] = readFileSync(pidfile, 'utf8').trim().split(' ').map(Number);
+      assert.deepEqual(server.runningPids, [child]);
+      process.kill(server.pid!, 'SIGKILL');
+      await assert.rejects(run, (e: unknown) => e instanceof WarmServerError && e.kind === 'crashed');
+      assert.deepEqual(await gone([child, grandchild]), []);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('restarts the parent when torch changes on disk (stand-in torch package appears)', async () => {
+    const extra = join(root, 'site-extra');
+    mkdirSync(extra, { recursive: true });
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: `${STANDIN_SRC}:${extra}` } });
+    try {
+      const a = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(a.exitCode, 0);
+      const probe = await execa(PYTHON, ['-c', 'import importlib.util as u; print(u.find_spec("torch") is not None)'], { reject: false });
+      if (String(probe.stdout).trim() === 'True') return; // a real torch is installed: the stand-in could not shadow it
+      assert.equal(server.info?.torch, null);
+      mkdirSync(join(extra, 'torch'));
+      writeFileSync(join(extra, 'torch', '__init__.py'), '__version__ = "0.0-standin"\n');
+      writeFileSync(join(extra, 'torch', 'version.py'), '__version__ = "0.0-standin"\n');
+      const b = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(b.exitCode, 0);
+      assert.notEqual(b.serverPid, a.serverPid, 'a new parent');
+      assert.equal(server.info?.torch, '0.0-standin');
+      assert.equal(server.crashes, 0, 'a stale restart is not a crash');
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('dispose kills the parent and running children; nothing is left', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });
+    const run = server.run({ argv: ['-standin_spawn_sleep', '60', '-standin_sleep', '60'], cwd: scratch() });
+    for (let i = 0; i < 200 && server.runningPids.length === 0; i++) await sleep(25);
+    const pids = [server.pid!, ...server.runningPids];
+    assert.equal(pids.length, 2);
+    await server.dispose();
+    const w = await run.catch((e: unknown) => e);
+    assert.ok(!(w instanceof Error) || w instanceof WarmServerError);
+    assert.deepEqual(await gone(pids), []);
+    await assert.rejects(server.run({ argv: [], cwd: scratch() }), (e: unknown) => e instanceof WarmServerError && e.kind === 'disposed');
+  });
+
+  it('a SIGKILLed client takes the parent, the child and its grandchild with it', async () => {
+    const pidfile = join(root, 'hold.pids');
+    const host = execa('node', ['--import', 'tsx', join(REPO, 'test/fixtures/standin-port/helpers/warm-host.ts'), 'hold', PYTHON, STANDIN_SRC, scratch(), pidfile],
+      { cwd: REPO, reject: false, stdin: 'ignore' });
+    let line = '';
+    for await (const chunk of host.stdout!) { line += String(chunk); if (line.includes('\n')) break; }
+    const { server, children } = JSON.parse(line) as { server: number; children: number[] };
+    const [child, grandchild] = readFileSync(pidfile, 'utf8').trim().split(' ').map(Number);
+    assert.deepEqual(children, [child]);
+    assert.ok([server, child, grandchild].every(isAlive), 'all three running before the kill');
+    host.kill('SIGKILL');
+    await host;
+    assert.deepEqual(await gone([server, child, grandchild], 5000), []);
+  });
+
+  it('an idle server does not keep the client process alive, and goes away with it', async () => {
+    const t0 = Date.now();
+    const r = await execa('node', ['--import', 'tsx', join(REPO, 'test/fixtures/standin-port/helpers/warm-host.ts'), 'idle-exit', PYTHON, STANDIN_SRC, scratch()],
+      { cwd: REPO, reject: false, stdin: 'ignore', timeout: 30_000 });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.ok(Date.now() - t0 < 30_000);
+    const { server, child, exitCode } = JSON.parse(String(r.stdout)) as { server: number; child: number; exitCode: number };
+    assert.equal(exitCode, 0);
+    assert.deepEqual(await gone([server, child]), []);
+  });
+
+  it('names the interpreter when it cannot start', async () => {
+    const server = new WarmTorchServer({ python: join(root, 'no-such-python') });
+    await assert.rejects(server.run({ argv: [], cwd: scratch() }),
+      (e: unknown) => e instanceof WarmServerError && e.kind === 'start-failed' && e.message.includes('no-such-python'));
+    await server.dispose();
+  });
+});
