@@ -17,6 +17,8 @@ interface Deps { log: Log; service: ParityService; statusBar: VerdictStatusBar; 
 
 export class ParityTests implements vscode.Disposable {
   readonly controller: vscode.TestController;
+  /** The default Run profile (exposed for the @vscode/test-electron suite, which drives it like the Test Explorer). */
+  readonly runProfile: vscode.TestRunProfile;
   /** TestItem id → case definition and its folder. */
   private readonly cases = new Map<string, { caseDef: Case; folder: vscode.WorkspaceFolder }>();
   /** TestItem id → bundle dir of its last run (the message menu opens it). */
@@ -28,7 +30,7 @@ export class ParityTests implements vscode.Disposable {
     this.controller = vscode.tests.createTestController('nbParity', 'nanoBragg Parity');
     this.controller.refreshHandler = () => this.refresh();
     this.controller.resolveHandler = async (item) => { if (!item) await this.refresh(); };
-    this.controller.createRunProfile('Run parity', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token), true);
+    this.runProfile = this.controller.createRunProfile('Run parity', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token), true);
     // Case files change → reload the tree (debounced: editors save in bursts).
     let timer: NodeJS.Timeout | undefined;
     const later = () => { clearTimeout(timer); timer = setTimeout(() => void this.refresh(), 300); };
