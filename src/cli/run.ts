@@ -176,6 +176,14 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
       for (const p of c.preflight) out.push(`  ${c.caseId}: preflight: ${p.message}`);
     }
   }
+  const atts = (b as Bundle & { attributions?: Record<string, { status?: string; summary?: string; error?: string }> }).attributions;
+  if (atts && Object.keys(atts).length) {
+    out.push('', 'Attribution (--explain):');
+    for (const c of b.cases) {
+      const a = atts[c.fileStem];
+      if (a) out.push(`  ${c.caseId}: ${a.status ?? 'unknown'} — ${a.summary ?? a.error ?? ''}`);
+    }
+  }
   out.push('', `bundle: ${b.dir}`);
   return out.join('\n');
 }

@@ -149,6 +149,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
 
   const commandEntries: CommandEntry[][] = [];
   const attributions: Record<string, unknown> = {};
+  const attributionMarkdown: Record<string, string> = {};
   const frozen = prepared.cBinary?.frozen ? prepared.cBinary.path : undefined;
 
   const results = await mapLimit(opts.cases, settings.concurrency ?? 1, async (c, index): Promise<CaseResult> => {
@@ -206,9 +207,14 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
       reference: refRun, candidate: candRun, metrics, verdict, mismatches, preflight: pre, files,
     };
     opts.onProgress?.({ caseId: c.id, fraction: 1, message: `${c.id}: ${verdict.status} — ${verdict.reason}` });
-    if (settings.explain && verdict.status === 'fail' && refRun.image && candRun.image) {
-      const att = await explainCase(c, result, workspace, opts).catch((e) => ({ status: 'error', error: (e as Error).message }));
-      if (att) attributions[c.fileStem] = att;
+    if (settings.explain && verdict.status === 'fail' && refRun.image && candRun.image && !opts.signal?.aborted) {
+      try {
+        const att = await explainCase(c, result, workspace, opts, dir);
+        if (att) { attributions[c.fileStem] = att.json; attributionMarkdown[c.fileStem] = att.markdown; }
+      } catch (e) {
+        log(`${c.id}: attribution failed: ${(e as Error).message}`);
+        attributions[c.fileStem] = { status: 'error', error: (e as Error).message };
+      }
     }
     return result;
   });
@@ -232,7 +238,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   await writeFileAtomic(join(dir, bundleFiles.bundle), bundleJson(bundle, { reference, candidate, attributions }));
   const summaryHeader = [...prepared.describe];
   if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
-  await writeFileAtomic(join(dir, bundleFiles.summary), summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, cancelled: opts.signal?.aborted }));
+  await writeFileAtomic(join(dir, bundleFiles.summary), summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown, cancelled: opts.signal?.aborted }));
   (bundle as Bundle & { attributions?: Record<string, unknown> }).attributions = Object.keys(attributions).length ? attributions : undefined;
   return bundle;
 }
@@ -268,9 +274,9 @@ async function writePreviews(dir: string, stem: string, ref: EngineRun, cand: En
 }
 
 /** Hook for `--explain`: attribution lives in src/core/attribution (analysis layer) and is loaded only when asked. */
-async function explainCase(c: Case, r: CaseResult, workspace: string, opts: ParityOptions): Promise<unknown> {
+async function explainCase(c: Case, r: CaseResult, workspace: string, opts: ParityOptions, dir: string): Promise<{ json: unknown; markdown: string } | undefined> {
   const { attributeCase } = await import('./evidence/attributionHook.ts');
-  return attributeCase(c, r, workspace, opts);
+  return attributeCase(c, r, workspace, opts, dir);
 }
 
 /** Typed arrays (the best model image) do not belong in JSON files. */

@@ -34,7 +34,7 @@ function attributionLines(a: unknown): string[] {
   return lines;
 }
 
-function caseSection(c: CaseResult, attribution: unknown): string[] {
+function caseSection(c: CaseResult, attribution: unknown, attributionMd?: string): string[] {
   const m = c.metrics;
   const out = [`### ${c.caseId} — ${ICON[c.verdict.status]}`, '', `${c.verdict.reason}`, ''];
   if (c.mismatches.length) {
@@ -60,11 +60,12 @@ function caseSection(c: CaseResult, attribution: unknown): string[] {
   out.push('Runs:', '', runLine(c.reference), runLine(c.candidate), '');
   const files = [c.files.referenceImage, c.files.candidateImage, c.files.referenceStdout, c.files.candidateStdout, ...(c.files.previews ?? [])].filter(Boolean);
   if (files.length) out.push(`Files: ${files.map((f) => `\`${f}\``).join(', ')}`);
-  out.push(...attributionLines(attribution), '');
+  if (attributionMd) out.push('', attributionMd.trimEnd(), '', '- details: `attribution.json`', '');
+  else out.push(...attributionLines(attribution), '');
   return out;
 }
 
-export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate: string; header?: string[]; attributions?: Record<string, unknown>; cancelled?: boolean }): string {
+export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate: string; header?: string[]; attributions?: Record<string, unknown>; attributionMarkdown?: Record<string, string>; cancelled?: boolean }): string {
   const counts = { pass: 0, fail: 0, error: 0 };
   for (const c of b.cases) counts[c.verdict.status]++;
   const overall = counts.error ? 'error' : counts.fail ? 'fail' : 'pass';
@@ -80,7 +81,7 @@ export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate:
     ...b.cases.map((c) => `| ${c.caseId} | ${ICON[c.verdict.status]} | ${num(c.metrics?.correlation)} | ${num(c.metrics?.sumRatio)} | ${num(c.metrics?.rmse)} | ${num(c.metrics?.maxAbsDiff)} |`),
     '',
   ];
-  for (const c of b.cases) out.push(...caseSection(c, opts.attributions?.[c.fileStem]));
+  for (const c of b.cases) out.push(...caseSection(c, opts.attributions?.[c.fileStem], opts.attributionMarkdown?.[c.fileStem]));
   out.push('Files: `metrics.json` (schema nb-parity/metrics v1), `commands.txt`, `env.json`, `simulator_diagnostics.txt`, `correlation.txt`, `sum_ratio.txt`.', '');
   return out.join('\n');
 }
