@@ -55,6 +55,8 @@ export function attemptInputFromBundle(bundle: Bundle, workspaceRoot: string, no
     reason: c.verdict.reason,
   }));
   const first = bundle.cases[0];
+  // A legacy bundle's verdict was judged on reading; say on what basis.
+  const judged = bundle.layout === 'legacy' ? bundle.cases.map((c) => /judged now with (.*)$/.exec(c.verdict.reason)?.[0]).find(Boolean) : undefined;
   return {
     date: dateFromStamp(bundle.stamp) ?? bundle.createdAt.slice(0, 10),
     stamp: bundle.stamp,
@@ -65,7 +67,15 @@ export function attemptInputFromBundle(bundle: Bundle, workspaceRoot: string, no
     mismatches: dedupe(bundle.cases.flatMap((c) => c.mismatches.filter((m) => m.severity !== 'info').map(mismatchWords))),
     forks: [],
     note,
+    verdictSource: judged ? `older bundle layout, ${judged}` : undefined,
   };
+}
+
+/** Adds what only the folder knows: which key files exist (to cite them) and the attribution's chosen forks. */
+export async function enrichFromDir(input: AttemptInput, dir: string): Promise<AttemptInput> {
+  const files: string[] = [];
+  for (const f of CITED_FILES) if (await stat(path.join(dir, f)).then((s) => s.isFile(), () => false)) files.push(f);
+  return { ...input, files, forks: input.forks.length ? input.forks : await readForks(dir) };
 }
 
 type Json = Record<string, unknown>;
@@ -142,11 +152,8 @@ export async function readAttemptInputFromDir(dir: string, workspaceRoot: string
       else if (typeof m === 'string') mismatches.push(m);
     }
   }
-  const forks = await readForks(abs);
-  const present: string[] = [];
-  for (const f of CITED_FILES) if (await stat(path.join(abs, f)).then((s) => s.isFile(), () => false)) present.push(f);
   const createdAt = typeof json.createdAt === 'string' ? json.createdAt : st.mtime.toISOString();
-  return {
+  return enrichFromDir({
     date: dateFromStamp(stamp) ?? createdAt.slice(0, 10),
     stamp,
     bundlePath: relativeBundlePath(abs, workspaceRoot),
@@ -154,11 +161,10 @@ export async function readAttemptInputFromDir(dir: string, workspaceRoot: string
     engines: typeof json.candidate === 'string' && typeof json.reference === 'string' ? `${json.candidate} vs ${json.reference}` : undefined,
     cases,
     mismatches: dedupe(mismatches),
-    forks,
+    forks: [],
     note,
-    files: present,
     verdictSource,
-  };
+  }, abs);
 }
 
 /** Top forks from attribution.json, whatever its exact shape: objects with `forks` (or `chosen`) maps. */
