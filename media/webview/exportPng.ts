@@ -16,7 +16,9 @@ export function compositeCanvas(vm: ViewModel, cases: CaseUi[], theme: ViewTheme
   const rows = cases.map((c) => {
     const kinds = c.grid.kinds().filter((k) => c.grid.rendered(k));
     const f = c.view.fpixels, s = c.view.spixels;
-    const k = Math.min(1, TILE / Math.max(f, s)) * (Math.max(f, s) < 128 ? Math.floor(256 / Math.max(f, s)) : 1);
+    // Small detectors are enlarged by an integer factor (crisp pixels) to at least 256 px; large ones shrink to 512 px.
+    const big = Math.max(f, s);
+    const k = big < 256 ? Math.max(1, Math.floor(256 / big)) : Math.min(1, TILE / big);
     return { c, kinds, w: Math.round(f * k), h: Math.round(s * k) };
   });
   const width = Math.max(400, ...rows.map((r) => PAD + r.kinds.length * (r.w + PAD)));

@@ -1,0 +1,205 @@
+// The built webview (dist/webview.js + media/webview/styles.css) in real Chromium under the exact HTML and CSP the
+// extension host serves (buildWebviewHtml). The VS Code host is replaced by a stand-in: a page script defining
+// acquireVsCodeApi that records what the webview posts, and window.postMessage for what the host sends. That stand-in
+// is the only fake; the webview code, the browser, the CSP, vega and the image data (a real nanoBragg C golden) are real.
+// Needs Chromium and the playwright-core of the e2e tool cache (`npm run test:e2e` installs it): without them the
+// test is reported as skipped with the reason, never as passed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { buildWebviewHtml } from '../../src/extension/panel/html.ts';
+import type { ViewModel } from '../../src/protocol/messages.ts';
+import { loadChromium, type Browser, type Page } from '../e2e/pw.ts';
+import { sampleViewModel } from '../unit/webview-fixtures.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PW_DIR = join(ROOT, 'test/e2e/.cache/playwright/node_modules/playwright-core');
+const CHROMIUM = '/usr/bin/chromium';
+const N = 128;
+
+const missing = [
+  !existsSync(join(ROOT, 'dist/webview.js')) && 'dist/webview.js (run npm run build)',
+  !existsSync(PW_DIR) && `${PW_DIR} (npm run test:e2e installs it)`,
+  !existsSync(CHROMIUM) && `${CHROMIUM} (apt-get install chromium)`,
+].filter(Boolean);
+
+// Reference: a real C golden (cell-cubic, 128×128). Candidate: 1 % brighter with one hot pixel, like a port bug.
+const reference = new Float32Array(readFileSync(join(ROOT, 'test/fixtures/webview/cell-cubic.c.bin')).buffer.slice(0));
+const candidate = reference.map((v) => v * 1.01);
+candidate[70 * N + 80] += 50;
+
+function viewModel(readOnly = false): ViewModel {
+  const vm = sampleViewModel();
+  vm.readOnly = readOnly;
+  if (readOnly) vm.readOnlyReason = 'Older bundle layout';
+  const c = vm.cases[0];
+  c.fpixels = N; c.spixels = N;
+  c.beamCenter = { slow: 64.5, fast: 64.5 };
+  c.images = [{ id: 's1/TC-D1/reference', role: 'reference', fpixels: N, spixels: N }, { id: 's1/TC-D1/candidate', role: 'candidate', fpixels: N, spixels: N }];
+  vm.cases = [c];
+  return vm;
+}
+
+function serve(): Promise<{ server: http.Server; url: string }> {
+  const shim = `<script nonce="NONCE">window.__sent=[];window.__state=undefined;window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__sent.push(m),getState:()=>window.__state,setState:(s)=>{window.__state=s}});</script>`;
+  const files: Record<string, [string, string]> = {
+    '/dist/webview.js': [join(ROOT, 'dist/webview.js'), 'text/javascript'],
+    '/media/webview/styles.css': [join(ROOT, 'media/webview/styles.css'), 'text/css'],
+  };
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') {
+      const origin = `http://${req.headers.host}`;
+      const html = buildWebviewHtml({ cspSource: origin, nonce: 'NONCE', scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/webview/styles.css`, title: 'test' })
+        .replace('<body>', '<body class="vscode-dark">')
+        .replace('<script nonce=', `${shim}<script nonce=`);
+      res.setHeader('content-type', 'text/html');
+      res.end(html);
+      return;
+    }
+    const f = files[path];
+    if (!f) { res.statusCode = 404; res.end(); return; }
+    res.setHeader('content-type', f[1]);
+    res.end(readFileSync(f[0]));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address() as { port: number };
+    resolve({ server, url: `http://127.0.0.1:${a.port}/` });
+  }));
+}
+
+type Sent = { type: string; kind?: string; message?: string; markdown?: string; requestId?: number; bytes?: number[]; byteLength?: number; caseId?: string; suggestedName?: string; state?: unknown };
+
+async function sent(page: Page): Promise<Sent[]> {
+  return page.evaluate(() => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.map((m) => {
+    const out: Record<string, unknown> = { ...m };
+    if (m.buffer instanceof ArrayBuffer) { out.bytes = Array.from(new Uint8Array(m.buffer)); out.byteLength = m.buffer.byteLength; delete out.buffer; }
+    return out;
+  }));
+}
+
+async function hostSends(page: Page, vm: ViewModel, images: boolean): Promise<void> {
+  await page.evaluate(({ vm, ref, cand, images }) => {
+    window.postMessage({ type: 'snapshot', viewModel: vm }, '*');
+    if (!images) return;
+    const c = vm.cases[0];
+    for (const [img, data] of [[c.images[0], ref], [c.images[1], cand]] as const) {
+      const buf = Float32Array.from(data).buffer;
+      window.postMessage({ type: 'image', id: img.id, caseId: c.caseId, role: img.role, fpixels: img.fpixels, spixels: img.spixels, buffer: buf }, '*', [buf]);
+    }
+  }, { vm, ref: Array.from(reference), cand: Array.from(candidate), images });
+}
+
+async function waitFor(page: Page, fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await page.evaluate(fn))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+test('results webview in Chromium under the host CSP', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  const { server, url } = await serve();
+  let browser: Browser | undefined;
+  try {
+    browser = await loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await ctx.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url);
+
+    // Handshake first: nothing is drawn before the host answers `ready`.
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
+    const ready = (await sent(page)).find((m) => m.type === 'ready')!;
+    assert.equal((ready as { protocolVersion?: number }).protocolVersion, 1);
+
+    await hostSends(page, viewModel(), true);
+    await waitFor(page, () => document.querySelectorAll('.chart[data-state="rendered"]').length >= 4, 'four charts');
+
+    // Numbers in the DOM: summary.md formatting, full precision in data-value.
+    const corr = page.getByTestId('metric-correlation-TC-D1');
+    assert.equal(await corr.textContent(), '0.999994');
+    assert.equal(Number(await corr.getAttribute('data-value')), 0.9999941234);
+    assert.equal(await page.getByTestId('metric-sumRatio-TC-D1').textContent(), '1.000123');
+    assert.equal(await page.getByTestId('verdict-TC-D1').textContent(), 'PASS');
+    assert.match(await page.getByTestId('mismatches-TC-D1').innerText(), /critical[\s\S]*warning[\s\S]*preflight/, 'critical mismatch listed first');
+    for (const kind of ['hist2d', 'delta', 'radial', 'trend']) {
+      assert.equal(await page.getByTestId(`chart-${kind}-TC-D1`).locator('svg').count(), 1, `${kind} chart is an SVG`);
+    }
+
+    // Canvases show pixels: the centre of each image canvas is opaque.
+    const alphas = await page.evaluate(() => ['reference', 'candidate', 'diff', 'ratio'].map((k) => {
+      const c = document.querySelector(`[data-testid="canvas-${k}-TC-D1"]`) as HTMLCanvasElement;
+      return c.getContext('2d')!.getImageData(Math.floor(c.width / 2) + 3, Math.floor(c.height / 2) + 3, 1, 1).data[3];
+    }));
+    assert.deepEqual(alphas, [255, 255, 255, 255]);
+
+    // Hover: the readout names the pixel and its values, and Δ matches the data we sent.
+    const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
+    await page.mouse.move(box.x + (80.5 / N) * box.width, box.y + (70.5 / N) * box.height);
+    const readout = page.getByTestId('hover-readout');
+    await waitFor(page, () => (document.querySelector('[data-testid="hover-readout"]') as HTMLElement).dataset.slow === '70', 'hover readout');
+    const text = await readout.textContent();
+    assert.match(text ?? '', /TC-D1 \(slow 70, fast 80\)/);
+    const delta = candidate[70 * N + 80] - reference[70 * N + 80];
+    assert.ok(text?.includes(`Δ ${Number(delta.toPrecision(4))}`), `readout ${text} shows Δ ≈ ${delta}`);
+
+    // Linked zoom: a wheel on one canvas changes the persisted transform shared by all canvases.
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(100);
+    const state = await page.evaluate(() => (window as unknown as { __state: { settings: { zoom: number }; bundleDir: string } }).__state);
+    assert.ok(state.settings.zoom > 1, `zoom persisted: ${state.settings.zoom}`);
+    assert.equal(state.bundleDir, viewModel().bundleDir);
+
+    // Scale toggle: log, pressed, persisted.
+    await page.getByTestId('scale-toggle').click();
+    assert.equal(await page.getByTestId('scale-toggle').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.evaluate(() => (window as unknown as { __state: { settings: { scale: string } } }).__state.settings.scale), 'log');
+
+    // Keyboard: focus the reference image, pan with an arrow key → the readout follows the centre pixel.
+    await page.getByTestId('canvas-reference-TC-D1').click();
+    await page.keyboard.press('ArrowRight');
+    assert.match((await readout.textContent()) ?? '', /TC-D1 \(slow \d+, fast \d+\)/);
+
+    // Actions: markdown built in the webview; PNG bytes encoded in the webview; answered by request id.
+    await page.getByTestId('btn-copy-md').click();
+    await page.getByTestId('btn-export-png').click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'exportPng'), 'exportPng');
+    const all = await sent(page);
+    const md = all.find((m) => m.type === 'copyMetricsMarkdown')!;
+    assert.match(md.markdown ?? '', /\| TC-D1 \| c → torch \| ✅ pass \| 0\.999994 ✓ \| 1\.000123 ✓ \|/);
+    const png = all.find((m) => m.type === 'exportPng')!;
+    assert.equal(png.suggestedName, 'parity_20251110T120000Z.png');
+    const decoded = PNG.sync.read(Buffer.from(png.bytes!));
+    assert.ok(decoded.width >= 4 * 256 && decoded.height > 256, `composite ${decoded.width}×${decoded.height}`);
+    assert.equal(await page.getByTestId('btn-export-png').evaluate((b: HTMLButtonElement) => b.disabled), true, 'busy until the host answers');
+    await page.evaluate((id) => window.postMessage({ type: 'response', requestId: id, ok: true, message: 'Saved /tmp/x.png' }, '*'), png.requestId);
+    await waitFor(page, () => !(document.querySelector('[data-testid="btn-export-png"]') as HTMLButtonElement).disabled, 'export button re-enabled');
+    assert.equal(await page.getByTestId('status').textContent(), 'Saved /tmp/x.png');
+
+    // A wrong-size image is refused and reported to the host, not drawn.
+    await page.evaluate(() => window.postMessage({ type: 'image', id: 's1/TC-D1/reference', caseId: 'TC-D1', role: 'reference', fpixels: 128, spixels: 128, buffer: new ArrayBuffer(100) }, '*'));
+    await waitFor(page, () => (window as unknown as { __sent: { type: string; kind?: string }[] }).__sent.some((m) => m.type === 'error' && m.kind === 'protocol'), 'protocol error report');
+
+    // An old bundle: read-only banner, no Re-run / Record.
+    assert.equal(await page.getByTestId('btn-rerun').isVisible(), true);
+    await hostSends(page, viewModel(true), false);
+    await waitFor(page, () => !(document.querySelector('[data-testid="readonly-banner"]') as HTMLElement).hidden, 'read-only banner');
+    assert.equal(await page.getByTestId('btn-rerun').isVisible(), false);
+    assert.equal(await page.getByTestId('btn-record').isVisible(), false);
+    assert.equal(await page.getByTestId('btn-open-folder').isVisible(), true);
+
+    const errors = (await sent(page)).filter((m) => m.type === 'error' && m.kind !== 'protocol');
+    assert.deepEqual(errors, [], 'no CSP, script, render or chart errors');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close();
+    server.close();
+  }
+});
