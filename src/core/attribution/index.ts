@@ -5,6 +5,7 @@ import { attributeWith, type AttributeInput, type Attribution, type EngineApi } 
 
 export {
   formatAttributionTable,
+  formatAttributionMarkdown,
   summarizeAttribution,
   attributionToJson,
   relevantForks,

@@ -475,3 +475,17 @@ export function attributionToJson(a: Attribution): Omit<Attribution, 'modelImage
   const { modelImage: _m, ...rest } = a;
   return rest;
 }
+
+/** Markdown block for summary.md: status, the forks, the step table and the residual. */
+export function formatAttributionMarkdown(a: Attribution): string {
+  const out: string[] = ['#### Attribution', '', `**${STATUS_WORDS[a.status]}** — ${a.summary}`, ''];
+  if (a.reproduction) out.push(`- embedded preset \`${a.referencePreset}\` vs reference: ${a.reproduction.ok ? 'reproduced' : '**not reproduced**'} (${a.reproduction.note})`);
+  if (a.note) out.push(`- ${a.note}`);
+  if (a.steps.length > 1 || (a.steps.length && a.status !== 'no-divergence')) {
+    out.push('', '| step | fork | corr vs candidate | sum ratio vs candidate | nRMSE |', '| --- | --- | --- | --- | --- |');
+    a.steps.forEach((s, i) => out.push(`| ${i} | ${s.fork ? `+ \`${s.fork}=${s.value}\`` : `preset \`${a.referencePreset}\``} | ${g(s.vsCandidate.correlation, 7)} | ${g(s.vsCandidate.sumRatio, 7)} | ${g(s.vsCandidate.nrmse, 3)} |`));
+  }
+  for (const c of a.chosen) out.push(`- \`${c.fork}\`: ${c.from} → ${c.value}. ${c.doc}`);
+  out.push(`- search: ${a.search}, ${a.simulations} simulations in ${g(a.elapsedMs / 1000, 3)} s${a.timedOut ? ' (time box reached)' : ''}`);
+  return out.join('\n');
+}

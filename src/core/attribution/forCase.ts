@@ -1,0 +1,54 @@
+// Attribution for one finished parity case (what `run --explain`, `nb-parity explain` and the extension call):
+// picks the reference's preset, the flags, the config mismatches and the thresholds from the CaseResult.
+import type { CaseResult, ConfigMismatch, EngineId, PresetName } from '../types.ts';
+import { parseEffectiveConfig } from '../diagnosis/effectiveConfig.ts';
+import { diffConfigs } from '../diagnosis/configDiff.ts';
+import { attribute } from './index.ts';
+import type { Attribution } from './search.ts';
+
+/** Which embedded preset models a reference engine's semantics: C → c, PyTorch → pytorch, embedded → its own preset. */
+export function presetFor(engine: EngineId, stdout: string): PresetName {
+  if (engine === 'torch') return 'pytorch';
+  if (engine === 'embedded') return parseEffectiveConfig(stdout, 'embedded').embedded?.preset === 'pytorch' ? 'pytorch' : 'c';
+  return 'c';
+}
+
+/** The case's config mismatches, recomputed from the stdouts when the result does not carry them. */
+export function mismatchesOf(c: CaseResult): ConfigMismatch[] {
+  if (Array.isArray(c.mismatches) && c.mismatches.length) return c.mismatches;
+  const ref = parseEffectiveConfig(c.reference.stdout ?? '', c.reference.engine, { stderr: c.reference.stderr, flags: c.flags });
+  const cand = parseEffectiveConfig(c.candidate.stdout ?? '', c.candidate.engine, { stderr: c.candidate.stderr, flags: c.flags });
+  return diffConfigs(ref, cand, { reference: c.reference.engine, candidate: c.candidate.engine });
+}
+
+export interface CaseAttributionOptions {
+  /** Where the flags' relative paths (A.mat, -sourcefile) resolve: the workspace. */
+  cwd: string;
+  reference: Float32Array;
+  candidate: Float32Array;
+  fpixels: number;
+  spixels: number;
+  /** Override the flags (old bundles that did not record them). */
+  flags?: string[];
+  referencePreset?: PresetName;
+  signal?: AbortSignal;
+  timeBudgetMs?: number;
+  workers?: number;
+}
+
+export async function attributeCaseResult(c: CaseResult, o: CaseAttributionOptions): Promise<Attribution> {
+  return attribute({
+    flags: o.flags ?? c.flags,
+    cwd: o.cwd,
+    referencePreset: o.referencePreset ?? presetFor(c.reference.engine, c.reference.stdout ?? ''),
+    reference: o.reference,
+    candidate: o.candidate,
+    fpixels: o.fpixels,
+    spixels: o.spixels,
+    mismatches: mismatchesOf(c),
+    thresholds: c.thresholds && Object.keys(c.thresholds).length ? c.thresholds : undefined,
+    signal: o.signal,
+    timeBudgetMs: o.timeBudgetMs,
+    workers: o.workers,
+  });
+}
