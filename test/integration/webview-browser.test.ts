@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { buildWebviewHtml } from '../../src/extension/panel/html.ts';
 import type { ViewModel } from '../../src/protocol/messages.ts';
-import { loadChromium, type Browser, type Page } from '../e2e/pw.ts';
+import { loadChromium, type Browser, type Locator, type Page as E2ePage } from '../e2e/pw.ts';
+
+// The e2e harness declares only what it uses of playwright's Page; this test also needs these two.
+type Page = E2ePage & {
+  getByTestId(id: string): Locator;
+  mouse: E2ePage['mouse'] & { wheel(dx: number, dy: number): Promise<void> };
+};
 import { sampleViewModel } from '../unit/webview-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,10 +81,10 @@ function serve(): Promise<{ server: http.Server; url: string }> {
 type Sent = { type: string; kind?: string; message?: string; markdown?: string; requestId?: number; bytes?: number[]; byteLength?: number; caseId?: string; suggestedName?: string; state?: unknown };
 
 async function sent(page: Page): Promise<Sent[]> {
-  return page.evaluate(() => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.map((m) => {
+  return page.evaluate((): Sent[] => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.map((m) => {
     const out: Record<string, unknown> = { ...m };
     if (m.buffer instanceof ArrayBuffer) { out.bytes = Array.from(new Uint8Array(m.buffer)); out.byteLength = m.buffer.byteLength; delete out.buffer; }
-    return out;
+    return out as Sent;
   }));
 }
 
@@ -109,7 +115,7 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     browser = await loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await ctx.newPage();
+    const page = (await ctx.newPage()) as Page;
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(url);
