@@ -1,9 +1,26 @@
 // Scenario 2: hovering an image shows both pixel values, the log-scale toggle redraws the canvases, a chart is
 // rendered, and the webview console has no Content-Security-Policy error.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import { pollUntil } from '../workbench.ts';
 import { runSeedAndWait, sampleCanvas } from './common.ts';
+
+const FPIXELS = 256; // TC-D1 is 256×256
+
+function readFloat(file: string, index: number): number {
+  const buf = readFileSync(file);
+  assert.ok(index >= 0 && (index + 1) * 4 <= buf.length, `pixel ${index} outside ${file}`);
+  return buf.readFloatLE(index * 4);
+}
+
+/** The readout prints a few significant digits: equal to 1e-3 relative (or 1e-6 absolute near zero). */
+function assertClose(shown: number, actual: number, what: string): void {
+  assert.ok(Number.isFinite(shown), `${what}: the readout shows no number`);
+  const ok = Math.abs(shown - actual) <= Math.max(1e-3 * Math.abs(actual), 1e-6);
+  assert.ok(ok, `${what}: readout ${shown}, bundle image ${actual}`);
+}
 
 const CSP_PROBLEM = /Content Security Policy|Refused to (execute|load|apply|evaluate)|EvalError|unsafe-eval/i;
 
@@ -13,31 +30,35 @@ export const explore: Scenario = {
   prepare(ws) { mergeWorkspaceSettings(ws, EMBEDDED_BOTH); },
   async run(ctx) {
     const { page, step, shot, log } = ctx;
-    const { view } = await runSeedAndWait(ctx);
+    const { view, bundle } = await runSeedAndWait(ctx);
     const id = 'TC-D1';
     const canvas = view.getByTestId(`canvas-reference-${id}`);
 
-    await step('hover shows reference and candidate values', async () => {
+    await step('hover shows the reference and candidate pixel values of the bundle', async () => {
       await canvas.scrollIntoViewIfNeeded();
       const box = await canvas.boundingBox();
       assert.ok(box, 'reference canvas has no box');
-      // Hover two different points; the readout must show two numbers and follow the mouse.
       const readout = view.getByTestId('hover-readout');
-      const texts: string[] = [];
-      for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.6]]) {
+      const idleText = (await readout.innerText()).trim();
+      const seen: string[] = [];
+      // Two different points: the readout must follow the mouse, and its values must be the bundle's pixels.
+      for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.62]]) {
         await canvas.hover({ position: { x: box.width * fx, y: box.height * fy } });
-        const t = await pollUntil('hover readout text', async () => {
-          const s = (await readout.innerText()).trim();
-          return s.length > 0 && !texts.includes(s) ? s : undefined;
+        const text = await pollUntil('the hover readout to show a pixel', async () => {
+          const t = (await readout.innerText()).trim();
+          return t !== idleText && !seen.includes(t) && /reference/.test(t) ? t : undefined;
         }, 10_000);
-        texts.push(t);
+        seen.push(text);
+        const slow = Number(await readout.getAttribute('data-slow'));
+        const fast = Number(await readout.getAttribute('data-fast'));
+        const ref = /reference\s+(\S+)/.exec(text)?.[1];
+        const cand = /candidate\s+(\S+)/.exec(text)?.[1];
+        assert.ok(ref !== undefined && cand !== undefined, `readout "${text}" should show both the reference and the candidate value`);
+        const img = (prefix: string) => readFloat(join(bundle, `${prefix}_tc_d1.bin`), slow * FPIXELS + fast);
+        assertClose(Number(ref), img('emb_ref'), `reference value at (slow ${slow}, fast ${fast})`);
+        assertClose(Number(cand), img('emb_cand'), `candidate value at (slow ${slow}, fast ${fast})`);
+        log(`readout: ${text}`);
       }
-      log(`readout: ${texts.map((t) => JSON.stringify(t)).join(' then ')}`);
-      const first = texts[0];
-      assert.match(first, /ref/i, `readout "${first}" should label the reference value`);
-      assert.match(first, /cand/i, `readout "${first}" should label the candidate value`);
-      const numbers = first.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/gi) ?? [];
-      assert.ok(numbers.length >= 2, `readout "${first}" should show at least two pixel values`);
       await shot('hover');
     });
 
