@@ -74,7 +74,7 @@ export class ParityTests implements vscode.Disposable {
         if (c.location) item.range = new vscode.Range(c.location.line, 0, c.location.line, 0);
         item.description = c.source === 'builtin' ? 'built-in (seed)' : c.source === 'yaml' ? 'parity_cases.yaml' : 'cases.json';
         item.tags = [new vscode.TestTag(c.source)];
-        if (c.description) item.description += ` · ${c.description}`;
+        // The case's prose description stays out of the row: it often names other cases ("the trap of TC-D3").
         this.cases.set(id, { caseDef: c, folder });
         if (parent) parent.children.add(item); else roots.push(item);
       }
