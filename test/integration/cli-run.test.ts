@@ -1,0 +1,80 @@
+// `nb-parity run` / `nb-parity cases` through the built CLI (dist/cli.mjs via bin/nb-parity.mjs), real processes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/nb-parity.mjs');
+const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir() });
+
+async function workspace(): Promise<string> {
+  const ws = join(await mkdtemp(join(tmpdir(), 'nbp-cli-')), 'ws');
+  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  return ws;
+}
+
+test('nb-parity run (embedded both sides, seed presets): JSON result, exit 1 on fail, seed-like numbers, bundle on disk', async () => {
+  const ws = await workspace();
+  const r = await nbp(['run', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--json']);
+  assert.equal(r.exitCode, 1, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.cases.map((c: { caseId: string }) => c.caseId), ['TC-D1', 'TC-D3']);
+  for (const c of j.cases) assert.equal(c.verdict, 'fail');
+  // The same failure the real C/PyTorch pair shows (expected-metrics.json: 0.0642 / 144.3 and 0.0704 / 141.7).
+  assert.ok(Math.abs(j.cases[0].metrics.correlation - 0.0642) < 1e-3, String(j.cases[0].metrics.correlation));
+  assert.ok(Math.abs(j.cases[0].metrics.sum_ratio - 144.3) < 0.1);
+  assert.ok(Math.abs(j.cases[1].metrics.correlation - 0.0704) < 1e-3);
+  const fields = j.cases[0].mismatches.map((m: { field: string }) => m.field);
+  assert.ok(fields.includes('nCells') && fields.includes('nSources'), fields.join(','));
+  assert.ok((await readdir(j.bundle)).includes('emb_cand_tc_d1.bin'));
+  assert.match(r.stderr, /TC-D1: (reference|candidate) \(embedded\) started/, 'progress goes to stderr');
+});
+
+test('nb-parity run table output, a passing YAML case exits 0, errors exit 2 with a specific message', async () => {
+  const ws = await workspace();
+  const pass = await nbp(['run', 'DEMO-MAT-N1/detpixels-64', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--reference-preset', 'pytorch', '--quiet']);
+  assert.equal(pass.exitCode, 0, pass.stdout + pass.stderr);
+  assert.match(pass.stdout, /DEMO-MAT-N1\/detpixels-64\s+PASS\s+1\.000000/);
+  assert.match(pass.stdout, /bundle: .*phase_e\/\d{8}T\d{6}Z/);
+  assert.equal(pass.stderr, '', '--quiet silences progress');
+
+  const unknown = await nbp(['run', 'NOPE', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded']);
+  assert.equal(unknown.exitCode, 2);
+  assert.match(unknown.stderr, /unknown case\(s\) NOPE/);
+  const badEngine = await nbp(['run', '--candidate', 'matlab']);
+  assert.equal(badEngine.exitCode, 2);
+  assert.match(badEngine.stderr, /--candidate matlab: expected one of c, torch, embedded/);
+  const badTimeout = await nbp(['run', '--timeout=-3']);
+  assert.match(badTimeout.stderr, /--timeout -3: expected a positive number/);
+  const noC = await nbp(['run', 'TC-D3', '--workspace', ws, '--candidate', 'embedded', '--reference', 'c']);
+  assert.equal(noC.exitCode, 2);
+  assert.match(noC.stderr, /no nanoBragg C binary found .*set NB_C_BIN/);
+});
+
+test('nb-parity cases lists sources and line numbers; a broken cases.json is reported (exit 1) without hiding the rest', async () => {
+  const ws = await workspace();
+  const ok = await nbp(['cases', '--workspace', ws]);
+  assert.equal(ok.exitCode, 0, ok.stderr);
+  assert.match(ok.stdout, /TC-D1\s+built-in\s+corr ≥ 0\.999, \|sum ratio − 1\| ≤ 0\.001/);
+  assert.match(ok.stdout, /DEMO-MAT-N1\/detpixels-64\s+tests\/parity_cases\.yaml:\d+/);
+  await mkdir(join(ws, '.nb-parity'));
+  await writeFile(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases: [{ id: 'X', flags: '-N 1' }] }));
+  const bad = await nbp(['cases', '--workspace', ws, '--json']);
+  assert.equal(bad.exitCode, 1);
+  assert.match(bad.stderr, /\.nb-parity\/cases\.json: cases\.0: missing required "thresholds"/);
+  assert.equal(JSON.parse(bad.stdout).cases.length, 6);
+});
+
+test('npm run demo script: copies the demo workspace, shows the failure and its explanation, exits 0', async () => {
+  const r = await execa(process.execPath, [join(ROOT, 'scripts/demo.mjs')], { reject: false });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout, /TC-D1\s+FAIL/);
+  assert.match(r.stdout, /nCells 1×1×1 vs 5×5×5/);
+  const bundle = /bundle: (\S+)/.exec(r.stdout)?.[1];
+  assert.ok(bundle && bundle.startsWith(tmpdir()), `absolute bundle path in a temp copy: ${bundle}`);
+  const summary = await readFile(join(bundle!, 'summary.md'), 'utf8');
+  assert.match(summary, /TC-D3 — ❌ fail/);
+});

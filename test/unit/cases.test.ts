@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILTIN_CASES, loadCases, parseUserCases, parseYamlCases, selectCases, SEED_FIXTURE } from '../../src/core/cases/index.ts';
+import { absolutizeFlags, shellJoin, splitArgs, stripOutputFlags } from '../../src/core/cases/flags.ts';
+
+test('built-in TC-D1/TC-D3 carry the seed flags, stems and thresholds', () => {
+  const [d1, d3] = BUILTIN_CASES;
+  assert.equal(d1.id, 'TC-D1');
+  assert.equal(d1.fileStem, 'tc_d1');
+  assert.equal(d3.fileStem, 'tc_d3');
+  assert.deepEqual(d1.flags.join(' '), `-mat A.mat -sourcefile ${SEED_FIXTURE} -default_F 100 -hdivsteps 0 -vdivsteps 0 -dispsteps 1 -distance 231.274660 -lambda 0.9768 -pixel 0.172 -detpixels_x 256 -detpixels_y 256 -oversample 1 -nonoise -nointerpolate`);
+  assert.equal(d3.flags.join(' '), '-mat A.mat -default_F 100 -hdivrange 0.5 -hdivsteps 3 -distance 231.274660 -lambda 0.9768 -pixel 0.172 -detpixels_x 256 -detpixels_y 256 -oversample 1 -nonoise -nointerpolate');
+  for (const c of [d1, d3]) assert.deepEqual(c.thresholds, { corrMin: 0.999, sumRatioTol: 1e-3 });
+  assert.ok(!d1.flags.includes('-floatfile'), 'the runner owns -floatfile');
+});
+
+test('parity_cases.yaml: one case per run, base+extra args, run thresholds replace case thresholds, line kept', () => {
+  const text = [
+    'cases:',
+    '  - id: AT-PARALLEL-001',
+    '    description: cubic',
+    '    base_args: "-default_F 100 -cell 100 100 100 90 90 90 -lambda 6.2 -N 5"',
+    '    thresholds: {corr_min: 0.9999, sum_ratio_min: 0.9, sum_ratio_max: 1.1, max_abs_max: 500}',
+    '    runs:',
+    '      - name: detpixels-64',
+    '        extra_args: "-detpixels 64"',
+    '      - name: detpixels-128',
+    '        extra_args: "-detpixels 128"',
+    '        thresholds: {corr_min: 0.99}',
+  ].join('\n');
+  const { cases, errors } = parseYamlCases(text, '/ws/tests/parity_cases.yaml');
+  assert.deepEqual(errors, []);
+  assert.equal(cases.length, 2);
+  assert.equal(cases[0].id, 'AT-PARALLEL-001/detpixels-64');
+  assert.equal(cases[0].fileStem, 'at_parallel_001_detpixels_64');
+  assert.deepEqual(cases[0].flags.slice(-2), ['-detpixels', '64']);
+  assert.equal(cases[0].flags[0], '-default_F');
+  assert.deepEqual(cases[0].thresholds, { corrMin: 0.9999, sumRatioMin: 0.9, sumRatioMax: 1.1, maxAbsMax: 500 });
+  assert.deepEqual(cases[1].thresholds, { corrMin: 0.99 }, 'run thresholds replace, not merge');
+  assert.equal(cases[0].location?.line, 6);
+  assert.equal(cases[1].location?.line, 8);
+  assert.equal(cases[0].source, 'yaml');
+});
+
+test('parity_cases.yaml errors name the file and line and keep the good cases', () => {
+  const text = 'cases:\n  - id: A\n    base_args: "-N 1"\n    thresholds: {corr_min: high, bogus: 1}\n    runs:\n      - extra_args: "-detpixels 8"\n      - name: ok\n        extra_args: "-detpixels 8"\n  - base_args: "-N 2"\n';
+  const { cases, errors } = parseYamlCases(text, '/ws/p.yaml');
+  assert.deepEqual(cases.map((c) => c.id), ['A/ok']);
+  assert.ok(errors.some((e) => e.includes('/ws/p.yaml') && e.includes('corr_min') && e.includes('expected a number')), errors.join('\n'));
+  assert.ok(errors.some((e) => e.includes('bogus') && e.includes('unknown threshold')));
+  assert.ok(errors.some((e) => e.includes('runs[0]') && e.includes('missing "name"')));
+  assert.ok(errors.some((e) => e.includes('missing "id"')));
+  const broken = parseYamlCases('cases: [\n', '/ws/p.yaml');
+  assert.equal(broken.cases.length, 0);
+  assert.match(broken.errors[0], /\/ws\/p\.yaml:\d+: YAML syntax error/);
+});
+
+test('cases.json is validated by schema: file, JSON path and what to do', () => {
+  const good = JSON.stringify({ cases: [{ id: 'MY-1', flags: '-mat A.mat -N 1 -detpixels 64', thresholds: { corrMin: 0.999 }, embedded: { candidate: { preset: 'pytorch' } } }] }, null, 2);
+  const ok = parseUserCases(good, '/ws/.nb-parity/cases.json');
+  assert.deepEqual(ok.errors, []);
+  assert.equal(ok.cases[0].fileStem, 'my_1');
+  assert.deepEqual(ok.cases[0].flags, ['-mat', 'A.mat', '-N', '1', '-detpixels', '64']);
+  assert.equal(ok.cases[0].location?.line, 3);
+
+  const bad = JSON.stringify({ cases: [
+    { id: 'GOOD', flags: ['-N', '1'], thresholds: {} },
+    { id: 'BAD', flags: 7, thresholds: { corrMin: 'x' }, colour: 'red' },
+    { flags: '-N 1', thresholds: {} },
+  ] });
+  const r = parseUserCases(bad, '/ws/.nb-parity/cases.json');
+  assert.deepEqual(r.cases.map((c) => c.id), ['GOOD']);
+  const all = r.errors.join('\n');
+  assert.match(all, /\/ws\/\.nb-parity\/cases\.json: cases\.1\.flags: must be a string of flags/);
+  assert.match(all, /cases\.1: unknown property "colour"/);
+  assert.match(all, /cases\.1\.thresholds\.corrMin: must be number/);
+  assert.match(all, /cases\.2: missing required "id"/);
+  assert.ok(r.errors.every((e) => e.includes('README section "Cases"')));
+  assert.match(parseUserCases('{oops', '/ws/c.json').errors[0], /\/ws\/c\.json: not valid JSON/);
+  assert.match(parseUserCases('{"cases": 3}', '/ws/c.json').errors[0], /cases: must be array/);
+});
+
+test('loadCases merges built-ins, yaml and user cases; duplicates are reported and skipped', async () => {
+  const ws = await mkdtemp(join(tmpdir(), 'nbp-cases-'));
+  await cp(join(import.meta.dirname, '../../examples/demo-workspace/tests'), join(ws, 'tests'), { recursive: true });
+  await mkdir(join(ws, '.nb-parity'));
+  await writeFile(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases: [
+    { id: 'TC-D1', flags: '-N 1', thresholds: {} },
+    { id: 'MINE', flags: '-N 1', fileStem: 'tc_d3', thresholds: {} },
+    { id: 'MINE-2', flags: '-N 1 -detpixels 32', thresholds: { corrMin: 0.5 } },
+  ] }));
+  const { cases, errors } = await loadCases(ws);
+  const ids = cases.map((c) => c.id);
+  assert.deepEqual(ids.slice(0, 2), ['TC-D1', 'TC-D3']);
+  assert.ok(ids.includes('DEMO-MAT-N1/detpixels-64'));
+  assert.ok(ids.includes('MINE-2'));
+  assert.ok(!ids.includes('MINE'));
+  assert.equal(errors.length, 2, errors.join('\n'));
+  assert.match(errors[0], /case id "TC-D1" is already defined by built-in TC-D1/);
+  assert.match(errors[1], /file stem "tc_d3"/);
+
+  const sel = selectCases(cases, ['tc-d1', 'DEMO-MAT-N1']);
+  assert.deepEqual(sel.cases.map((c) => c.id), ['TC-D1', 'DEMO-MAT-N1/detpixels-64', 'DEMO-MAT-N1/detpixels-128']);
+  assert.deepEqual(selectCases(cases, ['nope']).unknown, ['nope']);
+  assert.deepEqual(selectCases(cases, []).cases.map((c) => c.id), ['TC-D1', 'TC-D3']);
+});
+
+test('flag helpers: shell-like split, absolute paths, runner-owned outputs, quoting round trip', () => {
+  assert.deepEqual(splitArgs(`-mat "my dir/A.mat" -N 1 'x y' a\\ b`), ['-mat', 'my dir/A.mat', '-N', '1', 'x y', 'a b']);
+  assert.throws(() => splitArgs('-mat "A.mat'), /unterminated/);
+  assert.deepEqual(absolutizeFlags(['-mat', 'A.mat', '-hkl', '/abs/P1.hkl', '-sourcefile', 'f/s.txt', '-N', '1'], '/ws'),
+    ['-mat', '/ws/A.mat', '-hkl', '/abs/P1.hkl', '-sourcefile', '/ws/f/s.txt', '-N', '1']);
+  assert.deepEqual(stripOutputFlags(['-N', '1', '-floatfile', 'x.bin', '-intfile', 'i.img', '-nonoise']), ['-N', '1', '-nonoise']);
+  const argv = ['prog', 'a b', "it's", '-x', ''];
+  assert.deepEqual(splitArgs(shellJoin(argv)), argv);
+});
