@@ -51,6 +51,17 @@ test('seed TC-D1: the search finds defaultN + sourceParser + sourceLambda (polar
   assert.match(table, /residual \(best model vs candidate\)/);
 });
 
+test('greedy search (the large-case path) finds the same TC-D1 set, with or without config-diff hints', async () => {
+  for (const hints of [true, false]) {
+    const p = await pair('c_tc_d1', 'py_tc_d1', D1);
+    const a = await attribute({ ...p, mismatches: hints ? p.mismatches : [], strategy: 'greedy' });
+    assert.equal(a.search, 'greedy');
+    assert.equal(a.status, 'explained', formatAttributionTable(a));
+    assert.deepEqual(a.chosen.map((c) => c.fork).sort(), ['defaultN', 'sourceLambda', 'sourceParser']);
+    assert.ok(a.simulations < 32, `greedy ran ${a.simulations} simulations`);
+  }
+});
+
 test('TC-D3 with N matched: no divergence worth explaining', async () => {
   const a = await attribute(await pair('c_tc_d3', 'py_tc_d3_N1', [...D3]));
   assert.equal(a.status, 'no-divergence');

@@ -123,6 +123,8 @@ export interface AttributeInput {
   workers?: number;
   /** The case's thresholds; default the seed's (corr ≥ 0.999, |sum ratio − 1| ≤ 1e-3). */
   thresholds?: Thresholds;
+  /** 'auto' (default): exhaustive when every subset fits in the time box, else greedy. */
+  strategy?: 'auto' | 'exhaustive' | 'greedy';
 }
 
 export const SEED_THRESHOLDS: Thresholds = { corrMin: 0.999, sumRatioTol: 1e-3 };
@@ -218,6 +220,20 @@ export function relevantForks(flags: string[], mismatches: ConfigMismatch[], for
     }
   }
   return out;
+}
+
+/** Forks that the config diff points at: N mismatch → defaultN, ghost/extra sources → sourceParser, etc. */
+export function forksHintedBy(mismatches: ConfigMismatch[]): ForkName[] {
+  const out = new Set<ForkName>();
+  for (const m of mismatches) {
+    if (m.field === 'nCells') out.add('defaultN');
+    if (m.field === 'nSources' || m.field === 'ghostSources') { out.add('sourceParser'); }
+    if (m.field === 'sourceLambda') out.add('sourceLambda');
+    if (m.field === 'polarization') out.add('polarization');
+    if (m.field === 'oversample') out.add('subpixelCache');
+    if (m.field === 'phiSteps') out.add('phiZeroCarry');
+  }
+  return [...out];
 }
 
 function key(set: ForkName[]): string {
@@ -329,7 +345,7 @@ export async function attributeWith(api: EngineApi, input: AttributeInput): Prom
   // 4. Search, time-boxed.
   const simMs = Math.max(1, performance.now() - t0);
   const total = 2 ** forks.length;
-  const exhaustive = (total - 1) * simMs <= budget;
+  const exhaustive = input.strategy === 'exhaustive' || (input.strategy !== 'greedy' && (total - 1) * simMs <= budget);
   result.search = exhaustive ? 'exhaustive' : 'greedy';
   const outOfTime = () => performance.now() - t0 > budget;
   const explains = (vs: PairNumbers, img: Float32Array) => withinThresholds(computeMetrics(candidate, img, fpixels), thresholds) && vs.nrmse !== null;
@@ -345,22 +361,43 @@ export async function attributeWith(api: EngineApi, input: AttributeInput): Prom
       await run(forks.filter((_, i) => mask & (1 << i)));
     }
   } else if (!result.timedOut) {
-    // Greedy forward selection: add the fork that lowers the score most, until nothing helps.
+    // Greedy: start from the forks the config diff points at (if that beats the baseline), then add the fork that
+    // lowers the score most; when no single fork helps, try pairs once (forks that only work together, e.g. N=5
+    // needs the ghost sources gone first); finally drop forks that do not pull their weight.
+    const hinted = forks.filter((f) => forksHintedBy(mismatches).includes(f));
     let current: ForkName[] = [];
     let currentScore = score(baseline.vs);
+    if (hinted.length) {
+      const h = await run(hinted);
+      if (score(h.vs) < currentScore) { current = hinted; currentScore = score(h.vs); }
+    }
+    let triedPairs = false;
     for (;;) {
-      let best: { f: ForkName; s: number } | undefined;
-      for (const f of forks.filter((x) => !current.includes(x))) {
+      let best: { add: ForkName[]; s: number } | undefined;
+      const rest = forks.filter((x) => !current.includes(x));
+      for (const f of rest) {
         if (outOfTime()) { result.timedOut = true; break; }
-        const r = await run([...current, f]);
-        const s = score(r.vs);
-        if (s < currentScore && (!best || s < best.s)) best = { f, s };
-        // A non-finite model (e.g. ghosts with N>1) can only be fixed by a pair of forks: keep trying.
-        if (!Number.isFinite(currentScore) && !best && Number.isFinite(s)) best = { f, s };
+        const sc = score((await run([...current, f])).vs);
+        if (sc < currentScore && (!best || sc < best.s)) best = { add: [f], s: sc };
+      }
+      if (!best && !triedPairs && !result.timedOut) {
+        triedPairs = true;
+        for (let i = 0; i < rest.length && !result.timedOut; i++) {
+          for (let j = i + 1; j < rest.length; j++) {
+            if (outOfTime()) { result.timedOut = true; break; }
+            const sc = score((await run([...current, rest[i], rest[j]])).vs);
+            if (sc < currentScore && (!best || sc < best.s)) best = { add: [rest[i], rest[j]], s: sc };
+          }
+        }
       }
       if (!best || result.timedOut) break;
-      current = [...current, best.f];
+      current = [...current, ...best.add];
       currentScore = best.s;
+    }
+    for (const f of [...current]) {
+      if (outOfTime()) { result.timedOut = true; break; }
+      const without = await run(current.filter((x) => x !== f));
+      if (score(without.vs) <= currentScore * 1.01) { current = current.filter((x) => x !== f); currentScore = Math.min(currentScore, score(without.vs)); }
     }
   }
 
