@@ -22,11 +22,14 @@ export function histogram2d(reference: ArrayLike<number>, candidate: ArrayLike<n
   const axis = opts.axis ?? 'linear';
   const tx = axis === 'log10' ? Math.log10 : (v: number) => v;
   const ok = (r: number, c: number) => Number.isFinite(r) && Number.isFinite(c) && (axis === 'linear' || (r > 0 && c > 0));
+  // One pass transforms and keeps the usable pairs (NaN marks a dropped pixel); the second only bins.
+  const xs = new Float32Array(reference.length), ys = new Float32Array(reference.length);
   let lo = Infinity, hi = -Infinity, dropped = 0;
   for (let i = 0; i < reference.length; i++) {
     const r = reference[i], c = candidate[i];
-    if (!ok(r, c)) { dropped++; continue; }
+    if (!ok(r, c)) { dropped++; xs[i] = Number.NaN; continue; }
     const a = tx(r), b = tx(c);
+    xs[i] = a; ys[i] = b;
     if (a < lo) lo = a; if (b < lo) lo = b;
     if (a > hi) hi = a; if (b > hi) hi = b;
   }
@@ -34,11 +37,11 @@ export function histogram2d(reference: ArrayLike<number>, candidate: ArrayLike<n
   if (hi === lo) hi = lo + 1;
   const w = (hi - lo) / nb;
   const counts = new Uint32Array(nb * nb);
-  for (let i = 0; i < reference.length; i++) {
-    const r = reference[i], c = candidate[i];
-    if (!ok(r, c)) continue;
-    const bx = Math.min(nb - 1, Math.floor((tx(r) - lo) / w));
-    const by = Math.min(nb - 1, Math.floor((tx(c) - lo) / w));
+  for (let i = 0; i < xs.length; i++) {
+    const a = xs[i];
+    if (Number.isNaN(a)) continue;
+    const bx = Math.min(nb - 1, Math.max(0, Math.floor((a - lo) / w)));
+    const by = Math.min(nb - 1, Math.max(0, Math.floor((ys[i] - lo) / w)));
     counts[by * nb + bx]++;
   }
   const bins: Bin2D[] = [];

@@ -46,12 +46,10 @@ export function cssColor(name: MapName, t: number): string {
   return `rgb(${table[i]}, ${table[i + 1]}, ${table[i + 2]})`;
 }
 
-/**
- * Percentile p ∈ [0, 100] of the finite values (of |v| when `absolute`). Large images are sampled with a fixed
- * stride (at most `maxSamples` values) so a 1024² image costs one small sort; exact for smaller inputs.
- */
-export function percentile(values: ArrayLike<number>, p: number, opts: { absolute?: boolean; maxSamples?: number } = {}): number {
-  const max = opts.maxSamples ?? 262_144;
+/** Sorted finite values (|v| when `absolute`); large inputs are sampled with a fixed stride to at most `maxSamples`. */
+export function sortedSample(values: ArrayLike<number>, opts: { absolute?: boolean; maxSamples?: number } = {}): Float64Array {
+  // 65 536 samples put a p99.5 clip within a fraction of a percentile of the exact value, at a tenth of the sort cost.
+  const max = opts.maxSamples ?? 65_536;
   const stride = Math.max(1, Math.ceil(values.length / max));
   const sample = new Float64Array(Math.ceil(values.length / stride));
   let n = 0;
@@ -59,12 +57,22 @@ export function percentile(values: ArrayLike<number>, p: number, opts: { absolut
     const v = opts.absolute ? Math.abs(values[i]) : values[i];
     if (Number.isFinite(v)) sample[n++] = v;
   }
+  return sample.subarray(0, n).sort();
+}
+
+/** Percentile p ∈ [0, 100] of an ascending array (linear interpolation); NaN when empty. */
+export function quantile(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
   if (n === 0) return Number.NaN;
-  const sorted = sample.subarray(0, n).sort();
   const pos = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Percentile p ∈ [0, 100] of the finite values (of |v| when `absolute`); exact up to `maxSamples` values. */
+export function percentile(values: ArrayLike<number>, p: number, opts: { absolute?: boolean; maxSamples?: number } = {}): number {
+  return quantile(sortedSample(values, opts), p);
 }
 
 /** How values become t ∈ [0, 1]: a linear or log ramp between lo and hi, or a symmetric ramp around `center`. */
@@ -75,7 +83,8 @@ export type Mapping =
 
 /** Intensity mapping: lo = min (or 0 for log), hi = the clip percentile; log starts 6 decades below hi at most. */
 export function intensityMapping(img: ArrayLike<number>, scale: 'linear' | 'log', clipPercentile: number): Mapping {
-  let hi = percentile(img, clipPercentile);
+  const sorted = sortedSample(img);
+  let hi = quantile(sorted, clipPercentile);
   if (scale === 'log') {
     if (!(hi > 0)) hi = 1;
     // Smallest positive value, but not below hi·1e-6 (so one tiny pixel cannot flatten the whole picture).
@@ -84,7 +93,9 @@ export function intensityMapping(img: ArrayLike<number>, scale: 'linear' | 'log'
     const floor = Math.min(hi / 10, Math.max(hi * 1e-6, Number.isFinite(minPos) ? minPos : hi * 1e-6));
     return { kind: 'log', floor, hi };
   }
-  const lo = percentile(img, 0);
+  // The true minimum (not a sampled one), so the darkest pixel of the image is the bottom of the map.
+  let lo = Infinity;
+  for (let i = 0; i < img.length; i++) { const v = img[i]; if (v < lo) lo = v; }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { kind: 'linear', lo: 0, hi: 1 };
   return { kind: 'linear', lo, hi: hi > lo ? hi : lo + 1 };
 }
