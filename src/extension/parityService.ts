@@ -9,6 +9,7 @@ import { loadCases, BUILTIN_CASES } from '../core/cases/index.ts';
 import { resolveSettings, type RawSettings, type ResolvedSettings } from './settingsModel.ts';
 import { pythonFromExtension } from './python.ts';
 import { errorText, type Log } from './log.ts';
+import { runLogLines } from './resultText.ts';
 
 export interface RunRequest {
   folder: vscode.WorkspaceFolder;
@@ -109,10 +110,21 @@ export class ParityService implements vscode.Disposable {
         reference,
         settings,
         signal: controller.signal,
-        onProgress: req.onProgress,
+        onProgress: (e) => {
+          // Start/finish of each side (with its wall time) belong in the log; percentages only in the UI.
+          if (e.fraction === undefined || e.fraction === 0 || e.fraction === 1) this.log.info(e.message);
+          req.onProgress?.(e);
+        },
         onLog: emit,
       });
       this.lastBundle = bundle;
+      // Every command line, its environment and its output, whatever the engines streamed while running.
+      for (const r of bundle.cases) {
+        for (const side of [r.reference, r.candidate]) {
+          const file = side === r.reference ? r.files.referenceStdout : r.files.candidateStdout;
+          for (const line of runLogLines(r.caseId, side, 200, file ? path.join(bundle.dir, file) : undefined)) emit(line);
+        }
+      }
       emit(`── bundle: ${bundle.dir}`);
       const outcome: RunOutcome = { bundle, cancelled: controller.signal.aborted, request: req };
       this.finished.fire(outcome);

@@ -1,6 +1,6 @@
 // Pure text for the VS Code surfaces: Test Explorer messages (Markdown), status bar text, quick pick details.
 // No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
-import type { Bundle, CaseResult, Metrics, Thresholds, VerdictStatus } from '../core/types.ts';
+import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../core/types.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'errored';
 
@@ -124,4 +124,29 @@ export function caseLine(r: CaseResult): string {
 /** Terminal output for the Test Explorer renders in xterm: it needs CRLF, and lone LFs become staircases. */
 export function toCrlf(text: string): string {
   return text.replace(/\r?\n/g, '\r\n');
+}
+
+/** POSIX shell quoting: bare when safe, else single quotes (with ' as '\''). */
+export function shQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A copy-pasteable line for the log: cd, the variables we set, then argv. */
+export function commandLine(run: Pick<EngineRun, 'command' | 'env' | 'cwd'>): string {
+  const env = Object.entries(run.env ?? {}).map(([k, v]) => `${k}=${shQuote(v)}`);
+  return [`cd ${shQuote(run.cwd)} &&`, ...env, ...run.command.map(shQuote)].join(' ');
+}
+
+/** The log block of one side of a case: command, then its output (long stdout truncated; the bundle has it all). */
+export function runLogLines(caseId: string, run: EngineRun, maxStdoutLines = 200, bundleFile?: string): string[] {
+  const out: string[] = [];
+  const head = `[${caseId} ${run.side} · ${run.engine}]`;
+  if (run.command.length) out.push(`${head} $ ${commandLine(run)}`);
+  const status = run.cancelled ? 'cancelled' : run.timedOut ? 'timed out' : run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
+  out.push(`${head} ${status} in ${(run.wallMs / 1000).toFixed(2)} s${run.error ? ` — ${run.error}` : ''}`);
+  const lines = run.stdout.split(/\r?\n/).filter((l) => l.trim() !== '');
+  for (const l of lines.slice(0, maxStdoutLines)) out.push(`${head} stdout: ${l}`);
+  if (lines.length > maxStdoutLines) out.push(`${head} stdout: … ${lines.length - maxStdoutLines} more line(s)${bundleFile ? ` in ${bundleFile}` : ''}`);
+  for (const l of run.stderr.split(/\r?\n/).filter((x) => x.trim() !== '')) out.push(`${head} stderr: ${l}`);
+  return out;
 }

@@ -95,3 +95,26 @@ test('webview HTML: strict CSP with nonce, no unsafe-eval, script carries the no
   assert.equal((html.match(/<script/g) ?? []).length, 1, 'exactly one script, the nonce one');
   assert.match(html, /<title>nanoBragg Parity — 20251128T010203Z<\/title>/);
 });
+
+test('log lines: copy-pasteable command with env, status, stdout (truncated with a pointer) and stderr', async () => {
+  const { commandLine, runLogLines, shQuote } = await import('../../src/extension/resultText.ts');
+  assert.equal(shQuote('a b'), "'a b'");
+  assert.equal(shQuote("it's"), `'it'\\''s'`);
+  assert.equal(shQuote('/x/y-1.bin'), '/x/y-1.bin');
+  const r = run('candidate', 'torch', {
+    command: ['python3', '-m', 'nanobrag_torch', '-floatfile', '/tmp/my dir/py.bin'], env: { KMP_DUPLICATE_LIB_OK: 'TRUE', PYTHONPATH: '/ws/src' },
+    cwd: '/tmp/scr', exitCode: 1, stdout: 'a\nb\nc\n', stderr: 'Traceback\nValueError: x\n', wallMs: 1530, error: 'python exited 1',
+  });
+  assert.equal(commandLine(r), "cd /tmp/scr && KMP_DUPLICATE_LIB_OK=TRUE PYTHONPATH=/ws/src python3 -m nanobrag_torch -floatfile '/tmp/my dir/py.bin'");
+  const lines = runLogLines('TC-D1', r, 2, '/b/py_stdout_tc_d1.log');
+  assert.deepEqual(lines, [
+    "[TC-D1 candidate · torch] $ cd /tmp/scr && KMP_DUPLICATE_LIB_OK=TRUE PYTHONPATH=/ws/src python3 -m nanobrag_torch -floatfile '/tmp/my dir/py.bin'",
+    '[TC-D1 candidate · torch] exit 1 in 1.53 s — python exited 1',
+    '[TC-D1 candidate · torch] stdout: a',
+    '[TC-D1 candidate · torch] stdout: b',
+    '[TC-D1 candidate · torch] stdout: … 1 more line(s) in /b/py_stdout_tc_d1.log',
+    '[TC-D1 candidate · torch] stderr: Traceback',
+    '[TC-D1 candidate · torch] stderr: ValueError: x',
+  ]);
+  assert.match(runLogLines('X', run('reference', 'c', { cancelled: true }))[1]!, /cancelled/);
+});
