@@ -3,24 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readBundle } from '../core/evidence/index.ts';
 import {
-  atomicWriteIfUnchanged, attemptInputFromBundle, enrichFromDir, DEFAULT_ITEM, DEFAULT_MAX_LINES, flipPlanRows, LedgerError, planRecord, readAttemptInputFromDir,
-  unifiedDiff, workspaceOfLedger, type AttemptInput, type FlipPlan,
+  atomicWriteIfUnchanged, attemptInputFromFolder, DEFAULT_ITEM, DEFAULT_MAX_LINES, flipPlanRows, LedgerError, planRecord,
+  unifiedDiff, workspaceOfLedger, type FlipPlan,
 } from '../core/ledger/index.ts';
 
-/**
- * The evidence module's readBundle (our layout exactly, older layouts tolerantly); when it finds no case in the
- * folder, the ledger's own reader of metrics.json gives the specific error (missing file, bad JSON, no cases).
- */
-async function attemptInput(dir: string, workspace: string, note: string | undefined): Promise<AttemptInput> {
-  const abs = path.resolve(dir);
-  let bundle;
-  try { bundle = await readBundle(abs); }
-  catch (e) { throw new LedgerError('bundle', `--bundle ${dir}: ${(e as Error).message}`); }
-  if (bundle.cases.length === 0) return readAttemptInputFromDir(abs, workspace, note);
-  return enrichFromDir(attemptInputFromBundle({ ...bundle, dir: abs }, workspace, note), abs);
-}
 
 const HELP = `usage: nb-parity record --ledger FILE --item ID --bundle DIR [--note TEXT] [--status VALUE]
                         [--plan FILE --phase E --rows E1,E2] [--dry-run] [--max-lines N]
@@ -99,7 +86,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
     const ledgerPath = path.resolve(ledger);
     const ledgerName = displayName(ledgerPath);
     const { buf, text } = await readText(ledgerPath, 'ledger');
-    const input = await attemptInput(bundle, workspaceOfLedger(ledgerPath), str('note'));
+    const input = await attemptInputFromFolder(bundle, workspaceOfLedger(ledgerPath), str('note'));
     const rec = planRecord(text, { itemId, input, status: str('status'), maxLines, ledgerName });
 
     let flip: { file: string; name: string; buf: Buffer; text: string; plan: FlipPlan } | undefined;

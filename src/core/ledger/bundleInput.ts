@@ -3,6 +3,7 @@
 // "sum_ratio"}}`, camelCase or snake_case, keyed or listed cases).
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readBundle } from '../evidence/index.ts';
 import type { Bundle, ConfigMismatch } from '../types.ts';
 import type { AttemptCase, AttemptInput, AttemptVerdict } from './compose.ts';
 import { LedgerError } from './edits.ts';
@@ -184,4 +185,17 @@ async function readForks(dir: string): Promise<string[]> {
   };
   visit(json, 0);
   return dedupe(out, 4);
+}
+
+/**
+ * A bundle folder → AttemptInput: the evidence module's readBundle (our layout exactly, older layouts tolerantly);
+ * when it finds no case there, the ledger's own metrics.json reader gives the specific error.
+ */
+export async function attemptInputFromFolder(dir: string, workspaceRoot: string, note?: string): Promise<AttemptInput> {
+  const abs = path.resolve(dir);
+  let bundle: Bundle;
+  try { bundle = await readBundle(abs); }
+  catch (e) { throw new LedgerError('bundle', `--bundle ${dir}: ${(e as Error).message}`); }
+  if (bundle.cases.length === 0) return readAttemptInputFromDir(abs, workspaceRoot, note);
+  return enrichFromDir(attemptInputFromBundle({ ...bundle, dir: abs }, workspaceRoot, note), abs);
 }

@@ -7,5 +7,6 @@ export { composeEntry, oneLine, VERDICT_WORDS, type AttemptInput, type AttemptCa
 export { planRecord, validateStatus, DEFAULT_MAX_LINES, STATUS_WORDS, type RecordRequest, type RecordPlan } from './record.ts';
 export { flipPlanRows, type FlipRequest, type FlipPlan, type RowOutcome } from './plan.ts';
 export { unifiedDiff } from './diff.ts';
-export { attemptInputFromBundle, enrichFromDir, readAttemptInputFromDir, relativeBundlePath, workspaceOfLedger, dateFromStamp } from './bundleInput.ts';
+export { attemptInputFromBundle, attemptInputFromFolder, enrichFromDir, readAttemptInputFromDir, relativeBundlePath, workspaceOfLedger, dateFromStamp } from './bundleInput.ts';
 export { atomicWriteIfUnchanged } from './atomicWrite.ts';
+export { itemChoices, planReferenceOf, phaseOf, phaseRows, propose, revalidate, type ItemChoice, type PlanRow, type Proposal, type ProposalRequest, type Revalidation } from './proposal.ts';

@@ -1,0 +1,31 @@
+// Serves proposed ledger/plan texts to `vscode.diff` under a custom scheme (read-only virtual documents).
+import * as vscode from 'vscode';
+
+export const PROPOSED_SCHEME = 'nb-parity-proposed';
+
+export class ProposedContent implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private seq = 0;
+
+  /** A fresh URI per proposal so VS Code never shows a stale cached version; the path keeps the file name for the tab. */
+  put(fileName: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${++this.seq}/${fileName}` });
+    this.texts.set(uri.toString(), text);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.texts.delete(uri.toString());
+  }
+
+  dispose(): void {
+    this.texts.clear();
+    this.changed.dispose();
+  }
+}
