@@ -134,8 +134,11 @@ export async function runScenario(s: Scenario, tools: Tools, vsix: string | unde
       await p.goto(`${server!.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
       await waitForWorkbench(p);
     });
-    await s.run({ page: p, workspace, runDir, runId, resultsDir, server, console: consoleEntries, step, shot, log });
-    writeFileSync(join(resultsDir, 'console.log'), consoleEntries.map((c) => `[${c.type}] ${c.text}  (${c.url})`).join('\n') + '\n');
+    try {
+      await s.run({ page: p, workspace, runDir, runId, resultsDir, server, console: consoleEntries, step, shot, log });
+    } finally {
+      writeFileSync(join(resultsDir, 'console.log'), consoleEntries.map((c) => `[${c.type}] ${c.text}  (${c.url})`).join('\n') + '\n');
+    }
   } catch (e) {
     error = e as Error;
     if (!(e instanceof StepError)) {

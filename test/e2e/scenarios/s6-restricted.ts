@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { readJsonc, type Scenario } from '../harness.ts';
 import { sleep } from '../processes.ts';
 import { pollUntil, runCommand } from '../workbench.ts';
-import { listStampDirs, TITLE_RUN_SEED } from './common.ts';
+import { listStampDirs, TITLE_RUN_SEED, waitForNewBundle } from './common.ts';
 
 const EXPLAINS = /Restricted Mode|not trusted|trust/i;
 
@@ -44,12 +44,9 @@ export const restricted: Scenario = {
   async run(ctx) {
     const { page, step, shot, workspace, log } = ctx;
     const markerDir = join(workspace, '..', 'markers');
-    await step('the window is in Restricted Mode', async () => {
-      const text = await page.locator('.part.statusbar, .monaco-workbench .window-title, .titlebar-container').allInnerTexts();
-      const banner = await page.getByText(/Restricted Mode/).count();
-      assert.ok(banner > 0 || text.join(' ').includes('Restricted'), 'no "Restricted Mode" indicator in the workbench');
-      await shot('workbench-restricted');
-    });
+    // The workbench shows no reliable Restricted-Mode indicator at start-up in code-server; the proof that the
+    // folder is untrusted is the extension's own refusal below (it is worded only when workspace.isTrusted is false).
+    await step('workbench screenshot', () => shot('workbench-restricted'));
     const stampsBefore = listStampDirs(workspace);
     await step(`palette: ${TITLE_RUN_SEED}`, async () => {
       await runCommand(page, TITLE_RUN_SEED, { beforeEnter: async () => { await shot('palette'); } });
@@ -72,7 +69,18 @@ export const restricted: Scenario = {
       const markers = existsSync(markerDir) ? readdirSync(markerDir) : [];
       assert.deepEqual(markers, [], `programs were launched in Restricted Mode: ${markers.join(', ')}`);
       const newStamps = listStampDirs(workspace).filter((d) => !stampsBefore.includes(d));
-      log(`bundle folders created: ${newStamps.length}`);
+      assert.deepEqual(newStamps, [], 'a bundle folder was created although nothing may run');
+    });
+    await step('"Run embedded vs embedded" still works and launches no program', async () => {
+      const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'Restricted Mode' }).first();
+      await toast.locator('.monaco-button').filter({ hasText: 'Run embedded vs embedded' }).click();
+      const bundle = await waitForNewBundle(workspace, [], 120_000);
+      const names = readdirSync(bundle);
+      assert.ok(names.includes('emb_ref_tc_d1.bin') && names.includes('emb_cand_tc_d1.bin'), `embedded images missing in ${bundle}: ${names.join(', ')}`);
+      await sleep(1000);
+      const markers = readdirSync(markerDir);
+      assert.deepEqual(markers, [], `programs were launched by the embedded run: ${markers.join(', ')}`);
+      await shot('embedded-in-restricted-mode');
     });
     await step('the marker check can fail: the fake C binary leaves a marker when run', async () => {
       await execa(join(workspace, 'golden_suite_generator', 'nanoBragg'), ['-probe'], { reject: false });
