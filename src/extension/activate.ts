@@ -11,7 +11,7 @@ import { registerCommands } from './commands.ts';
 import { ParityTests } from './testing.ts';
 import { ResultsPanels, VIEW_TYPE, type PanelDeps } from './panel/resultsPanel.ts';
 import { onInterpreterChange } from './python.ts';
-// TODO(ledger): import { registerLedgerCommands } from './ledger/index.ts' once the ledger engineer lands it.
+import { registerLedgerCommands } from './ledger/index.ts';
 
 /** What activate returns: used by the @vscode/test-electron suite (and handy for other extensions). */
 export interface NbParityApi {
@@ -52,11 +52,8 @@ export function activate(context: vscode.ExtensionContext): NbParityApi {
     deserializeWebviewPanel: (panel, state) => panels.restore(panel, state),
   }));
 
-  // TODO(ledger): replace this stand-in with registerLedgerCommands(context, { getLastBundleDir, log }) when
-  // src/extension/ledger/index.ts exists (the webview's Record button calls nbParity.recordAttempt).
-  context.subscriptions.push(vscode.commands.registerCommand('nbParity.recordAttempt', () => {
-    void vscode.window.showErrorMessage('Record attempt in fix_plan.md is not available in this build (the ledger module is missing).');
-  }));
+  // nbParity.recordAttempt (palette, webview button, run notification) is the ledger module's.
+  registerLedgerCommands(context, { getLastBundleDir: () => svc.lastBundle?.dir, log: (line) => log.info(line) });
 
   // Trust granted mid-session: the cases and the settings that name programs now apply.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
