@@ -252,13 +252,13 @@ function onHostMessage(msg: HostToWebview): void {
   }
 }
 
+const HOST_TYPES = new Set<string>(['snapshot', 'image', 'progress', 'response', 'hostError'] satisfies HostToWebview['type'][]);
 window.addEventListener('message', (event: MessageEvent) => {
   const msg: unknown = event.data;
   if (!isHostToWebview(msg)) {
-    // VS Code also posts its own messages into the frame; only ours carry a known `type`.
-    if (msg && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string') {
-      reportError('protocol', `unrecognised or malformed host message of type "${(msg as { type: string }).type}"`);
-    }
+    // Other messages may reach the frame; report only ours that fail validation (a host/webview version skew).
+    const type = msg && typeof msg === 'object' ? (msg as { type?: unknown }).type : undefined;
+    if (typeof type === 'string' && HOST_TYPES.has(type)) reportError('protocol', `malformed host message of type "${type}"`);
     return;
   }
   try { onHostMessage(msg); } catch (err) { reportError('render', (err as Error).message, { detail: (err as Error).stack }); }
