@@ -107,7 +107,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
     if (dryRun) { console.log('(dry run: nothing written)'); return 0; }
     // Both edits were computed and validated above; only now touch the files.
     await atomicWriteIfUnchanged(ledgerPath, buf, rec.newText);
-    if (flip && flip.plan.edits.length) await atomicWriteIfUnchanged(flip.file, flip.buf, flip.plan.newText);
+    if (flip && flip.plan.edits.length) {
+      try { await atomicWriteIfUnchanged(flip.file, flip.buf, flip.plan.newText); }
+      catch (e) { throw new LedgerError('partial', `${ledgerName} was written (Attempt #${rec.attemptNumber}), but the plan was not: ${(e as Error).message}`); }
+    }
     console.log(`wrote ${ledgerName}${flip && flip.plan.edits.length ? ` and ${flip.name}` : ''}`);
     return 0;
   } catch (e) {
