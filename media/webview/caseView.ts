@@ -8,6 +8,8 @@ import { chartSlots, renderCharts, type ChartKind, type ChartSlots } from './cha
 import type { ViewTheme } from './theme.ts';
 
 const VERDICT_TEXT = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
+// Beam and hover markers sit on the images, not on the page: white with a black halo reads on every colour map.
+const MARKER = '#ffffff';
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 export function sortMismatches(list: ConfigMismatch[]): ConfigMismatch[] {
@@ -24,7 +26,7 @@ function metricRow(cv: CaseView, key: MetricKey | keyof Metrics, label: string, 
   const checked = ['correlation', 'sumRatio', 'rmse', 'maxAbsDiff'].includes(key) ? key as MetricKey : undefined;
   const limit = checked ? thresholdText(checked, cv.thresholds) : undefined;
   const ok = checked ? meetsThreshold(checked, value as number | null | undefined, cv.thresholds) : undefined;
-  const badge = ok === undefined ? h('span', { class: 'badge badge-none' }, '—')
+  const badge = ok === undefined ? ''
     : h('span', { class: `badge ${ok ? 'badge-pass' : 'badge-fail'}`, 'aria-label': ok ? 'within threshold' : 'outside threshold' }, ok ? '✓ ok' : '✗ miss');
   return h('tr', {},
     h('th', { scope: 'row' }, label),
@@ -93,7 +95,7 @@ export class CaseUi {
   constructor(readonly view: CaseView, private settings: ViewSettings, private theme: ViewTheme, private readonly events: CaseEvents) {
     const cv = view;
     const withModel = !!cv.attribution?.modelImageId && cv.images.some((i) => i.role === 'model');
-    this.grid = new ImageGrid(cv.caseId, cv.fpixels, cv.spixels, cv.beamCenter, settings, theme.foreground, withModel, events);
+    this.grid = new ImageGrid(cv.caseId, cv.fpixels, cv.spixels, cv.beamCenter, settings, MARKER, withModel, events);
     this.charts = chartSlots(cv.caseId);
     const v = cv.verdict;
     const zoomBtn = (label: string, aria: string, fn: () => void) => h('button', { class: 'small', type: 'button', 'aria-label': aria, title: aria, onclick: fn }, label);
@@ -140,7 +142,7 @@ export class CaseUi {
     const chartsChange = settings.scale !== this.settings.scale || theme !== this.theme;
     this.settings = settings;
     this.theme = theme;
-    this.grid.applySettings(settings, theme.foreground, this.view.beamCenter);
+    this.grid.applySettings(settings, MARKER, this.view.beamCenter);
     if (chartsChange) this.scheduleCharts();
   }
 
