@@ -66,6 +66,10 @@ export interface AttributionStep {
   forks: Forks;
   /** The model of this step against the candidate. */
   vsCandidate: PairNumbers;
+  /** Flat copies for loose readers (webview, summary): "preset c" or "+ defaultN=5", and vsCandidate's corr/ratio. */
+  label: string;
+  correlation: number | null;
+  sumRatio: number | null;
 }
 
 export interface ChosenFork {
@@ -255,7 +259,8 @@ function key(set: ForkName[]): string {
 export async function attributeWith(api: EngineApi, input: AttributeInput): Promise<Attribution> {
   const t0 = performance.now();
   const { flags, cwd, referencePreset, reference, candidate, fpixels, spixels, mismatches, signal } = input;
-  const thresholds = input.thresholds ?? SEED_THRESHOLDS;
+  // A case without thresholds would make every pair "within thresholds": judge against the seed's instead.
+  const thresholds = input.thresholds && Object.keys(input.thresholds).length ? input.thresholds : SEED_THRESHOLDS;
   const budget = input.timeBudgetMs ?? 20_000;
   const forkNames = Object.keys(api.forkDocs) as ForkName[];
   const base = api.presets[referencePreset];
@@ -345,7 +350,7 @@ export async function attributeWith(api: EngineApi, input: AttributeInput): Prom
   // 3. Relevant forks.
   const forks = relevantForks(flags, mismatches, forkNames).filter((f) => alt(f) !== (base[f] ?? api.forkDocs[f].c));
   result.relevantForks = forks;
-  const steps: AttributionStep[] = [{ forks: {}, vsCandidate: baseline.vs }];
+  const steps: AttributionStep[] = [{ forks: {}, vsCandidate: baseline.vs, label: `preset ${referencePreset}`, correlation: baseline.vs.correlation, sumRatio: baseline.vs.sumRatio }];
   result.steps = steps;
   result.residual = baseline.vs;
   result.modelImage = baseline.image;
@@ -448,7 +453,7 @@ export async function attributeWith(api: EngineApi, input: AttributeInput): Prom
     const e = cache.get(key(path))!;
     const cum: Forks = {};
     for (const f of path) cum[f] = alt(f);
-    steps.push({ fork: pick, value: alt(pick), forks: cum, vsCandidate: e.vs });
+    steps.push({ fork: pick, value: alt(pick), forks: cum, vsCandidate: e.vs, label: `+ ${pick}=${alt(pick)}`, correlation: e.vs.correlation, sumRatio: e.vs.sumRatio });
   }
 
   result.chosen = chosen.length ? path.map((f) => ({ fork: f, value: alt(f), from: base[f] ?? api.forkDocs[f].c, doc: api.forkDocs[f].doc })) : [];
