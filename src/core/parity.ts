@@ -39,6 +39,8 @@ export interface RunSettings {
   allowPrograms: boolean;
   embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
   torchMode?: 'cold' | 'warm' | 'auto';
+  /** Warm mode: check each case once per worker life against a cold run, byte for byte (default true). */
+  torchAuthoritative?: boolean;
   explain?: boolean;
   /** Build golden_suite_generator/nanoBragg with make when it is missing (default true). */
   buildC?: boolean;
@@ -150,6 +152,13 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const commandEntries: CommandEntry[][] = [];
   const attributions: Record<string, unknown> = {};
   const attributionMarkdown: Record<string, string> = {};
+  const previewJobs: Promise<void>[] = [];
+  // "The next case has launched its engines": preview encoding waits for it, so it overlaps a simulation.
+  let launchWaiters: (() => void)[] = [];
+  const notifyLaunch = () => { const w = launchWaiters; launchWaiters = []; for (const f of w) f(); };
+  const nextLaunch = () => new Promise<void>((r) => launchWaiters.push(r));
+  let markAllDone!: () => void;
+  const allCasesDone = new Promise<void>((r) => { markAllDone = r; });
   const frozen = prepared.cBinary?.frozen ? prepared.cBinary.path : undefined;
 
   const results = await mapLimit(opts.cases, settings.concurrency ?? 1, async (c, index): Promise<CaseResult> => {
@@ -172,7 +181,9 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
         onProgress: (fraction) => opts.onProgress?.({ caseId: c.id, side, fraction, message: `${c.id} ${side} ${Math.round(fraction * 100)}%` }),
       };
       opts.onProgress?.({ caseId: c.id, side, fraction: 0, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) started` });
-      const run = await prepared.engines[engineId]!.run(req);
+      const pending = prepared.engines[engineId]!.run(req);
+      notifyLaunch();
+      const run = await pending;
       opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
       return run;
     }));
@@ -201,7 +212,12 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
     const mismatches = refRun.effectiveConfig && candRun.effectiveConfig
       ? safeDiff(() => diffConfigs(refRun.effectiveConfig!, candRun.effectiveConfig!, { reference, candidate }))
       : [];
-    files.previews = await writePreviews(dir, c.fileStem, refRun, candRun, sameSize ? true : false).catch((e) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); return []; });
+    // Previews are for people, not for the verdict: encode them while the next case simulates (the main thread is
+    // idle then), and wait for them only before the summary is written.
+    previewJobs.push(Promise.race([nextLaunch(), allCasesDone])
+      .then(() => new Promise<void>((r) => setTimeout(r, 20)))
+      .then(() => writePreviews(dir, c.fileStem, refRun, candRun, !!sameSize))
+      .then((names) => { files.previews = names; }, (e) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); files.previews = []; }));
     const result: CaseResult = {
       caseId: c.id, label: c.label, fileStem: c.fileStem, flags: c.flags, thresholds: c.thresholds,
       reference: refRun, candidate: candRun, metrics, verdict, mismatches, preflight: pre, files,
@@ -219,9 +235,11 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
     return result;
   });
 
+  markAllDone();
+  await Promise.all(previewJobs);
   await removeIfEmpty(join(dir, '.scratch'));
   const bundle: Bundle = { dir, stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results };
-  const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), stamp, performance.now() - started);
+  const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), stamp, performance.now() - started, bundle);
   const header = [
     `nb-parity ${TOOL_VERSION} parity run ${stamp}: candidate ${engineName(candidate)} vs reference ${engineName(reference)}`,
     `workspace: ${workspace}`,
@@ -240,6 +258,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
   await writeFileAtomic(join(dir, bundleFiles.summary), summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown, cancelled: opts.signal?.aborted }));
   (bundle as Bundle & { attributions?: Record<string, unknown> }).attributions = Object.keys(attributions).length ? attributions : undefined;
+  (bundle as Bundle & { wallMs?: number }).wallMs = performance.now() - started;
   return bundle;
 }
 
@@ -285,7 +304,7 @@ export function jsonReplacer(_k: string, v: unknown): unknown {
   return v;
 }
 
-async function envJson(opts: ParityOptions, p: PreparedEngines, probe: TorchProbe | undefined, stamp: string, wallMs: number): Promise<Record<string, unknown>> {
+async function envJson(opts: ParityOptions, p: PreparedEngines, probe: TorchProbe | undefined, stamp: string, wallMs: number, bundle?: Bundle): Promise<Record<string, unknown>> {
   const watched = ['NB_C_BIN', 'NB_PY_BIN', 'KMP_DUPLICATE_LIB_OK', 'NB_RUN_PARALLEL', 'OMP_NUM_THREADS', 'NANOBRAGG_DISABLE_COMPILE', 'PYTHONPATH', 'CUDA_VISIBLE_DEVICES'];
   const envVars: Record<string, string | null> = {};
   for (const k of watched) envVars[k] = process.env[k] ?? null;
@@ -303,6 +322,10 @@ async function envJson(opts: ParityOptions, p: PreparedEngines, probe: TorchProb
     NB_C_BIN: process.env.NB_C_BIN ?? null,
     python: p.python ? {
       interpreter: p.python.python, origin: p.python.origin, torch_mode: opts.settings.torchMode ?? 'cold',
+      // What actually ran per PyTorch side (warm fork-server or cold), with the authoritative check's outcome.
+      torch_runs: bundle?.cases.flatMap((c) => [c.reference, c.candidate].filter((r) => r.engine === 'torch').map((r) => ({
+        case: c.caseId, side: r.side, mode: r.info?.mode ?? null, note: r.info?.modeNote ?? null, authoritative: r.info?.authoritative ?? null,
+      }))) ?? null,
       python_version: probe?.pythonVersion ?? null, torch_version: probe?.torchVersion ?? null, cuda_available: probe?.cudaAvailable ?? null,
       probe_error: probe?.error ?? null,
     } : null,

@@ -1,7 +1,7 @@
 // User cases: `.nb-parity/cases.json` in the workspace, validated with a JSON schema (ajv). Errors name the file,
 // the JSON path and what to do; a bad case is skipped, the good ones still load.
 import { readFile } from 'node:fs/promises';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Case, EmbeddedOptions } from '../types.ts';
 import { stemFor } from './builtin.ts';
 import { splitArgs } from './flags.ts';
@@ -62,8 +62,12 @@ export const USER_CASES_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(USER_CASES_SCHEMA);
+// Compiled on first use: most workspaces have no cases.json, and compiling costs start-up time for every command.
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(USER_CASES_SCHEMA);
+  return compiled;
+}
 
 const HINT = 'see the README section "Cases" for the format';
 
@@ -99,6 +103,7 @@ export function parseUserCases(text: string, file: string): LoadResult {
     return { cases: [], errors: [`${file}: not valid JSON (${(err as Error).message}); fix the syntax, ${HINT}`] };
   }
   const errors: string[] = [];
+  const validate = validator();
   if (!validate(data)) {
     const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
     // Errors inside one case only drop that case; errors at the top level drop the file.
