@@ -1,0 +1,181 @@
+// The per-pixel loop. Bit-exactness with C rests on: C's loop nesting and accumulation order, C's operation
+// order in every expression (no algebraic shortcuts), the P/Ω "first value" caches, the in-place
+// renormalisation of the diffracted vector by the polarization routine, and float32 rounding only at the end.
+// Invariants (incident vectors, crystal vectors per φ/mosaic step) are hoisted: C recomputes them identically.
+import type { SimConfig } from './config.ts';
+
+/** Rows [row0, row1) of the image into `out` (length (row1 − row0)·fpixels). onRow is called after each row. */
+export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Float32Array, onRow?: (row: number) => void): void {
+  const { fpixels, oversample: os, subpixel, pixel, closeDistance, distance, forks } = cfg;
+  const [fx, fy, fz] = cfg.fdet, [sx, sy, sz] = cfg.sdet, [ox, oy, oz] = cfg.odet, [p0x, p0y, p0z] = cfg.pix0;
+  const [bx, by, bz] = cfg.beam;
+  const [roiX0, roiX1, roiY0, roiY1] = cfg.roi;
+  // C re-unitizes the polarization axis in place on every call; after the first call it is a fixed point.
+  let [px, py, pz] = cfg.polarAxis;
+  { const m = Math.sqrt(px * px + py * py + pz * pz); if (m !== 0) { px /= m; py /= m; pz /= m; } }
+
+  const nSrc = cfg.nSources;
+  const incX = new Float64Array(nSrc), incY = new Float64Array(nSrc), incZ = new Float64Array(nSrc), lam = new Float64Array(nSrc);
+  for (let s = 0; s < nSrc; s++) { incX[s] = -cfg.src[3 * s]!; incY[s] = -cfg.src[3 * s + 1]!; incZ[s] = -cfg.src[3 * s + 2]!; lam[s] = cfg.srcLambda[s]!; }
+  const latt = Float64Array.from(cfg.latt);
+  const nPhi = cfg.phisteps, nMos = cfg.mosaicDomains;
+  const phiNZ = cfg.phiNonzero;
+  let lastNZ = -1;
+  for (let t = 0; t < nPhi; t++) if (phiNZ[t]) lastNZ = t;
+  const carry = forks.phiZeroCarry === 'c';
+  const { Na, Nb, Nc, fudge, shape, defaultF, dmin, kahn, nopolar, waterSize } = cfg;
+  const sincgA = Na > 1 || forks.sincgGuard === 'always';
+  const sincgB = Nb > 1 || forks.sincgGuard === 'always';
+  const sincgC = Nc > 1 || forks.sincgGuard === 'always';
+  const square = shape === 'SQUARE', round = shape === 'ROUND', gauss = shape === 'GAUSS', tophat = shape === 'TOPHAT';
+  const [asx, asy, asz] = cfg.aStar, [bsx, bsy, bsz] = cfg.bStar, [csx, csy, csz] = cfg.cStar;
+  const NNN = Na * Nb * Nc;
+  const hkl = cfg.hkl;
+  const hData = hkl?.data;
+  const hMin = hkl?.hMin ?? 0, hMax = hkl?.hMax ?? -1, kMin = hkl?.kMin ?? 0, kMax = hkl?.kMax ?? -1, lMin = hkl?.lMin ?? 0, lMax = hkl?.lMax ?? -1;
+  const hStride = hkl?.hStride ?? 0, kStride = hkl?.kStride ?? 0;
+  const osThick = cfg.oversampleThick, osPolar = cfg.oversamplePolar, osOmega = cfg.oversampleOmega;
+  const perSourceP = forks.polarization === 'per-source';
+  const lastSub = forks.subpixelCache === 'last';
+  const { thicksteps, thickstep, detectorThick, detectorMu: mu, curved, pointPixel } = cfg;
+  const scale = cfg.scale, steps = cfg.steps, Ibg = cfg.Ibg;
+  const PI = Math.PI;
+
+  // φ = 0 carry-over state: index of the rotation state currently held in C's private ap/bp/cp.
+  const blockStarts = new Set(cfg.ompBlockStarts);
+  let blockStart = 0;
+  for (const s of cfg.ompBlockStarts) if (s <= row0) blockStart = Math.max(blockStart, s);
+  const evaluatedBefore = row0 > blockStart && roiX0 <= roiX1 && Math.max(blockStart, roiY0) <= Math.min(row0 - 1, roiY1);
+  let cur = carry && evaluatedBefore && lastNZ >= 0 ? lastNZ + 1 : 0;
+
+  for (let spixel = row0; spixel < row1; spixel++) {
+    if (blockStarts.has(spixel)) cur = 0;
+    const rowOff = (spixel - row0) * fpixels;
+    for (let fpixel = 0; fpixel < fpixels; fpixel++) {
+      if (fpixel < roiX0 || fpixel > roiX1 || spixel < roiY0 || spixel > roiY1) continue;
+      let I = Ibg;
+      let polar = nopolar ? 1.0 : 0.0;
+      let omega = 0.0;
+      let capture = 0.0;
+      for (let thickTic = 0; thickTic < thicksteps; thickTic++) {
+        const Odet = thickTic * thickstep;
+        capture = 0.0;
+        if (detectorThick === 0.0) capture = 1.0;
+        for (let subS = 0; subS < os; subS++) {
+          for (let subF = 0; subF < os; subF++) {
+            const Fdet = subpixel * (fpixel * os + subF) + subpixel / 2.0;
+            const Sdet = subpixel * (spixel * os + subS) + subpixel / 2.0;
+            let posx = Fdet * fx + Sdet * sx + Odet * ox + p0x;
+            let posy = Fdet * fy + Sdet * sy + Odet * oy + p0y;
+            let posz = Fdet * fz + Sdet * sz + Odet * oz + p0z;
+            if (curved) {
+              // Pixel coordinates become angles: rotate distance·beam about s, then about f.
+              const vx = distance * bx, vy = distance * by, vz = distance * bz;
+              let phi = posy / distance;
+              let sn = Math.sin(phi), cs = Math.cos(phi);
+              let d0 = (sx * vx + sy * vy + sz * vz) * (1.0 - cs);
+              const nx = sx * d0 + vx * cs + (-sz * vy + sy * vz) * sn;
+              const ny = sy * d0 + vy * cs + (+sz * vx - sx * vz) * sn;
+              const nz = sz * d0 + vz * cs + (-sy * vx + sx * vy) * sn;
+              phi = posz / distance;
+              sn = Math.sin(phi); cs = Math.cos(phi);
+              d0 = (fx * nx + fy * ny + fz * nz) * (1.0 - cs);
+              posx = fx * d0 + nx * cs + (-fz * ny + fy * nz) * sn;
+              posy = fy * d0 + ny * cs + (+fz * nx - fx * nz) * sn;
+              posz = fz * d0 + nz * cs + (-fy * nx + fx * ny) * sn;
+            }
+            const airpath = Math.sqrt(posx * posx + posy * posy + posz * posz);
+            let dx = 0, dy = 0, dz = 0;
+            if (airpath !== 0.0) { dx = posx / airpath; dy = posy / airpath; dz = posz / airpath; }
+            if (lastSub) { omega = 0.0; if (!perSourceP) polar = nopolar ? 1.0 : 0.0; }
+            if (omega === 0.0 || osOmega) {
+              omega = pixel * pixel / airpath / airpath * closeDistance / airpath;
+              if (pointPixel) omega = 1.0 / airpath / airpath;
+            }
+            if (capture === 0.0 || osThick) {
+              const parallax = dx * ox + dy * oy + dz * oz;
+              capture = Math.exp(-thickTic * thickstep * mu / parallax) - Math.exp(-(thickTic + 1) * thickstep * mu / parallax);
+            }
+            for (let s = 0; s < nSrc; s++) {
+              const ix = incX[s]!, iy = incY[s]!, iz = incZ[s]!, lambda = lam[s]!;
+              const qx = (dx - ix) / lambda, qy = (dy - iy) / lambda, qz = (dz - iz) / lambda;
+              if (dmin > 0.0) {
+                const stol = 0.5 * Math.sqrt(qx * qx + qy * qy + qz * qz);
+                if (stol > 0.0 && dmin > 0.5 / stol) continue;
+              }
+              let pSrc = 1.0;
+              if (perSourceP ? !nopolar : (polar === 0.0 || osPolar)) {
+                // C polarization_factor: unit incident, unit diffracted (written back in place!), Kahn model.
+                let ux = ix, uy = iy, uz = iz;
+                const im = Math.sqrt(ux * ux + uy * uy + uz * uz);
+                if (im !== 0.0) { ux /= im; uy /= im; uz /= im; } else { ux = 0; uy = 0; uz = 0; }
+                const dm = Math.sqrt(dx * dx + dy * dy + dz * dz);
+                if (dm !== 0.0) { dx = dx / dm; dy = dy / dm; dz = dz / dm; } else { dx = 0; dy = 0; dz = 0; }
+                const c2t = ux * dx + uy * dy + uz * dz;
+                const c2 = c2t * c2t;
+                const s2 = 1 - c2;
+                let psi = 0;
+                if (kahn !== 0.0) {
+                  let Bx = py * uz - pz * uy, By = pz * ux - px * uz, Bz = px * uy - py * ux;
+                  const bm = Math.sqrt(Bx * Bx + By * By + Bz * Bz);
+                  if (bm !== 0.0) { Bx /= bm; By /= bm; Bz /= bm; } else { Bx = 0; By = 0; Bz = 0; }
+                  let Ex = uy * Bz - uz * By, Ey = uz * Bx - ux * Bz, Ez = ux * By - uy * Bx;
+                  const em = Math.sqrt(Ex * Ex + Ey * Ey + Ez * Ez);
+                  if (em !== 0.0) { Ex /= em; Ey /= em; Ez /= em; } else { Ex = 0; Ey = 0; Ez = 0; }
+                  psi = -Math.atan2(dx * Bx + dy * By + dz * Bz, dx * Ex + dy * Ey + dz * Ez);
+                }
+                const P = 0.5 * (1.0 + c2 - kahn * Math.cos(2 * psi) * s2);
+                if (perSourceP) pSrc = P; else polar = P;
+              }
+              for (let t = 0; t < nPhi; t++) {
+                if (phiNZ[t]) cur = t + 1; else if (!carry) cur = 0;
+                let base = cur * nMos * 9;
+                for (let m = 0; m < nMos; m++, base += 9) {
+                  const h = latt[base]! * qx + latt[base + 1]! * qy + latt[base + 2]! * qz;
+                  const k = latt[base + 3]! * qx + latt[base + 4]! * qy + latt[base + 5]! * qz;
+                  const l = latt[base + 6]! * qx + latt[base + 7]! * qy + latt[base + 8]! * qz;
+                  const h0 = Math.ceil(h - 0.5), k0 = Math.ceil(k - 0.5), l0 = Math.ceil(l - 0.5);
+                  let Flatt = 1.0;
+                  if (square) {
+                    if (sincgA) { const x = PI * h; Flatt *= x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x); }
+                    if (sincgB) { const x = PI * k; Flatt *= x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x); }
+                    if (sincgC) { const x = PI * l; Flatt *= x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x); }
+                  } else {
+                    const dh = h - h0, dk = k - k0, dl = l - l0;
+                    if (round) {
+                      const hrad = dh * dh * Na * Na + dk * dk * Nb * Nb + dl * dl * Nc * Nc;
+                      const x = PI * Math.sqrt(hrad * fudge);
+                      Flatt = NNN * 0.723601254558268 * (x === 0.0 ? 1.0 : 3.0 * (Math.sin(x) / x - Math.cos(x)) / (x * x));
+                    } else {
+                      const rx = dh * asx + dk * bsx + dl * csx;
+                      const ry = dh * asy + dk * bsy + dl * csy;
+                      const rz = dh * asz + dk * bsz + dl * csz;
+                      const rad = (rx * rx + ry * ry + rz * rz) * Na * Na * Nb * Nb * Nc * Nc;
+                      if (gauss) Flatt = NNN * Math.exp(-(rad / 0.63 * fudge));
+                      else if (tophat) Flatt = NNN * (rad * fudge < 0.3969 ? 1 : 0);
+                    }
+                  }
+                  if (Flatt === 0.0 && waterSize === 0.0) continue;
+                  let Fcell = defaultF;
+                  if (hData && h0 <= hMax && h0 >= hMin && k0 <= kMax && k0 >= kMin && l0 <= lMax && l0 >= lMin) {
+                    Fcell = hData[(h0 - hMin) * hStride + (k0 - kMin) * kStride + (l0 - lMin)]!;
+                  }
+                  I += perSourceP ? Fcell * Fcell * Flatt * Flatt * pSrc : Fcell * Fcell * Flatt * Flatt;
+                  if (osThick) I *= capture;
+                  if (osPolar) I *= polar;
+                  if (osOmega) I *= omega;
+                }
+              }
+            }
+          }
+        }
+      }
+      let test = scale * I / steps;
+      if (!osThick) test *= capture;
+      if (!osPolar && !perSourceP) test *= polar;
+      if (!osOmega) test *= omega;
+      out[rowOff + fpixel] = test;
+    }
+    onRow?.(spixel);
+  }
+}
