@@ -65,7 +65,7 @@ test('C vs PyTorch stand-ins: a passing run writes the seed-named bundle with en
   assert.equal(env.python.torch_version, '0.0.0+standin');
   assert.equal(env.python.cuda_available, false);
   const commands = await readFile(join(b.dir, 'commands.txt'), 'utf8');
-  assert.match(commands, new RegExp(`export KMP_DUPLICATE_LIB_OK=TRUE PYTHONPATH=${ws}/src`));
+  assert.match(commands, new RegExp(`export KMP_DUPLICATE_LIB_OK=TRUE NB_STANDIN_PY_PRESET=c PYTHONPATH=${ws}/src &&`));
   assert.ok(commands.includes(`${STANDIN_PY} -m nanobrag_torch -mat ${ws}/A.mat`), 'absolute paths in the command');
   assert.ok(commands.includes(`cd ${b.dir}/.scratch/py_small`), 'each side ran in its own scratch folder');
   assert.equal(await readFile(join(b.dir, 'correlation.txt'), 'utf8'), 'small:1.000000\n');
