@@ -152,3 +152,16 @@ test('preflight on the seed TC-D1 in a workspace with Fdump.bin and the frozen b
   assert.equal(missing[0].code, 'sourcefile-missing');
   assert.match(missing[0].message, /nope\.txt: cannot read .*ENOENT/);
 });
+
+test('embedded vs embedded: sides are named by preset, and the N default is explained', () => {
+  const c = parseEffectiveConfig(`nb-parity embedded engine 0.1.0 preset=c forks=defaultN=1\n${read('c_tc_d1.stdout.log')}`, 'embedded');
+  const py = parseEffectiveConfig([
+    'nb-parity embedded engine 0.1.0 preset=pytorch forks=defaultN=5,sourceParser=clean',
+    '  created a total of 2 sources:', '0 0 10   1 9.768e-11', '0 0 10   0.2 9.768e-11', '  parallelpiped xtal: 5x5x5 cells',
+  ].join('\n'), 'embedded');
+  const diff = diffConfigs(c, py, { reference: 'embedded', candidate: 'embedded' });
+  const n = diff.find((m) => m.field === 'nCells')!;
+  assert.match(n.explanation, /PyTorch CLI defaults to N=5 when -N is absent, C to N=1/);
+  const src = diff.find((m) => m.field === 'nSources')!;
+  assert.match(src.explanation, /reference \(embedded, preset c\) turns the source file's 2/);
+});

@@ -49,8 +49,14 @@ export function diffConfigs(
   candidate: EffectiveConfig,
   labels: { reference: EngineId; candidate: EngineId },
 ): ConfigMismatch[] {
-  const R = NAMES[labels.reference] ?? labels.reference;
-  const C = NAMES[labels.candidate] ?? labels.candidate;
+  // Same engine on both sides (e.g. embedded presets c vs pytorch): name the sides, not the engine.
+  const label = (engine: EngineId, cfg: EffectiveConfig, side: string) => {
+    const name = NAMES[engine] ?? engine;
+    if (labels.reference !== labels.candidate) return name;
+    return cfg.embedded ? `${side} (${name}, preset ${cfg.embedded.preset})` : `${side} (${name})`;
+  };
+  const R = label(labels.reference, reference, 'reference');
+  const C = label(labels.candidate, candidate, 'candidate');
   const out: ConfigMismatch[] = [];
   const add = (field: string, reference: string, candidate: string, explanation: string, severity: ConfigMismatch['severity']) =>
     out.push({ field, reference, candidate, explanation, severity });
@@ -69,8 +75,9 @@ export function diffConfigs(
   if (nRef && nCand && cells(nRef) !== cells(nCand)) {
     const basis = [reference.nCellsBasis && reference.nCellsBasis !== 'printed by the simulator' ? `${R}: ${reference.nCellsBasis}` : '',
       candidate.nCellsBasis && candidate.nCellsBasis !== 'printed by the simulator' ? `${C}: ${candidate.nCellsBasis}` : ''].filter(Boolean).join('; ');
-    const defaults = (labels.reference === 'c' || labels.candidate === 'torch' || labels.reference === 'torch' || labels.candidate === 'c')
-      ? 'the PyTorch CLI defaults to N=5 when -N is absent, C to N=1; pass the same -N to both'
+    const defaultsDiffer = labels.reference !== labels.candidate || reference.embedded?.forks.defaultN !== candidate.embedded?.forks.defaultN;
+    const defaults = defaultsDiffer
+      ? 'the PyTorch CLI defaults to N=5 when -N is absent, C to N=1 (embedded fork defaultN); pass the same -N to both'
       : 'the two runs use different crystal sizes; pass the same -N to both';
     add('nCells', cells(nRef), cells(nCand),
       `N cells ${cells(nRef)} vs ${cells(nCand)}: ${defaults}. Peak intensity scales with (Na·Nb·Nc)², so this alone moves the sum ratio by orders of magnitude${inferred}${basis ? ` [${basis}]` : ''}.`,
