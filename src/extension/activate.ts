@@ -64,8 +64,17 @@ export function activate(context: vscode.ExtensionContext): NbParityApi {
     .then((d) => { if (d) context.subscriptions.push(d); });
 
   void tests.refresh().catch((err) => log.error(`Test Explorer: ${errorText(err)}`));
+  void showNewestVerdict(svc, history, statusBar).catch((err) => log.warn(`status bar: ${errorText(err)}`));
   log.info(`nanoBragg Parity activated (${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no program will be launched'}).`);
   return { service: svc, tests, panels, log };
+}
+
+/** After a reload the status bar shows the newest bundle's verdict again (bundles are the memory, not the session). */
+async function showNewestVerdict(svc: ParityService, history: BundleHistory, statusBar: VerdictStatusBar): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return;
+  const newest = (await history.recent(folder, svc.bundleLocation(folder), 1))[0];
+  if (newest && !svc.lastBundle) statusBar.showBundle(newest);
 }
 
 export async function deactivate(): Promise<void> {

@@ -128,7 +128,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     let chosen: Case[] | undefined;
     if (typeof arg === 'string') chosen = cases.filter((c) => c.id === arg);
     if (!chosen?.length) {
-      const settings = (await service.settingsFor(folder)).settings;
+      const settings = service.bundleLocation(folder);
       const last = await history.lastResults(folder, settings);
       const icon = { pass: '$(pass)', fail: '$(error)', error: '$(warning)' } as const;
       const items = cases.map((c) => {
@@ -154,7 +154,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     // Nothing this session: re-run the cases of the newest bundle, if any.
     const folder = await pickFolder();
     if (!folder) return undefined;
-    const newest = (await history.recent(folder, (await service.settingsFor(folder)).settings))[0];
+    const newest = (await history.recent(folder, service.bundleLocation(folder)))[0];
     if (!newest) return runSeed();
     return rerunBundle(newest, undefined);
   }
@@ -205,7 +205,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!dir) {
       const folder = await pickFolder();
       if (!folder) return;
-      const newest = (await history.recent(folder, (await service.settingsFor(folder)).settings))[0];
+      const newest = (await history.recent(folder, service.bundleLocation(folder)))[0];
       if (!newest) {
         const pick = await vscode.window.showInformationMessage('No evidence bundle yet in this workspace.', 'Run TC-D1/TC-D3 parity', 'Open evidence bundle…');
         if (pick === 'Run TC-D1/TC-D3 parity') await vscode.commands.executeCommand('nbParity.runSeed');
@@ -219,7 +219,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   async function openBundle(): Promise<void> {
     const folder = await pickFolder();
-    const settings: Partial<RunSettings> = folder ? (await service.settingsFor(folder)).settings : {};
+    const settings: Partial<RunSettings> = folder ? service.bundleLocation(folder) : {};
     const recent = folder ? await history.recent(folder, settings) : [];
     const icon = { pass: '$(pass)', fail: '$(error)', error: '$(warning)' } as const;
     const items: (vscode.QuickPickItem & { dir?: string })[] = recent.map((b) => {

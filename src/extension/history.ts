@@ -32,7 +32,7 @@ export class BundleHistory {
   }
 
   /** Newest first, at most MAX_BUNDLES, unreadable ones skipped. */
-  async recent(folder: vscode.WorkspaceFolder, settings: Partial<RunSettings>): Promise<Bundle[]> {
+  async recent(folder: vscode.WorkspaceFolder, settings: Partial<RunSettings>, limit = MAX_BUNDLES): Promise<Bundle[]> {
     let dirs: { dir: string; stamp: string }[];
     try {
       dirs = await listBundles(folder.uri.fsPath, settings);
@@ -40,7 +40,7 @@ export class BundleHistory {
       this.log.warn(`could not list evidence bundles in ${folder.uri.fsPath}: ${errorText(err)}`);
       return [];
     }
-    const bundles = await Promise.all(dirs.slice(0, MAX_BUNDLES).map((d) => this.read(d.dir)));
+    const bundles = await Promise.all(dirs.slice(0, limit).map((d) => this.read(d.dir)));
     return bundles.filter((b): b is Bundle => !!b);
   }
 

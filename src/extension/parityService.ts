@@ -65,6 +65,17 @@ export class ParityService implements vscode.Disposable {
     return resolveSettings(raw, { workspace: folder.uri.fsPath, trusted, pythonFromExtension: py });
   }
 
+  /** Where the folder's bundles live (reportsRoot / initiative / phase): for listing, without consulting Python. */
+  bundleLocation(folder: vscode.WorkspaceFolder): Partial<RunSettings> {
+    const cfg = vscode.workspace.getConfiguration('nbParity', folder.uri);
+    const out: Partial<RunSettings> = {};
+    for (const k of ['reportsRoot', 'initiative', 'phase'] as const) {
+      const v = cfg.get<string>(k);
+      if (typeof v === 'string' && v.trim()) out[k] = v.trim();
+    }
+    return out;
+  }
+
   /** Cases of a folder; definition errors go to the log (and are returned for the caller to show). */
   async casesFor(folder: vscode.WorkspaceFolder): Promise<{ cases: Case[]; errors: string[] }> {
     try {
@@ -112,7 +123,7 @@ export class ParityService implements vscode.Disposable {
         signal: controller.signal,
         onProgress: (e) => {
           // Start/finish of each side (with its wall time) belong in the log; percentages only in the UI.
-          if (e.fraction === undefined || e.fraction === 0 || e.fraction === 1) this.log.info(e.message);
+          if (!/\d+%$/.test(e.message) && (e.fraction === undefined || e.fraction === 0 || e.fraction === 1)) this.log.info(e.message);
           req.onProgress?.(e);
         },
         onLog: emit,

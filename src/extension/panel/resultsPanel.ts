@@ -103,7 +103,7 @@ export class ResultsPanel implements vscode.Disposable {
     const folder = this.deps.service.folderOf(bundle.dir);
     let trend = new Map();
     if (folder) {
-      const settings = (await this.deps.service.settingsFor(folder)).settings;
+      const settings = this.deps.service.bundleLocation(folder);
       const earlier = await this.deps.history.recent(folder, settings);
       trend = trendFrom([bundle, ...earlier.filter((b) => b.dir !== bundle.dir)], bundle.stamp);
     }
