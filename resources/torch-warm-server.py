@@ -398,6 +398,17 @@ class Server:
         self.shutdown()
 
 
+def _remove_output_folder(argv):
+    """`--output-folder DIR`: the client's folder for run outputs; removed on exit even when the client was killed."""
+    if "--output-folder" not in argv:
+        return
+    i = argv.index("--output-folder")
+    if i + 1 < len(argv) and os.path.basename(argv[i + 1]).startswith("nb-parity-warm-"):
+        import shutil
+
+        shutil.rmtree(argv[i + 1], ignore_errors=True)
+
+
 def main():
     # Keep the protocol on a private fd; fd 1 now points at stderr for anything an import prints.
     proto_fd = os.dup(1)
@@ -405,7 +416,10 @@ def main():
     # If the client dies without closing our stdin, the kernel still tells us (Linux).
     _set_parent_death_signal(signal.SIGTERM)
     facts = _preimport()
-    Server(proto_fd).serve(facts)
+    try:
+        Server(proto_fd).serve(facts)
+    finally:
+        _remove_output_folder(sys.argv[1:])
     return 0
 
 

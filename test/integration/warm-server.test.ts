@@ -183,13 +183,14 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
       const first = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
       assert.equal(first.exitCode, 0);
       const p1 = server.pid!;
+      const life1 = server.life;
       process.kill(p1, 'SIGKILL');
       await noticed(server);
       const second = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
       assert.equal(second.exitCode, 0);
       assert.equal(second.coldStart, true);
       assert.notEqual(second.serverPid, p1);
-      assert.equal(server.life, 2);
+      assert.ok(server.life > life1, 'a new worker life');
       process.kill(server.pid!, 'SIGKILL');
       await noticed(server);
       await assert.rejects(server.run({ argv: ['-detpixels', '4'], cwd: scratch() }),
@@ -215,7 +216,7 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
     }
   });
 
-  it('restarts the parent when torch changes on disk (stand-in torch package appears)', async () => {
+  it('restarts the parent when torch changes on disk (stand-in torch package appears)', async (t) => {
     const extra = join(root, 'site-extra');
     mkdirSync(extra, { recursive: true });
     const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: `${STANDIN_SRC}:${extra}` } });
@@ -223,7 +224,7 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
       const a = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
       assert.equal(a.exitCode, 0);
       const probe = await execa(PYTHON, ['-c', 'import importlib.util as u; print(u.find_spec("torch") is not None)'], { reject: false });
-      if (String(probe.stdout).trim() === 'True') return; // a real torch is installed: the stand-in could not shadow it
+      if (String(probe.stdout).trim() === 'True') { t.skip(`${PYTHON} has a real torch: a stand-in torch cannot appear`); return; }
       assert.equal(server.info?.torch, null);
       mkdirSync(join(extra, 'torch'));
       writeFileSync(join(extra, 'torch', '__init__.py'), '__version__ = "0.0-standin"\n');

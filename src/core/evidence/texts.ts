@@ -148,6 +148,8 @@ export function commandsText(header: string[], entries: CommandEntry[], extra: s
     const outcome = r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
     out.push(`# [${e.caseId}] ${e.side} (${engineName(r.engine)}) — ${outcome}, ${(r.wallMs / 1000).toFixed(2)} s${e.movedTo ? `; image moved to ${e.movedTo}` : ''}`);
     if (e.inProcess) out.push('# ran in-process; this is the equivalent command line');
+    if (r.info?.mode === 'warm') out.push(`# ran in the warm PyTorch fork-server (torch pre-imported, the port imported fresh); this is the equivalent cold command line${r.info.authoritative ? `; authoritative check: ${String(r.info.authoritative)}` : ''}`);
+    if (r.info?.modeNote) out.push(`# ${String(r.info.modeNote)}`);
     const envs = Object.entries(r.env);
     out.push('(');
     out.push(`  mkdir -p ${shellQuote(r.cwd)} && cd ${shellQuote(r.cwd)} &&`);

@@ -9,11 +9,14 @@ import { runProcess } from '../process.ts';
 import { finishProcessRun, lastLines, type CommandPlan, type ProcessOutcome } from '../runFinish.ts';
 import { RESTRICTED_MESSAGE } from '../c/index.ts';
 import { torchEnv, type PythonChoice } from './resolve.ts';
+import { runTorchWarm } from './warm/dispatch.ts';
+import { warmSupported } from './warm/pool.ts';
 
 export type TorchMode = 'cold' | 'warm';
 
-/** 'auto' stays cold until a warm runner is available; the warm client widens this when it lands. */
+/** 'auto' is warm where the platform can fork (not Windows); unset means cold. */
 export function chooseTorchMode(settings: RunSettings): TorchMode {
+  if (settings.torchMode === 'auto') return warmSupported() ? 'warm' : 'cold';
   return settings.torchMode === 'warm' ? 'warm' : 'cold';
 }
 
@@ -37,7 +40,11 @@ export function createTorchEngine(python: PythonChoice): Engine {
 export async function runTorch(python: PythonChoice, req: EngineRunRequest): Promise<EngineRun> {
   const plan = torchCommand(python, req);
   const mode = chooseTorchMode(req.settings);
-  // Warm dispatch goes here (warm-torch client); until then every run is cold.
+  if (mode === 'warm') {
+    return runTorchWarm(python.python, req, plan, {
+      runCold: (r, p) => runTorchCold(python, r, p), explainFailure: explainTorchFailure, info: { pythonOrigin: python.origin },
+    });
+  }
   return runTorchCold(python, req, plan, mode);
 }
 

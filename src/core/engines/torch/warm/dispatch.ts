@@ -1,12 +1,13 @@
 // Warm mode for the PyTorch engine: run the same `python -m nanobrag_torch` command through the fork-server, fall
 // back to the cold runner whenever the warm path cannot be trusted (no fork, server cannot start or crashed twice,
 // authoritative check failed), and say in the EngineRun which mode produced the image.
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { EngineRun } from '../../../types.ts';
 import type { EngineRunRequest } from '../../engine.ts';
 import { finishProcessRun, type CommandPlan, type ProcessOutcome } from '../../runFinish.ts';
-import { authoritativeBook, authoritativeCaseKey, compareFiles } from './authoritative.ts';
+import { authoritativeBook, authoritativeCaseKey, compareFiles, type Comparison } from './authoritative.ts';
 import { getWarmServer, warmSupported } from './pool.ts';
 import { WarmServerError, type WarmRunResult } from './server.ts';
 
@@ -14,12 +15,11 @@ export interface WarmDispatchDeps {
   /** The engine's cold path (runTorchCold), used for fallbacks and for the authoritative check. */
   runCold: (req: EngineRunRequest, plan: CommandPlan) => Promise<EngineRun>;
   explainFailure: (o: ProcessOutcome) => string | undefined;
+  /** Facts the engine adds to every run's info (interpreter origin...). */
+  info?: Record<string, unknown>;
 }
 
-/** Settings the warm path reads (optional fields of RunSettings). */
-interface WarmSettings { torchAuthoritative?: boolean; torchIdleMs?: number }
-
-const COLD_CHECK_DIR = 'authoritative-cold';
+const COLD_CHECK_PREFIX = 'nb-parity-authoritative-';
 
 function annotate(run: EngineRun, facts: Record<string, unknown>): EngineRun {
   run.info = { ...(run.info ?? {}), ...facts };
@@ -39,8 +39,7 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
   const mod = splitModulePlan(plan);
   if (!mod) return cold(`warm mode understands "python -m <module>" commands only: ran cold`);
 
-  const settings = req.settings as typeof req.settings & WarmSettings;
-  const { key, server } = getWarmServer(python, plan.env, { onLog: req.onLog, idleMs: settings.torchIdleMs });
+  const { key, server } = getWarmServer(python, plan.env, { onLog: req.onLog });
   const distrusted = server.pid !== undefined ? authoritativeBook.distrust(key, server.life) : undefined;
   if (distrusted) return cold(`this warm worker's output once differed from a cold run (${distrusted}): ran cold`);
 
@@ -54,14 +53,14 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
   }
   const hello = server.info;
   const info: Record<string, unknown> = {
-    python, mode: 'warm', pid: warm.pid, warmServerPid: warm.serverPid, warmWorkerLife: warm.serverLife,
+    ...(deps.info ?? {}), python, mode: 'warm', pid: warm.pid, warmServerPid: warm.serverPid, warmWorkerLife: warm.serverLife,
     warmColdStart: warm.coldStart, warmChildMs: warm.childMs, torchVersion: hello?.torch ?? undefined,
     numpyVersion: hello?.numpy ?? undefined, pythonVersion: hello?.python,
   };
   const warmRun = () => finishProcessRun('torch', req, plan, warm, info, deps.explainFailure);
   if (warm.cancelled || warm.timedOut) return warmRun();
 
-  const authoritative = settings.torchAuthoritative ?? true;
+  const authoritative = req.settings.torchAuthoritative ?? true;
   const failed = warm.signal !== undefined || warm.exitCode !== 0;
   const caseKey = authoritativeCaseKey(req.caseDef.id, mod.args, req.outFile);
   if (!authoritative) return warmRun();
@@ -69,19 +68,39 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
     return annotate(await warmRun(), { authoritative: 'verified earlier in this worker life' });
   }
 
-  // Cold twin in an empty sub-folder, with its own -floatfile (a failed run is compared by its exit status).
-  const coldDir = join(plan.cwd, COLD_CHECK_DIR);
-  await mkdir(coldDir, { recursive: true });
+  // Cold twin in its own empty temporary folder (not in the bundle), with its own -floatfile.
+  const coldDir = await mkdtemp(join(tmpdir(), COLD_CHECK_PREFIX));
+  try {
+    return await checkAgainstCold({ req, plan, deps, warm, failed, coldDir, record: (cmp) => authoritativeBook.record(key, warm.serverLife, caseKey, cmp), warmRun });
+  } finally {
+    await rm(coldDir, { recursive: true, force: true });
+  }
+}
+
+interface ColdCheck {
+  req: EngineRunRequest;
+  plan: CommandPlan;
+  deps: WarmDispatchDeps;
+  warm: WarmRunResult;
+  failed: boolean;
+  coldDir: string;
+  record: (cmp: Comparison) => void;
+  warmRun: () => Promise<EngineRun>;
+}
+
+/** Run the same command cold; keep the warm result when it matches (float bytes, or the same failure), else the cold one. */
+async function checkAgainstCold({ req, plan, deps, warm, failed, coldDir, record, warmRun }: ColdCheck): Promise<EngineRun> {
   const coldOut = join(coldDir, basename(req.outFile));
   const coldPlan: CommandPlan = { ...plan, cwd: coldDir, argv: plan.argv.map((a) => (a === req.outFile ? coldOut : a)) };
   const coldRun = await deps.runCold({ ...req, scratchDir: coldDir, outFile: coldOut }, coldPlan);
-  if (coldRun.cancelled || coldRun.timedOut) return annotate(coldRun, { mode: 'cold', modeNote: 'authoritative cold check was stopped' });
+  if (coldRun.cancelled || coldRun.timedOut) return annotate(coldRun, { mode: 'cold', modeNote: 'the authoritative cold check was stopped' });
 
+  const ended = (signal: string | undefined, code: number | undefined) => signal ?? `with status ${code}`;
   const sameStatus = (coldRun.exitCode ?? null) === (warm.exitCode ?? null) && (coldRun.signal ?? null) === (warm.signal ?? null);
-  const cmp = failed
-    ? { identical: sameStatus, detail: sameStatus ? 'both runs failed alike' : `warm ended ${warm.signal ?? `with status ${warm.exitCode}`}, cold ${coldRun.signal ?? `with status ${coldRun.exitCode}`}` }
-    : sameStatus ? await compareFiles(req.outFile, coldOut) : { identical: false, detail: `warm exited 0, cold ${coldRun.signal ?? `with status ${coldRun.exitCode}`}` };
-  authoritativeBook.record(key, warm.serverLife, caseKey, cmp);
+  const cmp: Comparison = !sameStatus
+    ? { identical: false, detail: `warm ended ${ended(warm.signal, warm.exitCode)}, cold ${ended(coldRun.signal, coldRun.exitCode)}` }
+    : failed ? { identical: true, detail: 'both runs failed alike' } : await compareFiles(req.outFile, coldOut);
+  record(cmp);
   if (cmp.identical) {
     const what = failed ? `failed like a cold run (${cmp.detail})` : `float file byte-identical to a cold run (${cmp.detail})`;
     return annotate(await warmRun(), { authoritative: what, authoritativeColdMs: coldRun.wallMs });
@@ -91,7 +110,7 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
   req.onLog?.(`warm PyTorch run differed from a cold run (${cmp.detail}): using the cold run; this warm worker is no longer trusted`);
   return annotate(coldRun, {
     mode: 'cold',
-    modeNote: `warm run differed from a cold run (${cmp.detail}): cold result used, this warm worker is no longer trusted`,
+    modeNote: `warm run differed from a cold run (${cmp.detail}): the cold result (run in a temporary folder) is used; this warm worker is no longer trusted`,
     authoritative: cmp.detail,
   });
 }

@@ -89,6 +89,8 @@ interface Child {
 }
 
 const live = new Set<WarmTorchServer>();
+/** Worker lives are numbered across all servers, so a life id never repeats within this process. */
+let lifeCounter = 0;
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
@@ -128,7 +130,7 @@ export class WarmTorchServer {
   private stderrTail = '';
   private seq = 0;
   private lastCrash?: string;
-  /** Number of parent processes started so far; each one is a "worker life". */
+  /** Id of the current (or last) parent process, unique in this Node process: one "worker life". */
   life = 0;
   crashes = 0;
 
@@ -163,13 +165,16 @@ export class WarmTorchServer {
     const script = this.opts.scriptPath ?? resolveWarmServerScript();
     this.stopping = false;
     this.stderrTail = '';
-    const sub = execa(this.python, [script], {
+    // Run outputs go to a private folder that the parent removes when it exits (even if we are SIGKILLed).
+    const outputDir = mkdtempSync(join(tmpdir(), 'nb-parity-warm-'));
+    const sub = execa(this.python, [script, '--output-folder', outputDir], {
       env: this.env, extendEnv: true, detached: true, cleanup: false, reject: false, buffer: false,
       stdin: 'pipe', stdout: 'pipe', stderr: 'pipe',
     });
     const spawnFailed = new Promise<Error>((resolve) => sub.once('error', resolve));
     const exited = sub.then((r) => ({ exitCode: r.exitCode, signal: r.signal ?? undefined, failed: r.failed, message: r.originalMessage }));
     if (sub.pid === undefined) {
+      rmSync(outputDir, { recursive: true, force: true });
       return Promise.reject(new WarmServerError(`could not start the warm PyTorch server: interpreter ${this.python} `
         + 'was not found or is not executable; choose a Python interpreter (nbParity.selectPython) or use cold runs', 'start-failed'));
     }
@@ -182,8 +187,8 @@ export class WarmTorchServer {
       exited,
     };
     this.child = child;
-    this.life += 1;
-    this.tmpDir = mkdtempSync(join(tmpdir(), 'nb-parity-warm-'));
+    this.life = ++lifeCounter;
+    this.tmpDir = outputDir;
     live.add(this);
     child.stdin.on('error', () => { /* the exit handler reports the crash */ });
     child.stderr.on('data', (chunk: Buffer) => {

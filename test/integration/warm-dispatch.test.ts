@@ -1,0 +1,132 @@
+// The PyTorch engine in warm mode, end to end through the orchestration's runner (createTorchEngine → runTorch →
+// warm dispatch), with a STAND-IN port copied into a temporary workspace's src/ (CI has no real nanobrag_torch and no
+// torch). Checks the authoritative-runs safeguard, the fallbacks, and what the EngineRun says about the mode.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Case, EngineRun } from '../../src/core/types.ts';
+import type { RunSettings } from '../../src/core/parity.ts';
+import { createTorchEngine, chooseTorchMode } from '../../src/core/engines/torch/index.ts';
+import { disposeWarmServers } from '../../src/core/engines/torch/warm/index.ts';
+
+const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const TAIL = ['-distance', '231.274660', '-lambda', '0.9768', '-pixel', '0.172', '-detpixels_x', '64', '-detpixels_y', '64',
+  '-oversample', '1', '-nonoise', '-nointerpolate'];
+
+function makeCase(id: string, extra: string[] = []): Case {
+  return {
+    id, label: id, source: 'user', fileStem: id.toLowerCase().replace(/\W+/g, '_'), thresholds: {},
+    flags: ['-mat', 'A.mat', '-default_F', '100', '-hdivrange', '0.5', '-hdivsteps', '3', ...TAIL, ...extra],
+  };
+}
+
+let ws: string;
+let n = 0;
+const engine = createTorchEngine({ python: PYTHON, origin: 'setting' });
+
+async function run(c: Case, settings: Partial<RunSettings>): Promise<{ run: EngineRun; outFile: string }> {
+  const scratchDir = join(ws, 'scratch', `s${++n}`);
+  mkdirSync(scratchDir, { recursive: true });
+  const outFile = join(scratchDir, `py_${c.fileStem}.bin`);
+  const r = await engine.run({ caseDef: c, side: 'candidate', workspace: ws, scratchDir, outFile, settings: { allowPrograms: true, ...settings } });
+  return { run: r, outFile };
+}
+
+before(() => {
+  ws = mkdtempSync(join(tmpdir(), 'nb-warm-dispatch-'));
+  cpSync(join(REPO, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
+  cpSync(join(REPO, 'examples/demo-workspace/A.mat'), join(ws, 'A.mat'));
+});
+after(async () => {
+  await disposeWarmServers();
+  rmSync(ws, { recursive: true, force: true });
+});
+
+describe('PyTorch engine in warm mode (stand-in port through the real runner)', () => {
+  it("'auto' means warm on this platform, unset means cold", () => {
+    assert.equal(chooseTorchMode({ allowPrograms: true, torchMode: 'auto' }), process.platform === 'win32' ? 'cold' : 'warm');
+    assert.equal(chooseTorchMode({ allowPrograms: true }), 'cold');
+  });
+
+  it('first warm run of a case is checked byte-for-byte against a cold run, later runs are trusted', async () => {
+    const c = makeCase('W-1');
+    const cold = await run(c, { torchMode: 'cold' });
+    assert.equal(cold.run.error, undefined, cold.run.stderr);
+    assert.equal(cold.run.info?.mode, 'cold');
+
+    const first = await run(c, { torchMode: 'warm' });
+    assert.equal(first.run.error, undefined, String(first.run.error));
+    assert.equal(first.run.info?.mode, 'warm');
+    assert.match(String(first.run.info?.authoritative), /byte-identical to a cold run/);
+    assert.equal(typeof first.run.info?.authoritativeColdMs, 'number', 'the cold twin ran');
+    assert.deepEqual(readdirSync(first.run.cwd), [`py_${c.fileStem}.bin`], 'the cold twin ran elsewhere: the scratch folder holds only the image');
+    assert.deepEqual(first.run.image, cold.run.image);
+    assert.deepEqual([first.run.fpixels, first.run.spixels], [64, 64]);
+    assert.deepEqual(first.run.command.slice(0, 3), [PYTHON, '-m', 'nanobrag_torch'], 'commands.txt shows the equivalent CLI');
+
+    const second = await run(c, { torchMode: 'warm' });
+    assert.equal(second.run.info?.mode, 'warm');
+    assert.equal(second.run.info?.authoritative, 'verified earlier in this worker life');
+    assert.equal(second.run.info?.warmServerPid, first.run.info?.warmServerPid, 'same parent');
+    assert.equal(second.run.info?.authoritativeColdMs, undefined, 'no second cold run');
+    assert.ok(readFileSync(second.outFile).equals(readFileSync(cold.outFile)));
+  });
+
+  it('with authoritative runs off, no cold twin runs', async () => {
+    const r = await run(makeCase('W-2'), { torchMode: 'warm', torchAuthoritative: false });
+    assert.equal(r.run.info?.mode, 'warm');
+    assert.equal(r.run.info?.authoritative, undefined);
+    assert.equal(r.run.info?.authoritativeColdMs, undefined);
+  });
+
+  it('a warm result that differs from cold is replaced by the cold one, and that worker is no longer trusted', async () => {
+    const biased = makeCase('W-BIAS', ['-standin_warm_bias']);
+    const cold = await run(biased, { torchMode: 'cold' });
+    const w = await run(biased, { torchMode: 'warm' });
+    assert.equal(w.run.info?.mode, 'cold');
+    assert.match(String(w.run.info?.modeNote), /differed from a cold run \(first difference at byte \d \(float index 0\)/);
+    assert.ok(readFileSync(w.outFile).equals(readFileSync(cold.outFile)), 'the bundle gets the cold image');
+    assert.deepEqual(w.run.image, cold.run.image);
+    // Even an innocent, already verified case now runs cold in this worker life.
+    const other = await run(makeCase('W-1'), { torchMode: 'warm' });
+    assert.equal(other.run.info?.mode, 'cold');
+    assert.match(String(other.run.info?.modeNote), /once differed from a cold run/);
+    await disposeWarmServers();
+    const fresh = await run(makeCase('W-1'), { torchMode: 'warm' });
+    assert.equal(fresh.run.info?.mode, 'warm', 'a new worker life is trusted again after its own check');
+  });
+
+  it('a crashing port is an error for that run only, confirmed by the cold check', async () => {
+    const r = await run(makeCase('W-SEGV', ['-standin_crash', 'segv']), { torchMode: 'warm' });
+    assert.equal(r.run.signal, 'SIGSEGV');
+    assert.match(String(r.run.error), /crashed \(SIGSEGV\)/);
+    assert.equal(r.run.info?.mode, 'warm');
+    assert.match(String(r.run.info?.authoritative), /failed like a cold run/);
+    const ok = await run(makeCase('W-1'), { torchMode: 'warm' });
+    assert.equal(ok.run.error, undefined);
+    assert.equal(ok.run.info?.mode, 'warm');
+  });
+
+  it('cancel reaches the warm child', async () => {
+    const ac = new AbortController();
+    const scratchDir = join(ws, 'scratch', 'cancel');
+    mkdirSync(scratchDir, { recursive: true });
+    const c = makeCase('W-SLOW', ['-standin_sleep', '60']);
+    const p = engine.run({ caseDef: c, side: 'candidate', workspace: ws, scratchDir, outFile: join(scratchDir, 'o.bin'),
+      settings: { allowPrograms: true, torchMode: 'warm' }, signal: ac.signal });
+    setTimeout(() => ac.abort(), 800);
+    const t0 = Date.now();
+    const r = await p;
+    assert.equal(r.cancelled, true);
+    assert.ok(Date.now() - t0 < 5000);
+  });
+
+  it('Restricted Mode launches nothing, warm or cold', async () => {
+    const r = await run(makeCase('W-R'), { torchMode: 'warm', allowPrograms: false });
+    assert.match(String(r.run.error), /Restricted Mode/);
+  });
+});
