@@ -21,6 +21,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 interface RunJson {
   bundle: string; wallMs: number | null; exitCode: number;
+  timing: { prepareMs: number; finalizeMs: number; cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[] } | null;
   cases: { caseId: string; verdict: string; metrics: { correlation: number | null; sum_ratio: number | null };
     reference: { simMs: number | null; wallMs: number }; candidate: { simMs: number | null; wallMs: number };
     attribution: { status?: string; summary?: string; simulations?: number; elapsedMs?: number } | null }[];
@@ -53,6 +54,10 @@ function report(label: string, runs: { processMs: number; json: RunJson }[]): vo
   console.log(`${label} [best of ${runs.length}]`);
   console.log(`  runParity end-to-end ${ms(wall)}, simulators ${ms(sim)}, ratio ${(wall / sim).toFixed(3)} → orchestration overhead ${pct(overhead)} (target ≤ 10 %: ${overhead <= 0.1 ? 'met' : 'NOT met'})`);
   console.log(`  whole nb-parity process ${ms(best.processMs)} (ratio ${(best.processMs / sim).toFixed(3)}; adds node start-up and module load ${ms(best.processMs - wall)})`);
+  const t = best.json.timing;
+  if (t) {
+    console.log(`  where the time goes: prepare ${ms(t.prepareMs)}; ${t.cases.map((c) => `${c.caseId} preflight ${ms(c.preflightMs)} + both sides ${ms(c.runMs)} + post ${ms(c.postMs)}`).join('; ')}; finalize ${ms(t.finalizeMs)}`);
+  }
   for (const c of best.json.cases) {
     console.log(`  ${c.caseId}: ${c.verdict}, corr ${c.metrics.correlation?.toFixed(6)}, sum ratio ${c.metrics.sum_ratio?.toFixed(4)}; reference ${ms(c.reference.simMs ?? c.reference.wallMs)}, candidate ${ms(c.candidate.simMs ?? c.candidate.wallMs)}`);
   }
@@ -86,4 +91,5 @@ if (process.env.NB_C_BIN && torchWs) {
 } else {
   console.log('\nreal C vs PyTorch: skipped (set NB_C_BIN and NB_TORCH_WORKSPACE=<nanoBragg checkout> to measure it)');
 }
-// Warm-torch hook: cold vs warm lines on the demo workspace with the stand-in port go here.
+// 5. Cold vs warm PyTorch runs (demo with the stand-in port; the real pair too when NB_TORCH_WORKSPACE is set).
+await (await import('./bench-warm.ts')).benchWarm();

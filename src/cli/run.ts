@@ -124,6 +124,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.log(JSON.stringify({
       bundle: bundle.dir, stamp: bundle.stamp, candidate, reference, exitCode: code, cancelled: ac.signal.aborted,
       wallMs: (bundle as Bundle & { wallMs?: number }).wallMs ?? null,
+      timing: (bundle as Bundle & { timing?: unknown }).timing ?? null,
       cases: bundle.cases.map((c) => ({
         caseId: c.caseId, fileStem: c.fileStem, verdict: c.verdict.status, reason: c.verdict.reason, failed: c.verdict.failed,
         metrics: metricsFields(c.metrics), mismatches: c.mismatches, preflight: c.preflight, files: c.files,

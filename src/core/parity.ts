@@ -64,6 +64,15 @@ export class ParityError extends Error {
   constructor(message: string) { super(message); this.name = 'ParityError'; }
 }
 
+export interface ParityTiming {
+  /** Engine resolution (C build included) and bundle folder creation. */
+  prepareMs: number;
+  cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[];
+  /** After the last case: waiting for previews, env.json, metrics.json, summary.md... */
+  finalizeMs: number;
+  totalMs: number;
+}
+
 /** Default per-side timeout: generous (PyTorch at 1024² takes seconds), but a hung program never blocks forever. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
@@ -140,6 +149,8 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   for (const d of prepared.describe) log(d);
 
   const { dir, stamp } = await createBundleDir(phaseDir(workspace, settings));
+  // Where the wall time goes (bundle.json `timing`, the bench prints it): orchestration vs simulation.
+  const timing: ParityTiming = { prepareMs: performance.now() - started, cases: [], finalizeMs: 0, totalMs: 0 };
   const createdAt = new Date().toISOString();
   log(`evidence bundle: ${dir}`);
   opts.onProgress?.({ message: `bundle ${relative(workspace, dir) || dir}` });
@@ -164,7 +175,9 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const results = await mapLimit(opts.cases, settings.concurrency ?? 1, async (c, index): Promise<CaseResult> => {
     const entries: CommandEntry[] = [];
     commandEntries[index] = entries;
+    const caseStart = performance.now();
     const pre = await safePreflight(c, workspace, frozen);
+    const runStart = performance.now();
     const sides: [Side, EngineId][] = [['reference', reference], ['candidate', candidate]];
     const prefixes = { reference: filePrefix(reference, 'reference', candidate), candidate: filePrefix(candidate, 'candidate', reference) };
     const runs = await Promise.all(sides.map(async ([side, engineId]) => {
@@ -188,6 +201,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
       return run;
     }));
     const [refRun, candRun] = runs;
+    const postStart = performance.now();
     const files: CaseResult['files'] = {};
     // Move each side's image and logs into the bundle under the seed's names.
     for (const [side, run] of [['reference', refRun], ['candidate', candRun]] as const) {
@@ -232,8 +246,10 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
         attributions[c.fileStem] = { status: 'error', error: (e as Error).message };
       }
     }
+    timing.cases[index] = { caseId: c.id, preflightMs: runStart - caseStart, runMs: postStart - runStart, postMs: performance.now() - postStart };
     return result;
   });
+  const finalizeStart = performance.now();
 
   markAllDone();
   await Promise.all(previewJobs);
@@ -259,6 +275,9 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   await writeFileAtomic(join(dir, bundleFiles.summary), summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown, cancelled: opts.signal?.aborted }));
   (bundle as Bundle & { attributions?: Record<string, unknown> }).attributions = Object.keys(attributions).length ? attributions : undefined;
   (bundle as Bundle & { wallMs?: number }).wallMs = performance.now() - started;
+  timing.finalizeMs = performance.now() - finalizeStart;
+  timing.totalMs = performance.now() - started;
+  (bundle as Bundle & { timing?: ParityTiming }).timing = timing;
   return bundle;
 }
 
