@@ -40,6 +40,11 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
   const { thicksteps, thickstep, detectorThick, detectorMu: mu, curved, pointPixel } = cfg;
   const scale = cfg.scale, steps = cfg.steps, Ibg = cfg.Ibg;
   const PI = Math.PI;
+  // With one φ step and one domain the crystal vectors never change: state 1 if φ_0 ≠ 0, else 0 (no carry possible).
+  const simple = nPhi === 1 && nMos === 1 && square && !hData;
+  const sb = simple && phiNZ[0] ? 9 : 0;
+  const a0 = latt[sb]!, a1 = latt[sb + 1]!, a2 = latt[sb + 2]!, b0 = latt[sb + 3]!, b1 = latt[sb + 4]!, b2 = latt[sb + 5]!;
+  const c0 = latt[sb + 6]!, c1 = latt[sb + 7]!, c2 = latt[sb + 8]!;
 
   // φ = 0 carry-over state: index of the rotation state currently held in C's private ap/bp/cp.
   const blockStarts = new Set(cfg.ompBlockStarts);
@@ -126,6 +131,22 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
                 }
                 const P = 0.5 * (1.0 + c2 - kahn * Math.cos(2 * psi) * s2);
                 if (perSourceP) pSrc = P; else polar = P;
+              }
+              if (simple) {
+                // One φ step, one domain, parallelepiped, no HKL grid: the common case, kept tight.
+                const h = a0 * qx + a1 * qy + a2 * qz;
+                const k = b0 * qx + b1 * qy + b2 * qz;
+                const l = c0 * qx + c1 * qy + c2 * qz;
+                let Flatt = 1.0;
+                if (sincgA) { const x = PI * h; Flatt *= x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x); }
+                if (sincgB) { const x = PI * k; Flatt *= x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x); }
+                if (sincgC) { const x = PI * l; Flatt *= x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x); }
+                if (Flatt === 0.0 && waterSize === 0.0) continue;
+                I += perSourceP ? defaultF * defaultF * Flatt * Flatt * pSrc : defaultF * defaultF * Flatt * Flatt;
+                if (osThick) I *= capture;
+                if (osPolar) I *= polar;
+                if (osOmega) I *= omega;
+                continue;
               }
               for (let t = 0; t < nPhi; t++) {
                 if (phiNZ[t]) cur = t + 1; else if (!carry) cur = 0;

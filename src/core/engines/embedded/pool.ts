@@ -7,6 +7,12 @@ import type { WorkReply, WorkRequest } from './worker.ts';
 import { renderRows } from './kernel.ts';
 import { workerScript } from './workerScript.ts';
 
+const live = new Set<Worker>();
+/** Worker threads of this module still alive (0 after every settled render: nothing is left behind). */
+export function liveWorkers(): number {
+  return live.size;
+}
+
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
@@ -50,15 +56,16 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      // terminate() is immediate for running JS; nothing is left behind.
-      for (const w of workers) void w.terminate();
-      if (err) reject(err); else resolve(image);
+      // Settle only once every thread is gone: a cancelled run leaves nothing running behind it.
+      void Promise.allSettled(workers.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve(image)));
     };
     const onAbort = (): void => finish(abortError(opts.signal));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     blocks.forEach(([row0, row1], i) => {
       const w = new Worker(script);
       workers.push(w);
+      live.add(w);
+      w.once('exit', () => live.delete(w));
       w.on('message', (msg: WorkReply) => {
         if (msg.type === 'progress') {
           rowsDone[i] = msg.rows;
