@@ -30,11 +30,26 @@ async function parity(t: Target, torchMode: 'cold' | 'warm'): Promise<{ wall: nu
   return { wall: performance.now() - t0, bundle };
 }
 
+/** Per case: the PyTorch side's wall time and the reference side's, to show what bounds the end-to-end time. */
+function sides(b: Bundle): string {
+  return b.cases.map((c) => `${c.caseId} PyTorch ${ms(c.candidate.wallMs)} / reference ${ms(c.reference.wallMs)}`).join(', ');
+}
+
 function modes(b: Bundle): string {
   return b.cases.map((c) => `${c.caseId} ${String(c.candidate.info?.mode ?? '?')}${c.candidate.error ? ` (error: ${c.candidate.error})` : ''}`).join(', ');
 }
 
-/** The seed's hand-off flow: py d1, C d1, py d3, C d3, one after the other, each a fresh process. */
+// The seed's metrics step and env.json step, reduced to what costs time: the interpreter, numpy/torch imports (when
+// present), reading the images. (The real metrics step also imports the port and builds a Simulator per case.)
+const SEED_METRICS = [
+  'import sys, array',
+  'try:\n    import numpy, torch\nexcept ImportError:\n    pass',
+  'for f in sys.argv[1:]:\n    a = array.array("f"); a.frombytes(open(f, "rb").read()); print(f, sum(a))',
+].join('\n');
+const SEED_ENV = 'import json\ntry:\n    import torch; v = torch.__version__\nexcept ImportError:\n    v = None\nprint(json.dumps({"torch_version": v}))';
+
+/** The seed's hand-off flow without its three pytest steps: py d1, C d1, py d3, C d3, the metrics script, the
+ * env.json script; one after the other, each a fresh process. */
 async function seedSequential(t: Target): Promise<number> {
   const { cases } = await loadCases(t.workspace);
   const selected = selectCases(cases, CASES).cases;
@@ -46,18 +61,21 @@ async function seedSequential(t: Target): Promise<number> {
     await execa(t.python, ['-m', 'nanobrag_torch', ...flags, '-floatfile', join(scratch, `py_${c.fileStem}.bin`)], { cwd: scratch, env, reject: false });
     if (t.cBinary) await execa(t.cBinary, [...flags, '-floatfile', join(scratch, `c_${c.fileStem}.bin`)], { cwd: scratch, reject: false });
   }
+  await execa(t.python, ['-c', SEED_METRICS, ...selected.map((c) => join(scratch, `py_${c.fileStem}.bin`))], { cwd: scratch, env, reject: false });
+  await execa(t.python, ['-c', SEED_ENV], { cwd: scratch, env, reject: false });
   return performance.now() - t0;
 }
 
 async function benchTarget(t: Target): Promise<void> {
   console.log(`\n${t.label}`);
   const seed = await seedSequential(t);
-  console.log(`  seed's sequential flow (cold, one program after another${t.cBinary ? ', C included' : ', PyTorch side only'}): ${ms(seed)}`);
+  console.log(`  seed's sequential flow (one program after another: PyTorch${t.cBinary ? ' and C' : ''} per case, metrics and env scripts; no pytest): ${ms(seed)}`);
 
   await disposeWarmServers();
   const colds = [await parity(t, 'cold'), await parity(t, 'cold')];
   const cold = Math.min(...colds.map((r) => r.wall));
   console.log(`  cold  end to end: ${ms(cold)} [best of 2] (${modes(colds[1].bundle)}); ${(cold / seed).toFixed(2)} × the seed's flow (target ≤ 0.35)`);
+  console.log(`        ${sides(colds[1].bundle)}`);
 
   const first = await parity(t, 'warm');
   console.log(`  warm, first run (starts the fork-server, authoritative cold check per case): ${ms(first.wall)} (${modes(first.bundle)})`);
@@ -66,6 +84,7 @@ async function benchTarget(t: Target): Promise<void> {
   const warm = Math.min(...again.map((r) => r.wall));
   const median = again.map((r) => r.wall).sort((a, b) => a - b)[1];
   console.log(`  warm re-run end to end: ${ms(warm)} best, ${ms(median)} median of 3 (${modes(again[2].bundle)}); target ≤ 500 ms: ${warm <= 500 ? 'met' : 'NOT met'}`);
+  console.log(`        ${sides(again[2].bundle)}`);
   console.log(`  cold / warm: ${(cold / warm).toFixed(1)} ×; per PyTorch run (warm child fork → exit): ${again[2].bundle.cases.map((c) => `${c.caseId} ${ms(Number(c.candidate.info?.warmChildMs ?? NaN))}`).join(', ')}`);
   if (t.edit) {
     t.edit();

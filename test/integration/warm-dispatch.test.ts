@@ -115,7 +115,7 @@ describe('PyTorch engine in warm mode (stand-in port through the real runner)', 
     const ac = new AbortController();
     const scratchDir = join(ws, 'scratch', 'cancel');
     mkdirSync(scratchDir, { recursive: true });
-    const c = makeCase('W-SLOW', ['-standin_sleep', '60']);
+    const c = makeCase('W-SLOW', ['-standin_sleep', '61.25']);
     const p = engine.run({ caseDef: c, side: 'candidate', workspace: ws, scratchDir, outFile: join(scratchDir, 'o.bin'),
       settings: { allowPrograms: true, torchMode: 'warm' }, signal: ac.signal });
     setTimeout(() => ac.abort(), 800);
@@ -123,6 +123,11 @@ describe('PyTorch engine in warm mode (stand-in port through the real runner)', 
     const r = await p;
     assert.equal(r.cancelled, true);
     assert.ok(Date.now() - t0 < 5000);
+    // The cold twin of the authoritative check (a real `python -m nanobrag_torch` process) was stopped too.
+    const twins = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('61.25'); } catch { return false; }
+    });
+    assert.deepEqual(twins, []);
   });
 
   it('Restricted Mode launches nothing, warm or cold', async () => {

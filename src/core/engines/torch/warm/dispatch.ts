@@ -1,7 +1,8 @@
 // Warm mode for the PyTorch engine: run the same `python -m nanobrag_torch` command through the fork-server, fall
 // back to the cold runner whenever the warm path cannot be trusted (no fork, server cannot start or crashed twice,
 // authoritative check failed), and say in the EngineRun which mode produced the image.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { EngineRun } from '../../../types.ts';
@@ -19,7 +20,7 @@ export interface WarmDispatchDeps {
   info?: Record<string, unknown>;
 }
 
-const COLD_CHECK_PREFIX = 'nb-parity-authoritative-';
+const COLD_TWIN_PREFIX = 'nb-parity-authoritative-';
 
 function annotate(run: EngineRun, facts: Record<string, unknown>): EngineRun {
   run.info = { ...(run.info ?? {}), ...facts };
@@ -32,6 +33,29 @@ function splitModulePlan(plan: CommandPlan): { module: string; args: string[] } 
   return { module: plan.argv[2], args: plan.argv.slice(3) };
 }
 
+/** The same command run cold in its own empty temporary folder (never in the bundle), with its own -floatfile. */
+interface ColdTwin {
+  out: string;
+  run: Promise<EngineRun>;
+  /** Stop it (if still running) and remove its folder. */
+  discard(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+function startColdTwin(req: EngineRunRequest, plan: CommandPlan, deps: WarmDispatchDeps): ColdTwin {
+  const dir = mkdtempSync(join(tmpdir(), COLD_TWIN_PREFIX));
+  const out = join(dir, basename(req.outFile));
+  const stop = new AbortController();
+  const signal = req.signal ? AbortSignal.any([req.signal, stop.signal]) : stop.signal;
+  const twinPlan: CommandPlan = { ...plan, cwd: dir, argv: plan.argv.map((a) => (a === req.outFile ? out : a)) };
+  const run = deps.runCold({ ...req, scratchDir: dir, outFile: out, signal }, twinPlan);
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  return {
+    out, run, cleanup,
+    discard: async () => { stop.abort(); await run.catch(() => undefined); await cleanup(); },
+  };
+}
+
 export async function runTorchWarm(python: string, req: EngineRunRequest, plan: CommandPlan, deps: WarmDispatchDeps): Promise<EngineRun> {
   const cold = async (note: string) => annotate(await deps.runCold(req, plan), { mode: 'cold', modeNote: note });
   if (!warmSupported()) return cold('warm PyTorch runs need fork(), which this platform lacks: ran cold');
@@ -40,61 +64,54 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
   if (!mod) return cold(`warm mode understands "python -m <module>" commands only: ran cold`);
 
   const { key, server } = getWarmServer(python, plan.env, { onLog: req.onLog });
-  const distrusted = server.pid !== undefined ? authoritativeBook.distrust(key, server.life) : undefined;
+  const running = server.pid !== undefined;
+  const distrusted = running ? authoritativeBook.distrust(key, server.life) : undefined;
   if (distrusted) return cold(`this warm worker's output once differed from a cold run (${distrusted}): ran cold`);
 
-  let warm: WarmRunResult;
-  try {
-    warm = await server.run({ argv: mod.args, cwd: plan.cwd, module: mod.module, signal: req.signal, timeoutMs: req.timeoutMs });
-  } catch (err) {
-    if (!(err instanceof WarmServerError)) throw err;
-    req.onLog?.(`warm PyTorch run unavailable: ${err.message}`);
-    return cold(`warm run unavailable (${err.message}): ran cold`);
-  }
-  const hello = server.info;
-  const info: Record<string, unknown> = {
-    ...(deps.info ?? {}), python, mode: 'warm', pid: warm.pid, warmServerPid: warm.serverPid, warmWorkerLife: warm.serverLife,
-    warmColdStart: warm.coldStart, warmChildMs: warm.childMs, torchVersion: hello?.torch ?? undefined,
-    numpyVersion: hello?.numpy ?? undefined, pythonVersion: hello?.python,
-  };
-  const warmRun = () => finishProcessRun('torch', req, plan, warm, info, deps.explainFailure);
-  if (warm.cancelled || warm.timedOut) return warmRun();
-
   const authoritative = req.settings.torchAuthoritative ?? true;
-  const failed = warm.signal !== undefined || warm.exitCode !== 0;
   const caseKey = authoritativeCaseKey(req.caseDef.id, mod.args, req.outFile);
-  if (!authoritative) return warmRun();
-  if (!authoritativeBook.needsCheck(key, warm.serverLife, caseKey)) {
-    return annotate(await warmRun(), { authoritative: 'verified earlier in this worker life' });
-  }
-
-  // Cold twin in its own empty temporary folder (not in the bundle), with its own -floatfile.
-  const coldDir = await mkdtemp(join(tmpdir(), COLD_CHECK_PREFIX));
+  // When a check is due, the cold twin runs alongside the warm run, so the first run costs about one cold run.
+  let twin = authoritative && (!running || authoritativeBook.needsCheck(key, server.life, caseKey))
+    ? startColdTwin(req, plan, deps) : undefined;
   try {
-    return await checkAgainstCold({ req, plan, deps, warm, failed, coldDir, record: (cmp) => authoritativeBook.record(key, warm.serverLife, caseKey, cmp), warmRun });
+    let warm: WarmRunResult;
+    try {
+      warm = await server.run({ argv: mod.args, cwd: plan.cwd, module: mod.module, signal: req.signal, timeoutMs: req.timeoutMs });
+    } catch (err) {
+      if (!(err instanceof WarmServerError)) throw err;
+      req.onLog?.(`warm PyTorch run unavailable: ${err.message}`);
+      const note = `warm run unavailable (${err.message}): ran cold`;
+      if (!twin) return await cold(note);
+      const twinRun = await twin.run;
+      if (!twinRun.error && !twinRun.cancelled && !twinRun.timedOut) await copyFile(twin.out, req.outFile);
+      return annotate(twinRun, { mode: 'cold', modeNote: note });
+    }
+    const hello = server.info;
+    const info: Record<string, unknown> = {
+      ...(deps.info ?? {}), python, mode: 'warm', pid: warm.pid, warmServerPid: warm.serverPid, warmWorkerLife: warm.serverLife,
+      warmColdStart: warm.coldStart, warmChildMs: warm.childMs, torchVersion: hello?.torch ?? undefined,
+      numpyVersion: hello?.numpy ?? undefined, pythonVersion: hello?.python,
+    };
+    const warmRun = () => finishProcessRun('torch', req, plan, warm, info, deps.explainFailure);
+    if (warm.cancelled || warm.timedOut || !authoritative) return await warmRun();
+    if (!authoritativeBook.needsCheck(key, warm.serverLife, caseKey)) {
+      return annotate(await warmRun(), { authoritative: 'verified earlier in this worker life' });
+    }
+    twin ??= startColdTwin(req, plan, deps);
+    const record = (cmp: Comparison) => authoritativeBook.record(key, warm.serverLife, caseKey, cmp);
+    return await judgeAgainstTwin(req, warm, await twin.run, twin.out, record, warmRun);
   } finally {
-    await rm(coldDir, { recursive: true, force: true });
+    await twin?.discard();
   }
 }
 
-interface ColdCheck {
-  req: EngineRunRequest;
-  plan: CommandPlan;
-  deps: WarmDispatchDeps;
-  warm: WarmRunResult;
-  failed: boolean;
-  coldDir: string;
-  record: (cmp: Comparison) => void;
-  warmRun: () => Promise<EngineRun>;
-}
-
-/** Run the same command cold; keep the warm result when it matches (float bytes, or the same failure), else the cold one. */
-async function checkAgainstCold({ req, plan, deps, warm, failed, coldDir, record, warmRun }: ColdCheck): Promise<EngineRun> {
-  const coldOut = join(coldDir, basename(req.outFile));
-  const coldPlan: CommandPlan = { ...plan, cwd: coldDir, argv: plan.argv.map((a) => (a === req.outFile ? coldOut : a)) };
-  const coldRun = await deps.runCold({ ...req, scratchDir: coldDir, outFile: coldOut }, coldPlan);
-  if (coldRun.cancelled || coldRun.timedOut) return annotate(coldRun, { mode: 'cold', modeNote: 'the authoritative cold check was stopped' });
-
+/** Keep the warm result when it matches the cold twin (float bytes, or the same failure), else use the cold one. */
+async function judgeAgainstTwin(req: EngineRunRequest, warm: WarmRunResult, coldRun: EngineRun, coldOut: string,
+  record: (cmp: Comparison) => void, warmRun: () => Promise<EngineRun>): Promise<EngineRun> {
+  if (coldRun.cancelled || coldRun.timedOut) {
+    return annotate(await warmRun(), { authoritative: `not checked: the cold run ${coldRun.cancelled ? 'was cancelled' : 'timed out'}` });
+  }
+  const failed = warm.signal !== undefined || warm.exitCode !== 0;
   const ended = (signal: string | undefined, code: number | undefined) => signal ?? `with status ${code}`;
   const sameStatus = (coldRun.exitCode ?? null) === (warm.exitCode ?? null) && (coldRun.signal ?? null) === (warm.signal ?? null);
   const cmp: Comparison = !sameStatus

@@ -36,6 +36,7 @@ export function getWarmServer(python: string, env: Record<string, string> = {}, 
   let server = servers.get(key);
   if (server) {
     servers.delete(key); // re-insert: Map order doubles as least-recently-used order
+    server.setLog(opts.onLog);
   } else {
     server = new WarmTorchServer({ ...opts, python, env });
     while (servers.size >= MAX_SERVERS) {

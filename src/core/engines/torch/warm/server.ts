@@ -118,7 +118,7 @@ function readAndRemove(path: string): string {
 export class WarmTorchServer {
   readonly python: string;
   readonly env: Record<string, string>;
-  private readonly opts: WarmServerOptions;
+  private opts: WarmServerOptions;
   private child?: Child;
   private hello?: HelloMessage;
   private starting?: Promise<HelloMessage>;
@@ -138,6 +138,11 @@ export class WarmTorchServer {
     this.opts = opts;
     this.python = opts.python;
     this.env = { ...(opts.env ?? {}) };
+  }
+
+  /** Where server events are logged; a pooled server follows the latest caller (the run that is using it). */
+  setLog(onLog: ((line: string) => void) | undefined): void {
+    if (onLog) this.opts.onLog = onLog;
   }
 
   /** Facts from the running parent (interpreter, torch/numpy versions), if it is up. */
