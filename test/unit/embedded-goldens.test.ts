@@ -44,3 +44,19 @@ test('C log and embedded summary agree on the diagnostic lines (tc-d3)', async (
     assert.equal(eLine, cLine, `line with "${key}"`);
   }
 });
+
+const extraDir = fileURLToPath(new URL('../fixtures/c-goldens/extra/', import.meta.url));
+const extra = readFileSync(`${extraDir}manifest.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; args: string[]; c_image: string; omp_threads: number });
+
+for (const c of extra) {
+  test(`c-golden extra/${c.id}: 0 differing float32 words`, async () => {
+    const r = await simulate({ args: c.args, cwd: extraDir, workers: 0, ompThreads: c.omp_threads, writeFloatfile: false });
+    const ref = new Uint32Array(new Uint8Array(readFileSync(`${extraDir}${c.c_image}`)).buffer);
+    const got = new Uint32Array(r.image.buffer, r.image.byteOffset, r.image.length);
+    assert.equal(got.length, ref.length);
+    let diff = 0;
+    for (let i = 0; i < ref.length; i++) if (ref[i] !== got[i]) diff++;
+    console.log(`  extra/${c.id}: ${diff} differing float32 words of ${ref.length}`);
+    assert.equal(diff, 0);
+  });
+}
