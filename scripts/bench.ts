@@ -88,6 +88,11 @@ if (process.env.NB_C_BIN && torchWs) {
   const real = await cliRun(['TC-D1', 'TC-D3', '--workspace', torchWs, '--candidate', 'torch', '--reference', 'c', '--env', `NANOBRAGG_DISABLE_COMPILE=${process.env.NANOBRAGG_DISABLE_COMPILE ?? '1'}`]);
   report(`\nreal C vs PyTorch TC-D1+TC-D3 (${torchWs}, cold PyTorch)`, [real]);
   // Warm-torch hook: add the same line with `--env`/settings for torchMode warm here (cold vs warm).
+} else if (process.env.NB_C_BIN) {
+  // No PyTorch port given: the real C binary against the embedded engine (preset c) still measures the C runner.
+  const cOnly = await cliRun(['TC-D1', 'TC-D3', '--workspace', ws, '--candidate', 'embedded', '--candidate-preset', 'c', '--reference', 'c']);
+  report(`\nreal C (${process.env.NB_C_BIN}) vs embedded (preset c) TC-D1+TC-D3`, [cOnly]);
+  console.log('real C vs PyTorch: skipped (set NB_TORCH_WORKSPACE=<nanoBragg checkout with src/nanobrag_torch> too)');
 } else {
   console.log('\nreal C vs PyTorch: skipped (set NB_C_BIN and NB_TORCH_WORKSPACE=<nanoBragg checkout> to measure it)');
 }

@@ -70,6 +70,8 @@ export interface ParityTiming {
   cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[];
   /** After the last case: waiting for previews, env.json, metrics.json, summary.md... */
   finalizeMs: number;
+  /** Part of finalizeMs spent waiting for the preview PNGs. */
+  previewWaitMs?: number;
   totalMs: number;
 }
 
@@ -253,6 +255,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
 
   markAllDone();
   await Promise.all(previewJobs);
+  timing.previewWaitMs = performance.now() - finalizeStart;
   await removeIfEmpty(join(dir, '.scratch'));
   const bundle: Bundle = { dir, stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results };
   const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), stamp, performance.now() - started, bundle);
@@ -262,17 +265,21 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
     ...prepared.describe,
     'each block below runs in its own subshell: copy-paste one to reproduce that run; the two sides of a case ran concurrently',
   ];
-  await writeFileAtomic(join(dir, bundleFiles.commands), commandsText(header, commandEntries.flat().filter(Boolean)));
-  await writeFileAtomic(join(dir, bundleFiles.metrics), metricsJson(bundle, reference, candidate));
-  await writeFileAtomic(join(dir, bundleFiles.correlation), perCaseLines(bundle, (m) => m.correlation));
-  await writeFileAtomic(join(dir, bundleFiles.sumRatio), perCaseLines(bundle, (m) => m.sumRatio));
-  await writeFileAtomic(join(dir, bundleFiles.diagnostics), diagnosticsText(bundle));
-  await writeFileAtomic(join(dir, bundleFiles.env), `${JSON.stringify(env, null, 2)}\n`);
-  if (Object.keys(attributions).length) await writeFileAtomic(join(dir, bundleFiles.attribution), `${JSON.stringify(attributions, jsonReplacer, 2)}\n`);
-  await writeFileAtomic(join(dir, bundleFiles.bundle), bundleJson(bundle, { reference, candidate, attributions }));
   const summaryHeader = [...prepared.describe];
   if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
-  await writeFileAtomic(join(dir, bundleFiles.summary), summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown, cancelled: opts.signal?.aborted }));
+  const texts: [string, string][] = [
+    [bundleFiles.commands, commandsText(header, commandEntries.flat().filter(Boolean))],
+    [bundleFiles.metrics, metricsJson(bundle, reference, candidate)],
+    [bundleFiles.correlation, perCaseLines(bundle, (m) => m.correlation)],
+    [bundleFiles.sumRatio, perCaseLines(bundle, (m) => m.sumRatio)],
+    [bundleFiles.diagnostics, diagnosticsText(bundle)],
+    [bundleFiles.env, `${JSON.stringify(env, null, 2)}\n`],
+    [bundleFiles.bundle, bundleJson(bundle, { reference, candidate, attributions })],
+    [bundleFiles.summary, summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown, cancelled: opts.signal?.aborted })],
+  ];
+  if (Object.keys(attributions).length) texts.push([bundleFiles.attribution, `${JSON.stringify(attributions, jsonReplacer, 2)}\n`]);
+  // Independent files: written concurrently, each one atomically.
+  await Promise.all(texts.map(([name, text]) => writeFileAtomic(join(dir, name), text)));
   (bundle as Bundle & { attributions?: Record<string, unknown> }).attributions = Object.keys(attributions).length ? attributions : undefined;
   (bundle as Bundle & { wallMs?: number }).wallMs = performance.now() - started;
   timing.finalizeMs = performance.now() - finalizeStart;

@@ -66,7 +66,7 @@ export async function runTorchCold(python: PythonChoice, req: EngineRunRequest, 
 export function explainTorchFailure(o: ProcessOutcome): string | undefined {
   const err = `${o.stderr}\n${o.stdout}`;
   if (/has no attribute 'compile'/.test(err)) {
-    return `this torch has no torch.compile (torch 1.x); set NANOBRAGG_DISABLE_COMPILE=1 in the extra environment (eager mode) and rerun`;
+    return `this torch has no torch.compile (torch 1.x); set NANOBRAGG_DISABLE_COMPILE=1 in the extra environment (eager mode: "nb-parity run --env NANOBRAGG_DISABLE_COMPILE=1", or the nbParity.extraEnv setting) and rerun`;
   }
   if (/No module named ['"]?nanobrag_torch/.test(err)) {
     return `Python cannot import nanobrag_torch; open the nanoBragg checkout (with src/nanobrag_torch) as the workspace, or pip install -e it into this interpreter`;
