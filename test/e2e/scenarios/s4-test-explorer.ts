@@ -10,14 +10,27 @@ const CASE = { id: 'TC-D3', stem: 'tc_d3' };
 
 async function testRow(page: Page, label: string): Promise<Locator> {
   const tree = page.locator('.test-explorer .monaco-list');
-  return pollUntil(`the "${label}" item in the Test Explorer`, async () => {
-    const row = tree.locator('.monaco-list-row').filter({ hasText: label }).first();
-    if (await row.count()) return row;
-    // Expand collapsed parents (controller root, groups) until the case shows.
-    const collapsed = tree.locator('.monaco-list-row[aria-expanded="false"]');
-    if (await collapsed.count()) await collapsed.first().locator('.monaco-tl-twistie').click();
-    return undefined;
-  }, 60_000, 500);
+  let seen: string[] = [];
+  try {
+    return await pollUntil(`the "${label}" item in the Test Explorer`, async () => {
+      const rows = tree.locator('.monaco-list-row');
+      const info = await rows.evaluateAll((els: Element[]) => els.map((e) => ({
+        // <div class="label">TC-D3<span class="test-label-description">built-in (seed)</span></div>
+        name: (e.querySelector('.testing-stdtree-container .label')?.firstChild?.textContent ?? '').trim(),
+        aria: e.getAttribute('aria-label') ?? '',
+      })));
+      seen = info.map((r) => `${r.name} | ${r.aria}`);
+      // Exact label: other items' descriptions may mention the case id.
+      const i = info.findIndex((r) => r.name === label);
+      if (i >= 0) return rows.nth(i);
+      // Expand collapsed parents (controller root, groups) until the case shows.
+      const collapsed = tree.locator('.monaco-list-row[aria-expanded="false"]');
+      if (await collapsed.count()) await collapsed.first().locator('.monaco-tl-twistie').click();
+      return undefined;
+    }, 60_000, 500);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; rows seen: ${JSON.stringify(seen)}`);
+  }
 }
 
 /** The state VS Code shows on a test row: passed / failed / errored / running / unset. */
@@ -73,14 +86,15 @@ export const testExplorer: Scenario = {
       const results = page.locator('.test-results-tree, .pane-body .test-output-peek-tree').first();
       await results.waitFor({ state: 'visible', timeout: 20_000 });
       // Expand the run to the case's message and select it; the message pane renders the Markdown.
-      const corrText = m.correlation === null ? 'correlation' : m.correlation.toFixed(4).slice(0, 5);
+      // The bundle's correlation, as printed to 6 decimals or 6 significant digits.
+      const corrTexts = m.correlation === null ? ['correlation'] : [m.correlation.toFixed(6), String(Number(m.correlation.toPrecision(6)))];
       const text = await pollUntil('the metrics message in Test Results', async () => {
         const collapsed = results.locator('.monaco-list-row[aria-expanded="false"]');
         if (await collapsed.count()) await collapsed.first().locator('.monaco-tl-twistie').click();
         const msgRow = results.locator('.monaco-list-row').filter({ hasText: /correlation|corr/i }).first();
         if (await msgRow.count()) await msgRow.click();
         const body = (await page.locator('.part.panel').innerText()).replace(/\s+/g, ' ');
-        return /correlation/i.test(body) && body.includes(corrText) ? body : undefined;
+        return /correlation/i.test(body) && corrTexts.some((t) => body.includes(t)) ? body : undefined;
       }, 30_000, 700);
       log(`message: ${text.slice(0, 300)}`);
       await shot('test-message');
