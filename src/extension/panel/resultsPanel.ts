@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Bundle } from '../../core/types.ts';
-import { loadCaseImages } from '../../core/evidence/index.ts';
+import { bundleFiles, loadCaseImages } from '../../core/evidence/index.ts';
 import {
   imageMessage, isWebviewToHost, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
   type WebviewToHost,
@@ -43,6 +43,8 @@ export class ResultsPanel implements vscode.Disposable {
   private disposed = false;
   /** Serialises loads so a quick second run cannot interleave its snapshot with the first one's images. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Bumped per load: a newer bundle stops the older one's image sending. */
+  private generation = 0;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
@@ -83,28 +85,23 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private async load(bundle: Bundle): Promise<void> {
+    const generation = ++this.generation;
     this.bundle = bundle;
     this.panel.title = panelTitle(bundle.stamp);
     this.pixels.clear();
-    const available = new Map<string, ImageRole[]>();
+    // Numbers first: the snapshot goes out before any pixel is read (a 2048² pair is 32 MiB to load and send).
+    const predicted = new Map<string, ImageRole[]>();
     for (const c of bundle.cases) {
       const roles: ImageRole[] = [];
-      try {
-        const imgs = await loadCaseImages(bundle, c.caseId);
-        for (const role of ['reference', 'candidate', 'model'] as const) {
-          const img = imgs[role];
-          if (img) { roles.push(role); this.pixels.set(`${c.caseId}/${role}`, img); }
-        }
-      } catch (err) {
-        this.deps.log.warn(`${bundle.dir}: images of ${c.caseId} unavailable: ${errorText(err)}`);
-      }
-      available.set(c.caseId, roles);
+      if (c.files.referenceImage) roles.push('reference');
+      if (c.files.candidateImage) roles.push('candidate');
+      if (await fileExists(path.join(bundle.dir, bundleFiles.model(c.fileStem)))) roles.push('model');
+      predicted.set(c.caseId, roles);
     }
     const folder = this.deps.service.folderOf(bundle.dir);
     let trend = new Map();
     if (folder) {
-      const settings = this.deps.service.bundleLocation(folder);
-      const earlier = await this.deps.history.recent(folder, settings);
+      const earlier = await this.deps.history.recent(folder, this.deps.service.bundleLocation(folder));
       trend = trendFrom([bundle, ...earlier.filter((b) => b.dir !== bundle.dir)], bundle.stamp);
     }
     const legacy = bundle.layout === 'legacy';
@@ -115,12 +112,32 @@ export class ResultsPanel implements vscode.Disposable {
         : 'Restricted Mode: the C binary and Python are not launched here; Re-run offers the embedded simulator on both sides.',
       actions: { rerun: !legacy && !!folder, recordAttempt: !legacy, openBundleFolder: true },
       trend,
-      availableImages: available,
+      availableImages: predicted,
     });
     this.viewModel = viewModel;
     this.outgoing = images;
     this.sent.clear();
-    if (this.ready) await this.sendAll();
+    if (this.ready) await this.post({ type: 'snapshot', viewModel });
+    // Then the pixels, case by case, each image sent as soon as it is read.
+    for (const c of bundle.cases) {
+      if (generation !== this.generation || this.disposed) return;
+      const roles = predicted.get(c.caseId) ?? [];
+      if (!roles.length) continue;
+      try {
+        const imgs = await loadCaseImages(bundle, c.caseId);
+        for (const role of roles) {
+          const img = imgs[role];
+          if (img) this.pixels.set(`${c.caseId}/${role}`, img);
+          else await this.post({ type: 'hostError', caseId: c.caseId, message: `${c.caseId}: the ${role} image could not be read from ${bundle.dir}.` });
+        }
+      } catch (err) {
+        this.deps.log.warn(`${bundle.dir}: images of ${c.caseId} unavailable: ${errorText(err)}`);
+        await this.post({ type: 'hostError', caseId: c.caseId, message: `${c.caseId}: images unavailable: ${errorText(err)}` });
+        continue;
+      }
+      if (generation !== this.generation) return;
+      if (this.ready) for (const ref of this.outgoing) if (ref.caseId === c.caseId && !this.sent.has(ref.id)) await this.sendImage(ref);
+    }
   }
 
   private async post(msg: HostToWebview): Promise<boolean> {
@@ -141,11 +158,13 @@ export class ResultsPanel implements vscode.Disposable {
   private async sendImage(ref: OutgoingImage): Promise<boolean> {
     const img = this.pixels.get(`${ref.caseId}/${ref.role}`);
     if (!img) return false;
+    this.sent.add(ref.id);
     try {
       const ok = await this.post(imageMessage(ref, img));
-      if (ok) this.sent.add(ref.id);
+      if (!ok) this.sent.delete(ref.id);
       return ok;
     } catch (err) {
+      this.sent.delete(ref.id);
       this.deps.log.error(`results panel: ${errorText(err)}`);
       await this.post({ type: 'hostError', message: errorText(err), caseId: ref.caseId });
       return false;
@@ -169,7 +188,7 @@ export class ResultsPanel implements vscode.Disposable {
         const b = await this.deps.history.read(msg.state.bundleDir);
         if (b) { await this.show(b); return; }
       }
-      await this.chain;
+      // Whatever is loaded so far; images still loading are sent by load() as they arrive.
       await this.sendAll();
       return;
     }
@@ -251,6 +270,10 @@ export class ResultsPanel implements vscode.Disposable {
     this.onDispose(this);
     this.panel.dispose();
   }
+}
+
+async function fileExists(p: string): Promise<boolean> {
+  return vscode.workspace.fs.stat(vscode.Uri.file(p)).then(() => true, () => false);
 }
 
 /** Show the bundle folder: in the Explorer when it is inside the workspace (works remotely too), else the OS. */
