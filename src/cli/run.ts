@@ -2,7 +2,7 @@
 // Progress goes to stderr, results to stdout. Exit 0 all pass, 1 some fail, 2 error (a run crashed, bad input...).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import type { Bundle, EngineId, PresetName } from '../core/types.ts';
+import type { Bundle, EngineId, EngineRun, PresetName } from '../core/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { metricsFields } from '../core/evidence/texts.ts';
@@ -170,7 +170,9 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
   const head = ['case', 'verdict', 'correlation', 'sum ratio', 'reason'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(w[i]))).join('  ');
-  const out = [`candidate ${engineName(candidate)} vs reference ${engineName(reference)}`, '', line(head), ...rows.map(line)];
+  const side = (e: EngineId, run?: EngineRun) => `${engineName(e)}${e === 'embedded' && run?.info?.preset ? ` (preset ${String(run.info.preset)})` : ''}`;
+  const first = b.cases[0];
+  const out = [`candidate ${side(candidate, first?.candidate)} vs reference ${side(reference, first?.reference)}`, '', line(head), ...rows.map(line)];
   const withDiffs = b.cases.filter((c) => c.mismatches.length || c.preflight.length);
   if (withDiffs.length) {
     out.push('', 'What differs:');

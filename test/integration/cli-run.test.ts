@@ -78,3 +78,27 @@ test('npm run demo script: copies the demo workspace, shows the failure and its 
   const summary = await readFile(join(bundle!, 'summary.md'), 'utf8');
   assert.match(summary, /TC-D3 — ❌ fail/);
 });
+
+test('Ctrl+C (SIGINT) on nb-parity run cancels: process trees killed by pid, bundle written, exit 2', async () => {
+  // Stand-in programs (test/fixtures/standins) that hang and start a grandchild: the user's real programs cannot run in CI.
+  const ws = await workspace();
+  const pidfile = join(ws, '..', 'pids');
+  const child = execa(process.execPath, [BIN, 'run', 'TC-D3', '--workspace', ws, '--c-binary', join(ROOT, 'test/fixtures/standins/nanoBragg'),
+    '--python', join(ROOT, 'test/fixtures/standins/python'), '--env', 'NB_STANDIN_C_MODE=hang', '--env', 'NB_STANDIN_PY_MODE=hang',
+    '--env', `NB_STANDIN_PIDFILE=${pidfile}`], { reject: false });
+  // Wait until both stand-ins and their grandchildren are up.
+  const { isAlive } = await import('../../src/core/engines/process.ts');
+  let pids: number[] = [];
+  for (let i = 0; i < 100 && pids.length < 4; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    pids = (await readFile(pidfile, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+  }
+  assert.ok(pids.length >= 4, `stand-ins started: ${pids}`);
+  child.kill('SIGINT');
+  const r = await child;
+  assert.equal(r.exitCode, 2, r.stderr);
+  assert.match(r.stderr, /cancelling/);
+  assert.match(r.stdout, /TC-D3\s+ERROR .*cancelled/);
+  await new Promise((res) => setTimeout(res, 300));
+  assert.deepEqual(pids.filter(isAlive), [], 'no process left behind');
+});
