@@ -96,6 +96,12 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
     const bundle = outcome.bundle;
     history.remember(bundle);
+    if (outcome.cancelled) {
+      statusBar.restore();
+      void vscode.window.showInformationMessage(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, 'Open parity results')
+        .then((p) => { if (p) void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir)); });
+      return outcome;
+    }
     statusBar.showBundle(bundle);
     for (const c of bundle.cases) log.info(caseLine(c));
     if (opts.openPanel !== false) await panels.showRun(bundle, opts.panel);

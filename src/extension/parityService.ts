@@ -128,7 +128,8 @@ export class ParityService implements vscode.Disposable {
         },
         onLog: emit,
       });
-      this.lastBundle = bundle;
+      // A cancelled run still leaves its (partial) bundle on disk, but it is not "the last result" to record.
+      if (!controller.signal.aborted) this.lastBundle = bundle;
       // Every command line, its environment and its output, whatever the engines streamed while running.
       for (const r of bundle.cases) {
         for (const side of [r.reference, r.candidate]) {
