@@ -3,7 +3,7 @@
 // torch). Checks the authoritative-runs safeguard, the fallbacks, and what the EngineRun says about the mode.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,24 @@ describe('PyTorch engine in warm mode (stand-in port through the real runner)', 
       try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('61.25'); } catch { return false; }
     });
     assert.deepEqual(twins, []);
+  });
+
+  it('an interpreter that cannot host the warm server gives a cold result with a note, not an error', async () => {
+    // A wrapper that runs `-m module` like Python but nothing else (as some launchers and test stand-ins do).
+    const wrapper = join(ws, 'python-m-only');
+    writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = "-m" ]; then exec ${PYTHON} "$@"; fi\necho "wrapper: only -m is supported" >&2\nexit 3\n`);
+    chmodSync(wrapper, 0o755);
+    const wrapped = createTorchEngine({ python: wrapper, origin: 'setting' });
+    for (let i = 0; i < 3; i++) {
+      const scratchDir = join(ws, 'scratch', `wrapped${i}`);
+      mkdirSync(scratchDir, { recursive: true });
+      const r = await wrapped.run({ caseDef: makeCase('W-WRAP'), side: 'candidate', workspace: ws, scratchDir, outFile: join(scratchDir, 'o.bin'),
+        settings: { allowPrograms: true, torchMode: 'auto' } });
+      assert.equal(r.error, undefined, String(r.error));
+      assert.equal(r.info?.mode, 'cold');
+      assert.match(String(r.info?.modeNote), i < 2 ? /warm run unavailable \(the warm PyTorch server .* exited during start-up \(exit code 3\); its stderr: wrapper: only -m/ : /crashed 2 times/);
+      assert.equal(r.image?.length, 64 * 64);
+    }
   });
 
   it('Restricted Mode launches nothing, warm or cold', async () => {
