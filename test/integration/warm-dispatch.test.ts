@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Case, EngineRun } from '../../src/core/types.ts';
 import type { RunSettings } from '../../src/core/parity.ts';
 import { createTorchEngine, chooseTorchMode } from '../../src/core/engines/torch/index.ts';
-import { disposeWarmServers } from '../../src/core/engines/torch/warm/index.ts';
+import { disposeWarmServers, prewarmTorch } from '../../src/core/engines/torch/warm/index.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -128,6 +128,14 @@ describe('PyTorch engine in warm mode (stand-in port through the real runner)', 
       try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('61.25'); } catch { return false; }
     });
     assert.deepEqual(twins, []);
+  });
+
+  it('prewarming starts the parent the runner will use, so the next run does not wait for it', async () => {
+    await disposeWarmServers();
+    assert.equal(await prewarmTorch(PYTHON, ws), true);
+    const r = await run(makeCase('W-PRE'), { torchMode: 'warm' });
+    assert.equal(r.run.info?.mode, 'warm');
+    assert.equal(r.run.info?.warmColdStart, false, 'served by the prewarmed parent');
   });
 
   it('an interpreter that cannot host the warm server gives a cold result with a note, not an error', async () => {

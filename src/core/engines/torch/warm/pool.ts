@@ -55,3 +55,18 @@ export async function disposeWarmServers(): Promise<void> {
   servers.clear();
   await Promise.all(all.map((s) => s.dispose()));
 }
+
+/**
+ * Start the warm parent for this interpreter/env now, in the background (e.g. when the extension activates with
+ * torchMode auto), so the first parity run does not wait for `import torch`. Never throws; false when it failed.
+ */
+export async function prewarmWarmServer(python: string, env: Record<string, string> = {}, opts: WarmPoolOptions = {}): Promise<boolean> {
+  if (!warmSupported()) return false;
+  try {
+    await getWarmServer(python, env, opts).server.start();
+    return true;
+  } catch (err) {
+    opts.onLog?.(`warm PyTorch server could not be started ahead of time: ${(err as Error).message}`);
+    return false;
+  }
+}
