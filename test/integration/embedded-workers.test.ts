@@ -117,3 +117,15 @@ test('nb-parity simulate: SIGINT cancels promptly, exit 130, no float file', asy
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('idle workers are reused, carry no listeners over, and can be shut down', async () => {
+  const { idleWorkers, shutdownEngineWorkers } = await import('../../src/core/engines/embedded/pool.ts');
+  for (let i = 0; i < 3; i++) {
+    const r = await simulate({ args: args('tc-d1'), cwd: dir, workers: 2, writeFloatfile: false });
+    assert.ok(bytes(r.image).equals(golden('tc-d1')));
+    assert.equal(liveWorkers(), 0);
+    assert.ok(idleWorkers() >= 2 && idleWorkers() <= 4, `idle ${idleWorkers()}`);
+  }
+  await shutdownEngineWorkers();
+  assert.equal(idleWorkers(), 0);
+});

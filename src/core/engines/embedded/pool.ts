@@ -1,5 +1,8 @@
 // Splits the detector rows across worker threads; each worker returns its block by transfer.
 // The image does not depend on the split (pixels are independent; the φ=0 carry state is derived per block).
+// Finished workers stay idle for a few seconds (unref'd: they never keep the process alive) so repeated
+// simulations (attribution, the extension) reuse threads whose kernel is already JIT-compiled.
+// Cancelling terminates the busy workers; nothing else ever runs in the background.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { SimConfig } from './config.ts';
@@ -7,10 +10,53 @@ import type { WorkReply, WorkRequest } from './worker.ts';
 import { renderRows } from './kernel.ts';
 import { workerScript } from './workerScript.ts';
 
-const live = new Set<Worker>();
-/** Worker threads of this module still alive (0 after every settled render: nothing is left behind). */
+const IDLE_MS = 10_000;
+const busy = new Set<Worker>();
+const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+
+/** Worker threads currently computing (0 after every settled render). */
 export function liveWorkers(): number {
-  return live.size;
+  return busy.size;
+}
+/** Worker threads kept warm for the next render. */
+export function idleWorkers(): number {
+  return idle.length;
+}
+/** Terminate the idle workers now (e.g. on extension deactivation). */
+export async function shutdownEngineWorkers(): Promise<void> {
+  const all = idle.splice(0);
+  for (const { timer } of all) clearTimeout(timer);
+  await Promise.allSettled(all.map(({ worker }) => worker.terminate()));
+}
+
+function acquire(script: URL): Worker {
+  while (idle.length) {
+    const { worker, timer } = idle.pop()!;
+    clearTimeout(timer);
+    if (worker.threadId >= 0) { worker.ref(); busy.add(worker); return worker; }
+  }
+  const w = new Worker(script);
+  busy.add(w);
+  w.once('exit', () => {
+    busy.delete(w);
+    const i = idle.findIndex((x) => x.worker === w);
+    if (i >= 0) { clearTimeout(idle[i]!.timer); idle.splice(i, 1); }
+  });
+  return w;
+}
+
+function release(w: Worker): void {
+  busy.delete(w);
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.unref();
+  const timer = setTimeout(() => {
+    const i = idle.findIndex((x) => x.worker === w);
+    if (i >= 0) idle.splice(i, 1);
+    void w.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idle.push({ worker: w, timer });
 }
 
 export function defaultWorkers(): number {
@@ -47,8 +93,10 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
   const blocks = splitRows(spixels, opts.workers);
   const image = new Float32Array(fpixels * spixels);
   const rowsDone = new Array<number>(blocks.length).fill(0);
-  const workers: Worker[] = [];
   const script = workerScript();
+  const workers: Worker[] = [];
+  const finished = new Set<Worker>();
+  const onExit = new Map<Worker, (code: number) => void>();
   let settled = false;
   return await new Promise<Float32Array>((resolve, reject) => {
     let remaining = blocks.length;
@@ -56,21 +104,29 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      // Settle only once every thread is gone: a cancelled run leaves nothing running behind it.
-      void Promise.allSettled(workers.map((w) => w.terminate())).then(() => (err ? reject(err) : resolve(image)));
+      for (const [w, h] of onExit) w.off('exit', h);
+      if (!err) {
+        for (const w of workers) release(w);
+        resolve(image);
+        return;
+      }
+      // Settle only once every busy thread is gone: a cancelled or failed run leaves nothing running.
+      const running = workers.filter((w) => !finished.has(w));
+      for (const w of workers) if (finished.has(w)) release(w);
+      void Promise.allSettled(running.map((w) => w.terminate())).then(() => reject(err));
     };
     const onAbort = (): void => finish(abortError(opts.signal));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     blocks.forEach(([row0, row1], i) => {
-      const w = new Worker(script);
+      const w = acquire(script);
       workers.push(w);
-      live.add(w);
-      w.once('exit', () => live.delete(w));
       w.on('message', (msg: WorkReply) => {
+        if (settled) return;
         if (msg.type === 'progress') {
           rowsDone[i] = msg.rows;
           opts.onProgress?.(rowsDone.reduce((a, b) => a + b, 0) / spixels);
         } else if (msg.type === 'done') {
+          finished.add(w);
           image.set(msg.image, row0 * fpixels);
           rowsDone[i] = row1 - row0;
           opts.onProgress?.(rowsDone.reduce((a, b) => a + b, 0) / spixels);
@@ -80,7 +136,9 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
         }
       });
       w.on('error', (err) => finish(new Error(`embedded engine worker ${i} (${script.pathname}) crashed: ${err.message}`)));
-      w.on('exit', (code) => { if (!settled && code !== 0) finish(new Error(`embedded engine worker ${i} exited with code ${code}`)); });
+      const exitHandler = (code: number): void => { if (!settled && !finished.has(w)) finish(new Error(`embedded engine worker ${i} exited with code ${code}`)); };
+      onExit.set(w, exitHandler);
+      w.once('exit', exitHandler);
       w.postMessage({ config, row0, row1 } satisfies WorkRequest);
     });
   });

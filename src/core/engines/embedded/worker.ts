@@ -11,7 +11,8 @@ export type WorkReply =
 
 if (parentPort) {
   const port = parentPort;
-  port.once('message', (req: WorkRequest) => {
+  // A worker serves requests one after another; the pool keeps idle workers warm (JIT-compiled kernel).
+  port.on('message', (req: WorkRequest) => {
     try {
       const t0 = performance.now();
       const out = new Float32Array((req.row1 - req.row0) * req.config.fpixels);
