@@ -416,6 +416,12 @@ def main():
     # If the client dies without closing our stdin, the kernel still tells us (Linux).
     _set_parent_death_signal(signal.SIGTERM)
     facts = _preimport()
+    # Everything imported so far lives as long as the parent: move it out of the collector's reach so that
+    # children do not touch (and so copy) those pages when they collect garbage.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     try:
         Server(proto_fd).serve(facts)
     finally:
