@@ -4,6 +4,12 @@ import type { Bundle, CaseResult, EngineRun } from '../types.ts';
 import { describeThresholds } from '../cases/thresholds.ts';
 import { engineName, num } from './texts.ts';
 
+/** "embedded (preset pytorch)" when the side is the embedded engine, else the engine's name. */
+function sideName(engine: string, run?: EngineRun): string {
+  const preset = engine === 'embedded' ? run?.info?.preset : undefined;
+  return preset ? `${engineName(engine)} (preset ${String(preset)})` : engineName(engine);
+}
+
 const ICON = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' } as const;
 
 function runLine(r: EngineRun): string {
@@ -72,7 +78,7 @@ export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate:
   const out = [
     `# Parity ${b.stamp}: ${ICON[overall]}`,
     '',
-    `Candidate **${engineName(opts.candidate)}** vs reference **${engineName(opts.reference)}** — ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error.${opts.cancelled ? ' The run was cancelled; the remaining cases were not run.' : ''}`,
+    `Candidate **${sideName(opts.candidate, b.cases[0]?.candidate)}** vs reference **${sideName(opts.reference, b.cases[0]?.reference)}** — ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error.${opts.cancelled ? ' The run was cancelled; the remaining cases were not run.' : ''}`,
     '',
     ...(opts.header ?? []).map((h) => `- ${h}`),
     '',
