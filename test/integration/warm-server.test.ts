@@ -239,6 +239,43 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
     }
   });
 
+  it('with a real torch: a port computing with torch threads gives the same bytes warm and cold', async (t) => {
+    const probe = await execa(PYTHON, ['-c', 'import torch'], { reject: false });
+    if (probe.exitCode !== 0) { t.skip(`${PYTHON} has no torch (e.g. apt-get install python3-torch)`); return; }
+    // A throwaway port whose image comes from torch ops on several intra-op threads: the pool is created in the
+    // forked child (the parent imported torch but never ran an op), so nothing from the parent's threads is reused.
+    const src = join(root, 'torch-port');
+    mkdirSync(join(src, 'nanobrag_torch'), { recursive: true });
+    writeFileSync(join(src, 'nanobrag_torch', '__init__.py'), '');
+    writeFileSync(join(src, 'nanobrag_torch', '__main__.py'), [
+      'import sys, torch',
+      'torch.set_num_threads(2)',
+      'n = int(sys.argv[sys.argv.index("-detpixels") + 1])',
+      'g = torch.linspace(-3, 3, n, dtype=torch.float32)',
+      'img = torch.exp(-(g[:, None] ** 2 + g[None, :] ** 2)) @ torch.sin(torch.outer(g, g))',
+      'img = img + torch.randn(n, n, generator=torch.Generator().manual_seed(7))',
+      'open(sys.argv[sys.argv.index("-floatfile") + 1], "wb").write(img.contiguous().numpy().tobytes())',
+      'print("torch", torch.__version__, "threads", torch.get_num_threads(), "sum %.6e" % img.double().sum().item())',
+    ].join('\n'));
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: src } });
+    try {
+      const args = ['-detpixels', '300', '-floatfile', 't.bin'];
+      const cdir = scratch();
+      const c = await cold(args, cdir, src);
+      assert.equal(c.exitCode, 0, c.stderr);
+      for (let i = 0; i < 2; i++) {
+        const wdir = scratch();
+        const w = await server.run({ argv: args, cwd: wdir });
+        assert.equal(w.exitCode, 0, w.stderr);
+        assert.equal(w.stdout, c.stdout);
+        assert.ok(readFileSync(join(wdir, 't.bin')).equals(readFileSync(join(cdir, 't.bin'))), `run ${i}: same bytes`);
+      }
+      assert.ok(server.info?.torch, 'the parent pre-imported torch');
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('dispose kills the parent and running children; nothing is left', async () => {
     const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });
     const run = server.run({ argv: ['-standin_spawn_sleep', '60', '-standin_sleep', '60'], cwd: scratch() });
