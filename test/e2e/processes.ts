@@ -40,7 +40,7 @@ export function findProcesses(opts: { pgid?: number; runId?: string }): ProcInfo
     const pgid = pgidOf(p.stat);
     const inGroup = opts.pgid !== undefined && pgid === opts.pgid;
     const marked = marker !== undefined && (p.environ + '\0').includes(marker);
-    if (inGroup || marked) out.push({ pid, pgid, cmd: p.cmdline.slice(0, 200) });
+    if (inGroup || marked) out.push({ pid, pgid, cmd: p.cmdline.slice(0, 400) });
   }
   return out;
 }
