@@ -20,6 +20,7 @@ import { commandsText, diagnosticsText, engineName, metricsJson, perCaseLines, t
 import { summaryMarkdown } from './evidence/summary.ts';
 import { bundleJson } from './evidence/bundleJson.ts';
 import { gitCommit } from './workspace/git.ts';
+import { shellQuote } from './cases/flags.ts';
 import { TOOL_VERSION } from './evidence/version.ts';
 
 export interface RunSettings {
@@ -83,13 +84,15 @@ interface PreparedEngines {
   cBinary?: CBinary;
   python?: PythonChoice;
   describe: string[];
+  /** Commands run before the cases (the C build), as commands.txt blocks. */
+  setupCommands: string[];
 }
 
 async function prepareEngines(opts: ParityOptions): Promise<PreparedEngines> {
   const { workspace, settings } = opts;
   const wanted = new Set<EngineId>([opts.reference, opts.candidate]);
   if ((wanted.has('c') || wanted.has('torch')) && !settings.allowPrograms) throw new ParityError(RESTRICTED_MESSAGE);
-  const out: PreparedEngines = { engines: {}, describe: [] };
+  const out: PreparedEngines = { engines: {}, describe: [], setupCommands: [] };
   if (wanted.has('c')) {
     let res = await resolveCBinary(workspace, settings.cBinary);
     if (!res.ok && res.buildable && settings.buildC !== false) {
@@ -97,6 +100,7 @@ async function prepareEngines(opts: ParityOptions): Promise<PreparedEngines> {
       const built = await buildCBinary(workspace, { signal: opts.signal, onLog: opts.onLog });
       if (!built.ok) throw new ParityError(built.message);
       opts.onLog?.(built.message);
+      out.setupCommands.push(`# C binary missing: built it (${(built.wallMs / 1000).toFixed(1)} s, status 0)`, `(cd ${shellQuote(workspace)} && ${built.command.map(shellQuote).join(' ')})`);
       res = await resolveCBinary(workspace, settings.cBinary);
     }
     if (!res.ok) throw new ParityError(res.message);
@@ -268,7 +272,10 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const summaryHeader = [...prepared.describe];
   if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
   const texts: [string, string][] = [
-    [bundleFiles.commands, commandsText(header, commandEntries.flat().filter(Boolean))],
+    [bundleFiles.commands, commandsText(header, commandEntries.flat().filter(Boolean), [
+      ...prepared.setupCommands,
+      ...(prepared.python && settings.probeTorch !== false ? [`# also ran, for env.json: ${shellQuote(prepared.python.python)} -c '<print torch version and CUDA availability>'`] : []),
+    ])],
     [bundleFiles.metrics, metricsJson(bundle, reference, candidate)],
     [bundleFiles.correlation, perCaseLines(bundle, (m) => m.correlation)],
     [bundleFiles.sumRatio, perCaseLines(bundle, (m) => m.sumRatio)],
