@@ -2,8 +2,9 @@
 import type { Scenario } from '../harness.ts';
 import { runSeed } from './s1-run-seed.ts';
 import { explore } from './s2-explore.ts';
+import { recordAttempt } from './s3-record-attempt.ts';
 import { testExplorer } from './s4-test-explorer.ts';
 import { cancel } from './s5-cancel.ts';
 import { restricted } from './s6-restricted.ts';
 
-export const SCENARIOS: Scenario[] = [runSeed, explore, testExplorer, cancel, restricted];
+export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted];

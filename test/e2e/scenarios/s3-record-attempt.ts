@@ -1,0 +1,113 @@
+// Scenario 3: "Record attempt in fix_plan.md" from the webview button → item pick → note → options → diff preview →
+// Apply. docs/fix_plan.md on disk must gain exactly the new attempt (the next number of that item, computed here
+// independently of the ledger code), inside the item's section, and every other byte must be unchanged.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
+import { pollUntil } from '../workbench.ts';
+import { runSeedAndWait } from './common.ts';
+
+const ITEM = 'SOURCE-WEIGHT-001';
+const NOTE = 'recorded by the e2e test from the webview';
+const QI = '.quick-input-widget';
+
+/** Lines with their end-of-line characters kept, so joining them gives the exact bytes back. */
+function linesOf(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+/** Next attempt number of an item: 1 + the largest "Attempt #N" inside its "## [ID]" section. */
+function expectedAttempt(text: string, item: string): number {
+  const start = text.indexOf(`## [${item}]`);
+  assert.ok(start >= 0, `docs/fix_plan.md has no "## [${item}]" section`);
+  const next = text.indexOf('\n## ', start + 1);
+  const section = text.slice(start, next < 0 ? undefined : next);
+  const numbers = [...section.matchAll(/Attempt #(\d+)/g)].map((m) => Number(m[1]));
+  return Math.max(0, ...numbers) + 1;
+}
+
+/** The insertion that turns `before` into `after`, by common prefix and suffix of lines; fails on any other change. */
+function pureInsertion(before: string, after: string): { at: number; inserted: string[] } {
+  const a = linesOf(before), b = linesOf(after);
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  const removed = a.slice(p, a.length - s);
+  assert.deepEqual(removed, [], `lines of fix_plan.md were changed or removed, not only added:\n${removed.join('')}`);
+  const inserted = b.slice(p, b.length - s);
+  // Byte-level check: removing the inserted lines gives the original file back exactly.
+  assert.ok(Buffer.from([...b.slice(0, p), ...b.slice(b.length - s)].join('')).equals(Buffer.from(before)), 'bytes differ outside the insertion');
+  return { at: p, inserted };
+}
+
+export const recordAttempt: Scenario = {
+  name: '3-record-attempt',
+  title: 'Record attempt from the webview → diff preview → Apply → fix_plan.md has exactly the new attempt',
+  prepare(ws) { mergeWorkspaceSettings(ws, EMBEDDED_BOTH); },
+  async run(ctx) {
+    const { page, step, shot, workspace, log } = ctx;
+    const ledger = join(workspace, 'docs', 'fix_plan.md');
+    const { bundle, view } = await runSeedAndWait(ctx);
+    const before = readFileSync(ledger);
+    const n = expectedAttempt(before.toString('utf8'), ITEM);
+    log(`${ITEM}: expecting Attempt #${n}`);
+
+    await step('click "Record attempt in fix_plan.md" in the webview', async () => {
+      await view.getByTestId('btn-record').click();
+    });
+    await step(`pick the item ${ITEM}`, async () => {
+      const row = page.locator(`${QI} .monaco-list-row`).filter({ hasText: ITEM }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await shot('ledger-item-pick');
+      await row.click();
+    });
+    await step(`the note prompt announces Attempt #${n}; type a note`, async () => {
+      const title = page.locator(`${QI} .quick-input-title`);
+      await pollUntil(`the note prompt titled with Attempt #${n}`, async () => (await title.innerText()).includes(`Attempt #${n}`) || undefined, 20_000);
+      await page.locator(`${QI} input`).fill(NOTE);
+      await shot('ledger-note');
+      await page.keyboard.press('Enter');
+    });
+    await step('options: leave Status unchanged', async () => {
+      const title = page.locator(`${QI} .quick-input-title`);
+      await pollUntil('the options pick', async () => (await title.innerText()).includes('also') || undefined, 20_000);
+      const statusRow = page.locator(`${QI} .monaco-list-row`).filter({ hasText: 'Set Status' }).first();
+      await statusRow.waitFor({ state: 'visible' });
+      // A failing bundle does not preselect Status; make sure, since a Status edit would change other bytes.
+      if ((await statusRow.getAttribute('aria-checked')) === 'true') await statusRow.click();
+      await page.keyboard.press('Enter');
+    });
+    await step('diff preview opens with the Apply question', async () => {
+      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+      assert.match(await dialog.innerText(), new RegExp(`Apply Attempt #${n}`));
+      await shot('ledger-diff');
+      assert.ok(readFileSync(ledger).equals(before), 'fix_plan.md changed before Apply');
+    });
+    await step('Apply', async () => {
+      await page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /^Apply$/ }).click();
+    });
+    const after = await step('fix_plan.md on disk changes', () => pollUntil('the saved ledger', async () => {
+      const now = readFileSync(ledger);
+      return now.equals(before) ? undefined : now.toString('utf8');
+    }, 20_000));
+    await step(`the only change is Attempt #${n} inside [${ITEM}]`, async () => {
+      const { at, inserted } = pureInsertion(before.toString('utf8'), after);
+      const text = inserted.join('');
+      log(`inserted ${inserted.length} line(s) after line ${at}:\n${text.trimEnd()}`);
+      assert.match(text, new RegExp(`Attempt #${n}\\b`), 'the inserted lines do not name the expected attempt number');
+      assert.equal([...text.matchAll(/Attempt #\d+/g)].length, 1, 'more than one attempt was inserted');
+      assert.ok(text.includes(relative(workspace, bundle)), `the entry does not cite the bundle ${relative(workspace, bundle)}`);
+      assert.ok(text.includes(NOTE), 'the note is missing from the entry');
+      // Inside the item's section: after its heading, before the next "## " heading.
+      const lines = linesOf(before.toString('utf8'));
+      const head = lines.findIndex((l) => l.startsWith(`## [${ITEM}]`));
+      const nextHead = lines.findIndex((l, i) => i > head && l.startsWith('## '));
+      assert.ok(at > head && (nextHead < 0 || at <= nextHead), `inserted at line ${at + 1}, outside [${ITEM}] (lines ${head + 1}–${nextHead})`);
+      await shot('ledger-applied');
+    });
+  },
+};
