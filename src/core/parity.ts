@@ -178,7 +178,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const allCasesDone = new Promise<void>((r) => { markAllDone = r; });
   const frozen = prepared.cBinary?.frozen ? prepared.cBinary.path : undefined;
 
-  const results = await mapLimit(opts.cases, settings.concurrency ?? 1, async (c, index): Promise<CaseResult> => {
+  const runCase = async (c: Case, index: number): Promise<CaseResult> => {
     const entries: CommandEntry[] = [];
     commandEntries[index] = entries;
     const caseStart = performance.now();
@@ -254,7 +254,18 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
     }
     timing.cases[index] = { caseId: c.id, preflightMs: runStart - caseStart, runMs: postStart - runStart, postMs: performance.now() - postStart };
     return result;
-  });
+  };
+  // One case's unexpected failure (disk full, a bug) must not lose the other cases' evidence: it becomes an error verdict.
+  const results = await mapLimit(opts.cases, settings.concurrency ?? 1, (c, index) => runCase(c, index).catch((err: unknown): CaseResult => {
+    const message = `nb-parity failed while running or filing ${c.id}: ${(err as Error)?.message ?? String(err)}`;
+    log(message);
+    const blank = (side: Side, engine: EngineId): EngineRun => ({ engine, side, fpixels: 0, spixels: 0, stdout: '', stderr: '', command: [], env: {}, cwd: '', wallMs: 0, error: message });
+    return {
+      caseId: c.id, label: c.label, fileStem: c.fileStem, flags: c.flags, thresholds: c.thresholds,
+      reference: blank('reference', reference), candidate: blank('candidate', candidate),
+      verdict: { status: 'error', reason: message, failed: [] }, mismatches: [], preflight: [], files: {},
+    };
+  }));
   const finalizeStart = performance.now();
 
   markAllDone();

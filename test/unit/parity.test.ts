@@ -62,3 +62,15 @@ test('two runs at once get two STAMP folders; a pre-aborted run launches nothing
   assert.match(await readFile(join(b3.dir, 'summary.md'), 'utf8'), /cancelled/);
   await assert.rejects(runParity({ ...opts, cases: [] }), ParityError);
 });
+
+test('a case that cannot be filed (its evidence file already exists) becomes an error; the other evidence is kept', async () => {
+  const ws = await workspace();
+  const first = small('DUP', ['-N', '1']);
+  const clash = { ...small('DUP-2', ['-N', '1']), fileStem: first.fileStem };
+  const b = await runParity({ workspace: ws, cases: [first, clash], candidate: 'embedded', reference: 'embedded', settings: { allowPrograms: false } });
+  assert.equal(b.cases[0].verdict.status, 'pass', b.cases[0].verdict.reason);
+  assert.equal(b.cases[1].verdict.status, 'error');
+  assert.match(b.cases[1].verdict.reason, /refusing to overwrite evidence file .*emb_ref_stdout_dup\.log/);
+  const m = JSON.parse(await readFile(join(b.dir, 'metrics.json'), 'utf8'));
+  assert.equal(m.cases.dup.verdict, 'pass', 'the first case keeps its evidence');
+});

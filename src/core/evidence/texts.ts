@@ -72,7 +72,9 @@ function runFields(r: EngineRun, file?: string): Record<string, unknown> {
 export function metricsJson(b: Bundle, reference: string, candidate: string): string {
   const cases: Record<string, unknown> = {};
   for (const c of b.cases) {
-    cases[c.fileStem] = {
+    // Stems are unique per bundle (loadCases enforces it); an API caller's duplicate must not hide the first case.
+    const key = c.fileStem in cases ? c.caseId : c.fileStem;
+    cases[key] = {
       case_id: c.caseId,
       label: c.label,
       verdict: c.verdict.status,
