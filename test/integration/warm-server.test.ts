@@ -315,6 +315,33 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
     assert.deepEqual(await gone([server, child]), []);
   });
 
+  it('stops after the idle time and starts again on the next run (not counted as a crash)', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC }, idleMs: 300 });
+    try {
+      const a = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(a.coldStart, true);
+      const b = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(b.coldStart, false, 'within the idle time the parent is reused');
+      await sleep(900);
+      assert.equal(server.pid, undefined, 'stopped when idle');
+      assert.deepEqual(await gone([a.serverPid!]), []);
+      const c = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      assert.equal(c.exitCode, 0);
+      assert.equal(c.coldStart, true);
+      assert.equal(server.crashes, 0);
+      // A run that arrives while the parent is being stopped waits for it and gets a new one.
+      const stopping = server.stop();
+      const d = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      await stopping;
+      assert.equal(d.exitCode, 0);
+      assert.notEqual(d.serverPid, c.serverPid);
+      assert.equal(d.coldStart, true);
+      assert.equal(server.crashes, 0);
+    } finally {
+      await server.dispose();
+    }
+  });
+
   it('names the interpreter when it cannot start', async () => {
     const server = new WarmTorchServer({ python: join(root, 'no-such-python') });
     await assert.rejects(server.run({ argv: [], cwd: scratch() }),

@@ -154,6 +154,9 @@ export class WarmTorchServer {
   /** Start the parent now (normally lazy). Resolves with its hello. */
   async start(): Promise<HelloMessage> {
     if (this.disposed) throw new WarmServerError('the warm PyTorch server was disposed', 'disposed');
+    // A parent that is shutting down (idle stop, stale restart) cannot take new runs: wait for it to go.
+    if (this.child && this.stopping) await this.child.exited;
+    if (this.disposed) throw new WarmServerError('the warm PyTorch server was disposed', 'disposed');
     if (this.child && this.hello) return this.hello;
     if (this.starting) return this.starting;
     const limit = this.opts.maxRestarts ?? 1;
@@ -290,13 +293,14 @@ export class WarmTorchServer {
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) return this.abandoned(t0, coldStart, false);
       this.holdOpen();
-      if (!this.child || !this.hello) coldStart = true;
+      const lifeBefore = this.child && this.hello && !this.stopping ? this.life : -1;
       let aborted = false;
       try {
         await this.withAbort(this.start(), req.signal, () => { aborted = true; });
       } finally {
         this.releaseIfIdle();
       }
+      if (this.life !== lifeBefore) coldStart = true;
       if (aborted) return this.abandoned(t0, coldStart, false);
       const out = await this.runOnce(req, t0, coldStart);
       if ('stale' in out) {
