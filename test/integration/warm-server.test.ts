@@ -127,7 +127,7 @@ describe('warm fork-server (stand-in port; real Python processes)', () => {
     ac.abort();
     const w = await p;
     assert.equal(w.cancelled, true);
-    assert.ok(Date.now() - t0 < 4000, `cancel took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 6000, `cancel took ${Date.now() - t0} ms`);
     const grandchild = Number(/STANDIN_GRANDCHILD (\d+)/.exec(w.stdout)?.[1]);
     assert.ok(grandchild > 0, `grandchild pid printed: ${w.stdout}`);
     assert.deepEqual(await gone([w.pid!, grandchild]), []);
@@ -322,7 +322,8 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
       assert.equal(a.coldStart, true);
       const b = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
       assert.equal(b.coldStart, false, 'within the idle time the parent is reused');
-      await sleep(900);
+      await sleep(300);
+      for (let i = 0; i < 200 && server.pid !== undefined; i++) await sleep(25);
       assert.equal(server.pid, undefined, 'stopped when idle');
       assert.deepEqual(await gone([a.serverPid!]), []);
       const c = await server.run({ argv: ['-detpixels', '4'], cwd: scratch() });
