@@ -35,6 +35,17 @@ for (const id of ['phi3', 'tc-d1-commented']) {
   });
 }
 
+test('tricubic interpolation with C\'s one-shot switch-off mid-image: same golden for 1, 2 and 4 workers', async () => {
+  const extraDir = `${dir}extra/`;
+  const c = readFileSync(`${extraDir}manifest.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; args: string[]; c_image: string }).find((x) => x.id === 'interp-mid-os')!;
+  const ref = readFileSync(`${extraDir}${c.c_image}`);
+  for (const workers of [1, 2, 4]) {
+    const r = await simulate({ args: c.args, cwd: extraDir, workers, writeFloatfile: false });
+    assert.ok(bytes(r.image).equals(ref), `interp-mid-os with ${workers} workers`);
+  }
+  assert.equal(liveWorkers(), 0);
+});
+
 test('cancel: AbortSignal stops a long run promptly and leaves no worker threads', async () => {
   const controller = new AbortController();
   const big = ['-mat', 'A.mat', '-default_F', '100', '-N', '5', '-oversample', '4', '-hdivrange', '0.5', '-hdivsteps', '3', '-distance', '231.274660', '-lambda', '0.9768', '-pixel', '0.172', '-detpixels', '1024'];

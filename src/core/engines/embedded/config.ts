@@ -31,6 +31,14 @@ export interface SimConfig {
   aStar: V3; bStar: V3; cStar: V3;
   Na: number; Nb: number; Nc: number; shape: ShapeName; fudge: number;
   defaultF: number; hkl?: HklGrid;
+  /** Tricubic F interpolation (C: auto-on when some N ≤ 2 and an HKL grid exists). */
+  interpolate: boolean;
+  /**
+   * C switches interpolation off for good at the first evaluation whose neighbourhood leaves the grid (one-shot
+   * global). Evaluations before (pixel, eval) — sequential order of a 1-thread C run — interpolate; later ones
+   * use the nearest neighbour. Infinity until known.
+   */
+  interpUntilPixel: number; interpUntilEval: number;
   dmin: number; kahn: number; nopolar: boolean;
   scale: number; steps: number; Ibg: number; waterSize: number;
   forks: ResolvedForks;
@@ -383,9 +391,6 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
   if (o.hklFile) hkl = readHkl(readInput('-hkl', o.hklFile, opts.cwd), o.defaultF, `-hkl ${o.hklFile}`);
   const hkls = hkl ? hkl.count : 0;
   if (hkls === 0) interpolate = 0;
-  if (interpolate) {
-    throw new EmbeddedFlagError(`-hkl with ${o.interpolate === 1 ? '-interpolate' : 'N ≤ 2 (C auto-selects tricubic interpolation)'}: tricubic structure-factor interpolation is not implemented in the embedded engine; add -nointerpolate`);
-  }
 
   // Sources.
   let sources: SourceRecord[];
@@ -443,7 +448,7 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
     src, srcLambda, nSources: sources.length,
     phisteps, phiNonzero, mosaicDomains, mosaic, latt,
     aStar, bStar, cStar, Na, Nb, Nc, shape: o.shape, fudge: o.fudge,
-    defaultF: o.defaultF, hkl,
+    defaultF: o.defaultF, hkl, interpolate: interpolate > 0, interpUntilPixel: Infinity, interpUntilEval: Infinity,
     dmin: o.dmin, kahn: o.polarization, nopolar: o.nopolar,
     scale: R_E_SQR * fluence, steps, Ibg, waterSize: o.waterSize,
     forks, ompBlockStarts: ompBlockStarts(spixels, opts.ompThreads),
@@ -457,7 +462,7 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
     xtalSizeM: [xa, xb, xc], recommendedOversample: recommended, autoOversample,
     mosaicSpread, hkls, shape: o.shape, kahn: o.polarization, nopolar: o.nopolar,
     curved: o.curved, pointPixel: o.pointPixel, detectorThick: thick, thicksteps, detectorMu: mu,
-    noEffect: o.noEffect, interpolate: false, warnings,
+    noEffect: o.noEffect, interpolate: interpolate > 0, warnings,
   };
   return { config, info };
 }

@@ -4,8 +4,38 @@
 // Invariants (incident vectors, crystal vectors per φ/mosaic step) are hoisted: C recomputes them identically.
 import type { SimConfig } from './config.ts';
 
-/** Rows [row0, row1) of the image into `out` (length (row1 − row0)·fpixels). onRow is called after each row. */
-export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Float32Array, onRow?: (row: number) => void): void {
+/** C polint: 4-point Lagrange interpolation at x through (xa[i], ya[i]), in C's operation order. */
+function polint(xa0: number, xa1: number, xa2: number, xa3: number, y0: number, y1: number, y2: number, y3: number, x: number): number {
+  const x0 = (x - xa1) * (x - xa2) * (x - xa3) * y0 / ((xa0 - xa1) * (xa0 - xa2) * (xa0 - xa3));
+  const x1 = (x - xa0) * (x - xa2) * (x - xa3) * y1 / ((xa1 - xa0) * (xa1 - xa2) * (xa1 - xa3));
+  const x2 = (x - xa0) * (x - xa1) * (x - xa3) * y2 / ((xa2 - xa0) * (xa2 - xa1) * (xa2 - xa3));
+  const x3 = (x - xa0) * (x - xa1) * (x - xa2) * y3 / ((xa3 - xa0) * (xa3 - xa1) * (xa3 - xa2));
+  return x0 + x1 + x2 + x3;
+}
+
+/** C polin3 over the 4×4×4 grid points floor(·)−1 … floor(·)+2 around (h, k, l). */
+function tricubic(data: Float64Array, base: number, hStride: number, kStride: number, hf: number, kf: number, lf: number, h: number, k: number, l: number): number {
+  const ym = [0, 0, 0, 0];
+  const yk = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) {
+      const o = base + i * hStride + j * kStride;
+      yk[j] = polint(lf - 1, lf, lf + 1, lf + 2, data[o]!, data[o + 1]!, data[o + 2]!, data[o + 3]!, l);
+    }
+    ym[i] = polint(kf - 1, kf, kf + 1, kf + 2, yk[0]!, yk[1]!, yk[2]!, yk[3]!, k);
+  }
+  return polint(hf - 1, hf, hf + 1, hf + 2, ym[0]!, ym[1]!, ym[2]!, ym[3]!, h);
+}
+
+/** Where a scan found C's first out-of-range interpolation (sequential pixel index, evaluation within it). */
+export interface InterpStop { pixel: number; evalIndex: number }
+
+/**
+ * Rows [row0, row1) of the image into `out` (length (row1 − row0)·fpixels). onRow is called after each row.
+ * With `scanInterp` the render stops at the first evaluation that would switch C's interpolation off and
+ * returns its position (the caller then renders again with cfg.interpUntil* set); otherwise returns undefined.
+ */
+export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Float32Array, onRow?: (row: number) => void, scanInterp = false): InterpStop | undefined {
   const { fpixels, oversample: os, subpixel, pixel, closeDistance, distance, forks } = cfg;
   const [fx, fy, fz] = cfg.fdet, [sx, sy, sz] = cfg.sdet, [ox, oy, oz] = cfg.odet, [p0x, p0y, p0z] = cfg.pix0;
   const [bx, by, bz] = cfg.beam;
@@ -42,6 +72,9 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
   const PI = Math.PI;
   // With one φ step and one domain the crystal vectors never change: state 1 if φ_0 ≠ 0, else 0 (no carry possible).
   const simple = nPhi === 1 && nMos === 1 && square && !hData;
+  const interp = cfg.interpolate && !!hData;
+  const uP = cfg.interpUntilPixel, uE = cfg.interpUntilEval;
+  const hRange = hMax - hMin + 1, kRange = kMax - kMin + 1, lRange = lMax - lMin + 1;
   const sb = simple && phiNZ[0] ? 9 : 0;
   const a0 = latt[sb]!, a1 = latt[sb + 1]!, a2 = latt[sb + 2]!, b0 = latt[sb + 3]!, b1 = latt[sb + 4]!, b2 = latt[sb + 5]!;
   const c0 = latt[sb + 6]!, c1 = latt[sb + 7]!, c2 = latt[sb + 8]!;
@@ -58,6 +91,8 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
     const rowOff = (spixel - row0) * fpixels;
     for (let fpixel = 0; fpixel < fpixels; fpixel++) {
       if (fpixel < roiX0 || fpixel > roiX1 || spixel < roiY0 || spixel > roiY1) continue;
+      const pixIdx = spixel * fpixels + fpixel;
+      let evalIdx = 0;
       let I = Ibg;
       let polar = nopolar ? 1.0 : 0.0;
       let omega = 0.0;
@@ -178,7 +213,18 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
                   }
                   if (Flatt === 0.0 && waterSize === 0.0) continue;
                   let Fcell = defaultF;
-                  if (hData && h0 <= hMax && h0 >= hMin && k0 <= kMax && k0 >= kMin && l0 <= lMax && l0 >= lMin) {
+                  let nearest = true;
+                  if (interp && (pixIdx < uP || (pixIdx === uP && evalIdx < uE))) {
+                    if ((h - hMin + 3) > hRange || (h - 2 < hMin) || (k - kMin + 3) > kRange || (k - 2 < kMin) || (l - lMin + 3) > lRange || (l - 2 < lMin)) {
+                      if (scanInterp) return { pixel: pixIdx, evalIndex: evalIdx };
+                    } else {
+                      const hf = Math.floor(h), kf = Math.floor(k), lf = Math.floor(l);
+                      Fcell = tricubic(hData!, (hf - 1 - hMin) * hStride + (kf - 1 - kMin) * kStride + (lf - 1 - lMin), hStride, kStride, hf, kf, lf, h, k, l);
+                      nearest = false;
+                    }
+                  }
+                  evalIdx++;
+                  if (nearest && hData && h0 <= hMax && h0 >= hMin && k0 <= kMax && k0 >= kMin && l0 <= lMax && l0 >= lMin) {
                     Fcell = hData[(h0 - hMin) * hStride + (k0 - kMin) * kStride + (l0 - lMin)]!;
                   }
                   I += perSourceP ? Fcell * Fcell * Flatt * Flatt * pSrc : Fcell * Fcell * Flatt * Flatt;
@@ -199,4 +245,5 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
     }
     onRow?.(spixel);
   }
+  return undefined;
 }

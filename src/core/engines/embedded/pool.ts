@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { SimConfig } from './config.ts';
 import type { WorkReply, WorkRequest } from './worker.ts';
-import { renderRows } from './kernel.ts';
+import { renderRows, type InterpStop } from './kernel.ts';
 import { workerScript } from './workerScript.ts';
 
 const IDLE_MS = 10_000;
@@ -85,20 +85,35 @@ export interface RenderOptions { workers: number; signal?: AbortSignal; onProgre
 export async function renderImage(config: SimConfig, opts: RenderOptions): Promise<Float32Array> {
   const { fpixels, spixels } = config;
   if (opts.signal?.aborted) throw abortError(opts.signal);
+  let cfg = config;
+  if (cfg.interpolate && cfg.hkl) {
+    // C turns interpolation off for good at the first out-of-range evaluation. Find it with a sequential render
+    // that stops there (usually within the first pixels); if it never happens, that render is the image.
+    const scan = opts.workers <= 0
+      ? (() => { const out = new Float32Array(fpixels * spixels); return { image: out, stop: renderRows(cfg, 0, spixels, out, undefined, true) }; })()
+      : await runBlocks(cfg, [[0, spixels]], { ...opts, onProgress: undefined }, true);
+    if (!scan.stop) return scan.image;
+    cfg = { ...cfg, interpUntilPixel: scan.stop.pixel, interpUntilEval: scan.stop.evalIndex };
+  }
   if (opts.workers <= 0) {
     const out = new Float32Array(fpixels * spixels);
-    renderRows(config, 0, spixels, out, (row) => opts.onProgress?.((row + 1) / spixels));
+    renderRows(cfg, 0, spixels, out, (row) => opts.onProgress?.((row + 1) / spixels));
     return out;
   }
-  const blocks = splitRows(spixels, opts.workers);
+  return (await runBlocks(cfg, splitRows(spixels, opts.workers), opts, false)).image;
+}
+
+async function runBlocks(config: SimConfig, blocks: [number, number][], opts: RenderOptions, scanInterp: boolean): Promise<{ image: Float32Array; stop?: InterpStop }> {
+  const { fpixels, spixels } = config;
   const image = new Float32Array(fpixels * spixels);
   const rowsDone = new Array<number>(blocks.length).fill(0);
   const script = workerScript();
   const workers: Worker[] = [];
   const finished = new Set<Worker>();
   const onExit = new Map<Worker, (code: number) => void>();
+  let stop: InterpStop | undefined;
   let settled = false;
-  return await new Promise<Float32Array>((resolve, reject) => {
+  return await new Promise<{ image: Float32Array; stop?: InterpStop }>((resolve, reject) => {
     let remaining = blocks.length;
     const finish = (err?: Error): void => {
       if (settled) return;
@@ -107,7 +122,7 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
       for (const [w, h] of onExit) w.off('exit', h);
       if (!err) {
         for (const w of workers) release(w);
-        resolve(image);
+        resolve({ image, stop });
         return;
       }
       // Settle only once every busy thread is gone: a cancelled or failed run leaves nothing running.
@@ -128,8 +143,9 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
         } else if (msg.type === 'done') {
           finished.add(w);
           image.set(msg.image, row0 * fpixels);
+          if (msg.stop) stop = msg.stop;
           rowsDone[i] = row1 - row0;
-          opts.onProgress?.(rowsDone.reduce((a, b) => a + b, 0) / spixels);
+          if (!msg.stop) opts.onProgress?.(rowsDone.reduce((a, b) => a + b, 0) / spixels);
           if (--remaining === 0) finish();
         } else {
           finish(new Error(`embedded engine worker ${i} failed: ${msg.message}`));
@@ -139,7 +155,7 @@ export async function renderImage(config: SimConfig, opts: RenderOptions): Promi
       const exitHandler = (code: number): void => { if (!settled && !finished.has(w)) finish(new Error(`embedded engine worker ${i} exited with code ${code}`)); };
       onExit.set(w, exitHandler);
       w.once('exit', exitHandler);
-      w.postMessage({ config, row0, row1 } satisfies WorkRequest);
+      w.postMessage({ config, row0, row1, scanInterp } satisfies WorkRequest);
     });
   });
 }
