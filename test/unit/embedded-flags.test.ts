@@ -152,3 +152,18 @@ test('effective configuration is exposed from the parsed config', async () => {
   assert.match(r.stdout, /^nb-parity embedded engine \S+ preset=c forks=sourceParser=c,/);
   assert.match(r.stdout, /\n {2}created a total of 4 sources:\n0 0 0 {3}0 0\n0 0 0 {3}0 0\n0 0 10 {3}1 6\.2e-10\n/);
 });
+
+test('the analysis layer parses our stdout into the same effective configuration we expose', async () => {
+  const { parseEffectiveConfig } = await import('../../src/core/diagnosis/effectiveConfig.ts');
+  const r = await simulate({ args: ['-mat', 'A.mat', '-sourcefile', 'two_sources_commented.txt', '-default_F', '100', '-N', '2', '-distance', '231.274660', '-lambda', '0.9768', '-pixel', '0.172', '-detpixels', '32', '-oversample', '2'], cwd: fixtures, workers: 0, writeFloatfile: false });
+  const parsed = parseEffectiveConfig(r.stdout, 'embedded');
+  const e = r.effectiveConfig;
+  for (const k of ['convention', 'nCells', 'nSources', 'mosaicDomains', 'oversample', 'phiSteps', 'divergenceSteps', 'polarizationFactor'] as const) {
+    assert.deepEqual(parsed[k], e[k], k);
+  }
+  assert.deepEqual(parsed.embedded, e.embedded);
+  assert.equal(parsed.sources?.length, 4);
+  assert.deepEqual(parsed.detector?.fpixels, e.detector?.fpixels);
+  assert.ok(Math.abs(parsed.fluence! / e.fluence! - 1) < 1e-5);
+  assert.ok(Math.abs(parsed.pix0![0] - e.pix0![0]) < 1e-12);
+});
