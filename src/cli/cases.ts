@@ -1,6 +1,7 @@
 // `nb-parity cases [--workspace DIR] [--json]`: every case of a workspace with where it comes from.
 import { parseArgs } from 'node:util';
 import { relative, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { describeThresholds, loadCases } from '../core/cases/index.ts';
 
 const HELP = `usage: nb-parity cases [--workspace DIR] [--json]
@@ -18,6 +19,10 @@ export async function casesCommand(argv: string[]): Promise<number> {
   }
   if (values.help) { console.log(HELP); return 0; }
   const workspace = resolve(values.workspace ?? process.cwd());
+  if (!(await stat(workspace).then((s) => s.isDirectory(), () => false))) {
+    console.error(`nb-parity cases: --workspace ${workspace}: no such folder`);
+    return 2;
+  }
   const { cases, errors } = await loadCases(workspace);
   for (const e of errors) console.error(`nb-parity cases: ${e}`);
   if (values.json) {

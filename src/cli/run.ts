@@ -2,6 +2,7 @@
 // Progress goes to stderr, results to stdout. Exit 0 all pass, 1 some fail, 2 error (a run crashed, bad input...).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Bundle, EngineId, EngineRun, PresetName } from '../core/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
@@ -71,6 +72,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     extraEnv[e.slice(0, i)] = e.slice(i + 1);
   }
   const workspace = resolve(values.workspace ?? process.cwd());
+  if (!(await stat(workspace).then((s) => s.isDirectory(), () => false))) {
+    return bad(`--workspace ${workspace}: no such folder; pass the nanoBragg checkout (or run from inside it)`);
+  }
   const { cases: all, errors } = await loadCases(workspace);
   const quiet = values.quiet || false;
   for (const e of errors) console.error(`nb-parity run: warning: ${e}`);

@@ -47,6 +47,9 @@ test('nb-parity run table output, a passing YAML case exits 0, errors exit 2 wit
   const badEngine = await nbp(['run', '--candidate', 'matlab']);
   assert.equal(badEngine.exitCode, 2);
   assert.match(badEngine.stderr, /--candidate matlab: expected one of c, torch, embedded/);
+  const noWs = await nbp(['run', '--workspace', join(ws, 'missing')]);
+  assert.equal(noWs.exitCode, 2);
+  assert.match(noWs.stderr, /--workspace .*missing: no such folder/);
   const badTimeout = await nbp(['run', '--timeout=-3']);
   assert.match(badTimeout.stderr, /--timeout -3: expected a positive number/);
   const noC = await nbp(['run', 'TC-D3', '--workspace', ws, '--candidate', 'embedded', '--reference', 'c']);
