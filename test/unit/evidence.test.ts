@@ -122,3 +122,18 @@ test('listBundles: newest first across initiatives and phases, only STAMP folder
   assert.deepEqual(onlyE.map((b) => b.stamp), ['20251101T000000Z', '20251009T104310Z']);
   assert.deepEqual(await listBundles(join(ws, 'nothing-here')), []);
 });
+
+test('workspace git commit for env.json is read from .git files (loose ref, packed ref, detached HEAD, none)', async () => {
+  const { gitCommit } = await import('../../src/core/workspace/git.ts');
+  const ws = await tmp();
+  assert.equal(await gitCommit(ws), undefined);
+  await mkdir(join(ws, '.git/refs/heads'), { recursive: true });
+  await writeFile(join(ws, '.git/HEAD'), 'ref: refs/heads/main\n');
+  await writeFile(join(ws, '.git/refs/heads/main'), `${'a'.repeat(40)}\n`);
+  assert.deepEqual(await gitCommit(ws), { commit: 'a'.repeat(40), ref: 'refs/heads/main' });
+  await writeFile(join(ws, '.git/HEAD'), 'ref: refs/heads/feature/spec-based-2\n');
+  await writeFile(join(ws, '.git/packed-refs'), `# pack-refs with: peeled\n${'b'.repeat(40)} refs/heads/feature/spec-based-2\n`);
+  assert.deepEqual(await gitCommit(ws), { commit: 'b'.repeat(40), ref: 'refs/heads/feature/spec-based-2' });
+  await writeFile(join(ws, '.git/HEAD'), `${'c'.repeat(40)}\n`);
+  assert.deepEqual(await gitCommit(ws), { commit: 'c'.repeat(40) });
+});
