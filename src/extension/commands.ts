@@ -38,6 +38,18 @@ export async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> 
   return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder to run parity in' });
 }
 
+/** A run that wrote no bundle: the message names the cause; offer the fix that matches it. */
+async function showRunFailure(error: string, log: Log): Promise<void> {
+  const actions = ['Show log'];
+  if (/C binary|nanoBragg|golden_suite_generator|NB_C_BIN/i.test(error)) actions.unshift('Build C binary', 'Set nbParity.cBinary');
+  if (/python|torch|nanobrag_torch/i.test(error)) actions.unshift('Select Python interpreter');
+  const pick = await vscode.window.showErrorMessage(`Parity run failed: ${error}`, ...actions);
+  if (pick === 'Show log') log.show();
+  if (pick === 'Build C binary') await vscode.commands.executeCommand('nbParity.buildC');
+  if (pick === 'Set nbParity.cBinary') await vscode.commands.executeCommand('workbench.action.openSettings', 'nbParity.cBinary');
+  if (pick === 'Select Python interpreter') await vscode.commands.executeCommand('nbParity.selectPython');
+}
+
 export interface ParityCommands {
   runWithUi(req: Omit<RunRequest, 'token' | 'onProgress'>, opts?: { panel?: ResultsPanel; openPanel?: boolean }): Promise<RunOutcome | undefined>;
   rerunBundle(bundle: Bundle, caseIds: string[] | undefined, panel?: ResultsPanel): Promise<RunOutcome | undefined>;
@@ -91,7 +103,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!outcome.bundle) {
       statusBar.restore();
       if (outcome.cancelled) void vscode.window.showInformationMessage('Parity run cancelled; no process is left running.');
-      else void vscode.window.showErrorMessage(`Parity run failed: ${outcome.error}`, 'Show log').then((p) => { if (p) log.show(); });
+      else void showRunFailure(outcome.error ?? 'unknown error', log);
       return outcome;
     }
     const bundle = outcome.bundle;
