@@ -53,7 +53,10 @@ test('unknown, unsupported and malformed flags are EmbeddedFlagErrors naming the
   assert.throws(() => parseFlags(['-mosiac', '1']), /-mosiac: unknown flag/);
   assert.throws(() => parseFlags(['-img', 'x.img']), /-img: not supported/);
   assert.throws(() => parseFlags(['-intfile', 'x.img']), /-intfile: not supported/);
-  assert.throws(() => parseFlags(['-misset', 'random']), /-misset random/);
+  const rnd = parseFlags(['-misset', 'random', '-misset_seed', '42', '-N', '2']);
+  assert.equal(rnd.missetRandom, true);
+  assert.equal(rnd.missetSeed, -42);
+  assert.equal(rnd.Na, 2);
   assert.throws(() => parseFlags(['-distance']), /-distance: expects 1 value/);
   assert.throws(() => parseFlags(['-distance', 'far']), /-distance: expected a number, got "far"/);
   assert.throws(() => parseFlags(['-N', '-lambda', '1']), /-N: expects 1 value/);

@@ -6,7 +6,7 @@ import { EmbeddedFlagError, type RawOptions, type ConventionName, type PivotName
 import type { ResolvedForks } from './forks.ts';
 import { applySourceDefaults, generateSources, readSourceFileC, readSourceFileClean, type SourceRecord } from './sources.ts';
 import { cross, dot, magnitude, rescale, rotateAxis, rotateUmat, rotateXYZ, scale, unitize, type V3 } from './vec3.ts';
-import { mosaicUmats } from './mosaic.ts';
+import { mosaicRotationUmat, mosaicUmats, Ran1, Ran1Table, umat2misset } from './mosaic.ts';
 
 const RTD = 180.0 * (1 / Math.PI);
 const DBL_MIN = 2.2250738585072014e-308;
@@ -339,6 +339,15 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
     bStar = scale([nums[1]!, nums[4]!, nums[7]!], s);
     cStar = scale([nums[2]!, nums[5]!, nums[8]!], s);
   }
+  // One ran1 shuffle table for the whole run, as C's static one.
+  const ranTable = new Ran1Table();
+  if (o.missetRandom) {
+    const seed = o.missetSeed ?? -Math.floor(Date.now() / 1000);
+    const u = new Array<number>(9).fill(0);
+    mosaicRotationUmat(90.0, new Ran1(seed, ranTable), u, 0);
+    o.misset = umat2misset(u);
+    warnings.push(`random orientation misset angles: ${o.misset.map((x) => (x * RTD).toFixed(6)).join(' ')} deg${o.missetSeed === undefined ? ' (seeded from the clock: pass -misset_seed N to repeat)' : ''}`);
+  }
   if (o.misset) {
     aStar = rotateXYZ(aStar, o.misset[0], o.misset[1], o.misset[2]);
     bStar = rotateXYZ(bStar, o.misset[0], o.misset[1], o.misset[2]);
@@ -425,7 +434,7 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
     rotStates.push(phi !== 0.0 ? [rotateAxis(a, spindle, phi), rotateAxis(b, spindle, phi), rotateAxis(c, spindle, phi)] : [a, b, c]);
   }
   const mosaic = mosaicSpread > 0.0;
-  const umats = mosaicUmats(mosaicSpread, mosaicDomains, o.mosaicSeed);
+  const umats = mosaicUmats(mosaicSpread, mosaicDomains, o.mosaicSeed, ranTable);
   const latt: number[] = [];
   for (const [ap, bp, cp] of rotStates) {
     for (let m = 0; m < mosaicDomains; m++) {

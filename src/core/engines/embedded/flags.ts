@@ -22,6 +22,10 @@ export interface RawOptions {
   userCell: boolean;
   cell: [number, number, number, number, number, number]; // a b c (Å) α β γ (rad)
   misset?: Vec3; // rad
+  /** -misset random: orientation drawn from ran1 (C passes 90 as radians to the cap: C-IMPL-BUG-002, kept). */
+  missetRandom?: boolean;
+  /** C's misset seed: −(time) unless -misset_seed N (then −N). */
+  missetSeed?: number;
   sampleX: number; sampleY: number; sampleZ: number; // m
   Xbeam: number; Ybeam: number; Xclose: number; Yclose: number; ORGX: number; ORGY: number;
   pivot: PivotName;
@@ -200,6 +204,7 @@ def(['-exposure'], { arity: 1, help: 'seconds', apply: (o, v, f) => { o.exposure
 def(['-beamsize'], { arity: 1, help: 'beam size (mm)', apply: (o, v, f) => { o.beamsize = num(f, v[0]!) / 1000; } });
 def(['-mosaic', '-mosaic_spread', '-mosaicity'], { arity: 1, help: 'mosaic spread (degrees)', apply: (o, v, f) => { o.mosaicSpread = num(f, v[0]!) / RTD; } });
 def(['-mosaic_domains', '-mosaic_dom'], { arity: 1, help: 'mosaic domains', apply: (o, v, f) => { o.mosaicDomains = int(f, v[0]!); } });
+def(['-misset_seed'], { arity: 1, help: 'seed for -misset random', apply: (o, v, f) => { o.missetSeed = -int(f, v[0]!); } });
 def(['-mosaic_seed'], { arity: 1, help: 'mosaic RNG seed', apply: (o, v, f) => { o.mosaicSeed = -int(f, v[0]!); } });
 def(['-dispersion'], { arity: 1, help: 'Δλ/λ (percent)', apply: (o, v, f) => { o.dispersion = num(f, v[0]!) / 100.0; } });
 def(['-dispsteps'], { arity: 1, help: 'wavelength steps', apply: (o, v, f) => { o.dispsteps = int(f, v[0]!); } });
@@ -246,7 +251,6 @@ def(['-printout_pixel'], noEffect('C printout', 2));
 const UNSUPPORTED: Record<string, string> = {
   '-img': 'reading detector parameters from an SMV header is not implemented; pass -distance/-pixel/-detpixels/... instead',
   '-mask': 'SMV mask images are not implemented; use -roi for a rectangular region',
-  '-misset_seed': 'random missetting is not implemented; give -misset rotx roty rotz',
   '-stol': 'amorphous-scattering stol files are not implemented',
   '-4stol': 'amorphous-scattering stol files are not implemented',
   '-Q': 'amorphous-scattering Q files are not implemented',
@@ -293,7 +297,9 @@ export function parseFlags(args: string[]): RawOptions {
       continue;
     }
     if (flag === '-misset' && i + 1 < args.length && args[i + 1]!.includes('rand')) {
-      throw new EmbeddedFlagError('-misset random: random missetting is not implemented; give -misset rotx roty rotz (degrees)');
+      o.missetRandom = true;
+      i++;
+      continue;
     }
     const spec = SPECS[flag];
     if (!spec) {
