@@ -127,12 +127,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.json) {
     console.log(JSON.stringify({
       bundle: bundle.dir, stamp: bundle.stamp, candidate, reference, exitCode: code, cancelled: ac.signal.aborted,
-      wallMs: (bundle as Bundle & { wallMs?: number }).wallMs ?? null,
-      timing: (bundle as Bundle & { timing?: unknown }).timing ?? null,
+      wallMs: bundle.wallMs ?? null,
+      timing: bundle.timing ?? null,
       cases: bundle.cases.map((c) => ({
         caseId: c.caseId, fileStem: c.fileStem, verdict: c.verdict.status, reason: c.verdict.reason, failed: c.verdict.failed,
         metrics: metricsFields(c.metrics), mismatches: c.mismatches, preflight: c.preflight, files: c.files,
-        attribution: (bundle as Bundle & { attributions?: Record<string, unknown> }).attributions?.[c.fileStem] ?? null,
+        attribution: bundle.attributions?.[c.fileStem] ?? null,
         reference: { engine: c.reference.engine, exitCode: c.reference.exitCode ?? null, signal: c.reference.signal ?? null, wallMs: c.reference.wallMs, simMs: c.reference.simMs ?? null, error: c.reference.error ?? null },
         candidate: { engine: c.candidate.engine, exitCode: c.candidate.exitCode ?? null, signal: c.candidate.signal ?? null, wallMs: c.candidate.wallMs, simMs: c.candidate.simMs ?? null, error: c.candidate.error ?? null },
       })),
@@ -185,7 +185,7 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
       for (const p of c.preflight) out.push(`  ${c.caseId}: preflight: ${p.message}`);
     }
   }
-  const atts = (b as Bundle & { attributions?: Record<string, { status?: string; summary?: string; error?: string }> }).attributions;
+  const atts = b.attributions as Record<string, { status?: string; summary?: string; error?: string }> | undefined;
   if (atts && Object.keys(atts).length) {
     out.push('', 'Attribution (--explain):');
     for (const c of b.cases) {

@@ -298,11 +298,11 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   if (Object.keys(attributions).length) texts.push([bundleFiles.attribution, `${JSON.stringify(attributions, jsonReplacer, 2)}\n`]);
   // Independent files: written concurrently, each one atomically.
   await Promise.all(texts.map(([name, text]) => writeFileAtomic(join(dir, name), text)));
-  (bundle as Bundle & { attributions?: Record<string, unknown> }).attributions = Object.keys(attributions).length ? attributions : undefined;
-  (bundle as Bundle & { wallMs?: number }).wallMs = performance.now() - started;
+  bundle.attributions = Object.keys(attributions).length ? attributions : undefined;
+  bundle.wallMs = performance.now() - started;
   timing.finalizeMs = performance.now() - finalizeStart;
   timing.totalMs = performance.now() - started;
-  (bundle as Bundle & { timing?: ParityTiming }).timing = timing;
+  bundle.timing = timing;
   return bundle;
 }
 

@@ -210,4 +210,11 @@ export interface Bundle {
   createdAt: string;
   workspace?: string;
   cases: CaseResult[];
+  // --- optional additions (orchestration) ---
+  /** --explain results keyed by case fileStem (the JSON written to attribution.json; set on fresh runs and by readBundle). */
+  attributions?: Record<string, unknown>;
+  /** runParity's wall time in ms (fresh runs only). */
+  wallMs?: number;
+  /** Where that time went (fresh runs only): prepare, per case preflight / both sides / post, finalize. */
+  timing?: { prepareMs: number; cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[]; finalizeMs: number; totalMs: number; previewWaitMs?: number };
 }

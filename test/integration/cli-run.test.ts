@@ -105,3 +105,19 @@ test('Ctrl+C (SIGINT) on nb-parity run cancels: process trees killed by pid, bun
   await new Promise((res) => setTimeout(res, 300));
   assert.deepEqual(pids.filter(isAlive), [], 'no process left behind');
 });
+
+test('nb-parity run --explain: attribution in the table, the JSON, attribution.json, model image and readBundle', async () => {
+  const ws = await workspace();
+  const r = await nbp(['run', 'TC-D1', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--explain', '--json', '--quiet']);
+  assert.equal(r.exitCode, 1, r.stderr);
+  const j = JSON.parse(r.stdout);
+  const a = j.cases[0].attribution;
+  assert.equal(a.status, 'explained', JSON.stringify(a).slice(0, 400));
+  assert.match(a.summary, /defaultN=5/);
+  const files = await readdir(j.bundle);
+  assert.ok(files.includes('attribution.json') && files.includes('model_tc_d1.bin'), files.join(', '));
+  const { readBundle } = await import('../../src/core/evidence/index.ts');
+  const b = await readBundle(j.bundle);
+  assert.equal((b.attributions?.tc_d1 as { status: string }).status, 'explained');
+  assert.match(await readFile(join(j.bundle, 'summary.md'), 'utf8'), /#### Attribution/);
+});

@@ -40,6 +40,7 @@ async function readOurs(dir: string, j: Json): Promise<Bundle> {
       run.stderr = stdoutFile ? await readText(join(dir, stdoutFile.replace('_stdout_', '_stderr_'))) : '';
     }
   }
+  const attributions = await readJson(join(dir, bundleFiles.attribution)).catch(() => undefined);
   return {
     dir,
     stamp: typeof j.stamp === 'string' ? j.stamp : basename(dir),
@@ -47,6 +48,7 @@ async function readOurs(dir: string, j: Json): Promise<Bundle> {
     createdAt: typeof j.createdAt === 'string' ? j.createdAt : '',
     workspace: typeof j.workspace === 'string' ? j.workspace : undefined,
     cases,
+    attributions: isObj(attributions) ? attributions : undefined,
   };
 }
 
