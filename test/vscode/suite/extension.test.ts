@@ -64,11 +64,14 @@ suite('nanoBragg Parity extension', () => {
     const a = await api();
     const folder = vscode.workspace.workspaceFolders![0]!;
     const { cases } = await a.service.casesFor(folder);
+    const lastBefore = a.service.lastBundle?.dir;
     const cts = new vscode.CancellationTokenSource();
     const p = a.service.run({ folder, cases: cases.filter((c) => c.source === 'builtin'), token: cts.token });
     cts.cancel();
     const outcome = await p;
-    assert.ok(outcome.cancelled || outcome.bundle?.cases.some((c) => c.reference.cancelled || c.candidate.cancelled) || outcome.bundle, 'settled');
+    assert.equal(outcome.cancelled, true, 'the outcome says cancelled');
+    for (const c of outcome.bundle?.cases ?? []) assert.equal(c.files.referenceImage ?? c.files.candidateImage, undefined, `${c.caseId}: no image from a cancelled run`);
     assert.equal(a.service.running, false);
+    assert.equal(a.service.lastBundle?.dir, lastBefore, 'a cancelled run is not the last bundle to record');
   });
 });
