@@ -83,7 +83,7 @@ export async function runScenario(s: Scenario, tools: Tools, vsix: string | unde
   let page: Page | undefined;
   let browser: Browser | undefined;
   let server: CodeServer | undefined;
-  const log = (l: string) => opts.log(`  [${s.name}] ${l}`);
+  const log = (l: string) => opts.log(`  [${s.name}] ${l.replace(/\n/g, '\n      ')}`);
 
   const shot = async (name: string): Promise<string> => {
     const file = join(resultsDir, `${String(++shotNo).padStart(2, '0')}-${name}.png`);

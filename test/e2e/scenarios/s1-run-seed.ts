@@ -78,7 +78,10 @@ export const runSeed: Scenario = {
     await step('webview screenshot', async () => {
       // Clear the result toast and scroll the webview to its top: this picture goes into the README.
       await runCommand(page, 'Notifications: Clear All Notifications');
+      await runCommand(page, 'View: Close Primary Side Bar');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
       await view.locator('body').evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(500); // the palette fades out and the webview re-lays out
       await shot('webview');
     });
 
