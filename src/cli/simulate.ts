@@ -12,7 +12,7 @@ the raw float32 image (little-endian, slow index outer). Without -floatfile it w
 current folder, as C does. It never reads or writes Fdump.bin, intimage.img, image.pgm or noise images.
 
 options (double dash, so they cannot clash with nanoBragg flags):
-  --workers N          worker threads (default min(4, cores); 0 = compute in this thread)
+  --workers N          compute threads (default min(4, cores); 1 or 0 = compute in the main thread)
   --preset c|pytorch   semantic preset (default c: bit-exact with the C binary)
   --fork NAME=VALUE    override one semantic fork (repeatable); see below
   --omp-threads N      OpenMP threads of the C run being mirrored (φ=0 carry-over only; default
@@ -75,14 +75,19 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   }
   const flags = [...opts.flags];
   if (!flags.includes('-floatfile') && !flags.includes('-floatimage')) flags.push('-floatfile', 'floatimage.bin');
+  // One compute thread: render in this thread (saves the worker start-up). Ctrl-C then ends the process at once
+  // through the default signal action; nothing is written because the float file is written only at the end.
+  const inThread = opts.workers === 1;
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  if (!inThread) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   let lastPct = -1;
   try {
     const r = await simulate({
-      args: flags, cwd: process.cwd(), preset: opts.preset, forks: opts.forks, workers: opts.workers, ompThreads: opts.ompThreads,
+      args: flags, cwd: process.cwd(), preset: opts.preset, forks: opts.forks, workers: inThread ? 0 : opts.workers, ompThreads: opts.ompThreads,
       signal: controller.signal,
       onProgress: process.stderr.isTTY && !opts.quiet ? (f) => {
         const pct = Math.floor(f * 100);

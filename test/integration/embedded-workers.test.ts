@@ -80,6 +80,11 @@ test('nb-parity simulate (bundled CLI): byte-identical float file, C-compatible 
     assert.ok(readFileSync(file).equals(golden('tc-d3')));
     assert.match(r.stdout, /^nb-parity embedded engine /);
     assert.match(r.stdout, /max_I = 0\.00553096 {2}at 0\.022102 0\.022102/);
+    // --workers 1 renders in the main thread: same bytes.
+    const file1 = join(out, 'tc_d3_w1.bin');
+    const r1 = await execa('node', [bin, 'simulate', ...args('tc-d3'), '-floatfile', file1, '--workers', '1', '--quiet'], { cwd: dir, reject: false });
+    assert.equal(r1.exitCode, 0, r1.stderr);
+    assert.ok(readFileSync(file1).equals(golden('tc-d3')));
     // Without -floatfile it writes floatimage.bin in the working folder, as C does.
     const r2 = await execa('node', [bin, 'simulate', '-cell', '100', '-default_F', '100', '-detpixels', '8', '--quiet'], { cwd: out, reject: false });
     assert.equal(r2.exitCode, 0, r2.stderr);
