@@ -127,12 +127,24 @@ async function ensureChromium(log: Log): Promise<string> {
   return CHROMIUM;
 }
 
+const EMOJI_FONT = '/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf';
+
+/** Screenshots only: without a colour-emoji font Chromium draws ❌/⚠️ of verdicts and ledger entries as boxes. */
+async function ensureEmojiFont(log: Log): Promise<void> {
+  if (existsSync(EMOJI_FONT) || process.getuid?.() !== 0) return;
+  try {
+    await aptInstall(['fonts-noto-color-emoji'], 'fonts-noto-color-emoji (emoji in screenshots)', log);
+  } catch (e) {
+    log(`e2e tools: could not install the emoji font (screenshots show boxes for emoji): ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 /** Installs what is missing, in parallel where the tools are independent. */
 export async function ensureTools(log: Log = (l) => console.log(l)): Promise<Tools> {
   mkdirSync(CACHE_DIR, { recursive: true });
   const started = Date.now();
   // apt and npm both run at once: apt holds its own lock, npm installs into separate folders.
-  const chromium = ensureChromium(log);
+  const chromium = ensureChromium(log).then(async (c) => { await ensureEmojiFont(log); return c; });
   const playwrightCoreDir = ensurePlaywrightCore(log);
   const node24 = await ensureNode24(log);
   await chromium; // code-server's native build needs libkrb5-dev, which the Chromium step brings too
