@@ -4,6 +4,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
+export interface LocatorOptions { hasText?: string | RegExp; hasNotText?: string | RegExp; has?: Locator; hasNot?: Locator }
+
 export interface Locator {
   click(opts?: { timeout?: number; position?: { x: number; y: number }; force?: boolean }): Promise<void>;
   hover(opts?: { timeout?: number; position?: { x: number; y: number }; force?: boolean }): Promise<void>;
@@ -15,8 +17,8 @@ export interface Locator {
   first(): Locator;
   last(): Locator;
   nth(i: number): Locator;
-  locator(selector: string): Locator;
-  filter(opts: { hasText?: string | RegExp; has?: Locator }): Locator;
+  locator(selector: string, opts?: LocatorOptions): Locator;
+  filter(opts: LocatorOptions): Locator;
   getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
   getByRole(role: string, opts?: { name?: string | RegExp; exact?: boolean }): Locator;
   getByTestId(id: string | RegExp): Locator;
@@ -32,7 +34,9 @@ export interface Locator {
 }
 
 export interface FrameLocator {
-  locator(selector: string): Locator;
+  locator(selector: string, opts?: LocatorOptions): Locator;
+  first(): FrameLocator;
+  last(): FrameLocator;
   frameLocator(selector: string): FrameLocator;
   getByTestId(id: string | RegExp): Locator;
   getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
@@ -45,7 +49,7 @@ export interface Frame { url(): string; name(): string }
 
 export interface Page {
   goto(url: string, opts?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' | 'commit' }): Promise<unknown>;
-  locator(selector: string): Locator;
+  locator(selector: string, opts?: LocatorOptions): Locator;
   frameLocator(selector: string): FrameLocator;
   getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
   getByRole(role: string, opts?: { name?: string | RegExp; exact?: boolean }): Locator;
