@@ -51,7 +51,7 @@ test('-cell stops at the next dash token, like C', () => {
 test('unknown, unsupported and malformed flags are EmbeddedFlagErrors naming the flag', () => {
   assert.throws(() => parseFlags(['-lamda', '1']), (e: Error) => e instanceof EmbeddedFlagError && /-lamda/.test(e.message));
   assert.throws(() => parseFlags(['-mosiac', '1']), /-mosiac: unknown flag/);
-  assert.throws(() => parseFlags(['-img', 'x.img']), /-img: not supported/);
+  assert.throws(() => parseFlags(['-stol', 'x.stol']), /-stol: not supported/);
   assert.throws(() => parseFlags(['-intfile', 'x.img']), /-intfile: not supported/);
   const rnd = parseFlags(['-misset', 'random', '-misset_seed', '42', '-N', '2']);
   assert.equal(rnd.missetRandom, true);
@@ -75,6 +75,9 @@ test('bad setups are clear errors', async () => {
   await assert.rejects(simulate({ args: ['-cell', '100', '-detpixels', '8'], workers: 0, writeFloatfile: false }), /no structure factors/);
   await assert.rejects(simulate({ args: [...base, '-mat', 'nope.mat'], cwd: fixtures, workers: 0, writeFloatfile: false }), /-mat nope\.mat: cannot read .*nope\.mat \(ENOENT\)/);
   await assert.rejects(simulate({ args: [...base, '-sourcefile', 'missing.txt'], cwd: fixtures, workers: 0, writeFloatfile: false }), /-sourcefile missing\.txt: cannot read/);
+  await assert.rejects(simulate({ args: [...base, '-mask', 'A.mat'], cwd: fixtures, workers: 0, writeFloatfile: false }), /-mask .*A\.mat: too short for an SMV header/);
+  await assert.rejects(simulate({ args: [...base, '-img', 'nope.img'], cwd: fixtures, workers: 0, writeFloatfile: false }), /-img .*nope\.img: cannot read \(ENOENT\)/);
+  await assert.rejects(simulate({ args: [...base, '-mask', 'extra/mask.img', '-detpixels', '100'], cwd: fixtures, workers: 0, writeFloatfile: false }), /-mask .*mask\.img: 3072 pixels, but the detector has 100x100/);
   await assert.rejects(simulate({ args: base, preset: 'c', forks: { polarization: 'sideways' }, workers: 0 }), /--fork polarization: unknown value "sideways"/);
   await assert.rejects(simulate({ args: base, forks: { nonsense: 'x' } as never, workers: 0 }), /--fork: unknown fork "nonsense"/);
   await assert.rejects(simulate({ args: base, workers: -1 }), /workers: expected an integer/);

@@ -20,6 +20,8 @@ export interface SimConfig {
   fpixels: number; spixels: number; pixel: number; subpixel: number;
   oversample: number; oversampleThick: boolean; oversamplePolar: boolean; oversampleOmega: boolean;
   roi: [number, number, number, number];
+  /** -mask: pixels whose mask value is 0 are skipped (C indexes it with the final fpixels). */
+  mask?: Uint8Array;
   fdet: V3; sdet: V3; odet: V3; pix0: V3; beam: V3; polarAxis: V3;
   closeDistance: number; distance: number; curved: boolean; pointPixel: boolean;
   thicksteps: number; thickstep: number; detectorThick: number; detectorMu: number;
@@ -60,10 +62,10 @@ export interface SetupInfo {
   recommendedOversample: number; autoOversample: boolean;
   mosaicSpread: number; hkls: number; shape: ShapeName; kahn: number; nopolar: boolean;
   curved: boolean; pointPixel: boolean; detectorThick: number; thicksteps: number; detectorMu: number;
-  noEffect: string[]; interpolate: boolean; warnings: string[];
+  noEffect: string[]; interpolate: boolean; warnings: string[]; maskFile?: string;
 }
 
-export interface BuildOptions { cwd: string; forks: ResolvedForks; ompThreads: number }
+export interface BuildOptions { cwd: string; forks: ResolvedForks; ompThreads: number; mask?: { file: string; data: Uint16Array } }
 
 function readInput(flag: string, file: string, cwd: string): string {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
@@ -401,6 +403,14 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
   const hkls = hkl ? hkl.count : 0;
   if (hkls === 0) interpolate = 0;
 
+  // Mask.
+  let mask: Uint8Array | undefined;
+  if (opts.mask) {
+    if (opts.mask.data.length < fpixels * spixels) throw new EmbeddedFlagError(`-mask ${opts.mask.file}: ${opts.mask.data.length} pixels, but the detector has ${fpixels}x${spixels}; do not override its size with -detpixels/-detsize/-pixel`);
+    mask = new Uint8Array(fpixels * spixels);
+    for (let i = 0; i < mask.length; i++) mask[i] = opts.mask.data[i] === 0 ? 0 : 1;
+  }
+
   // Sources.
   let sources: SourceRecord[];
   let divsteps = 0;
@@ -451,7 +461,7 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
   const config: SimConfig = {
     fpixels, spixels, pixel: o.pixel, subpixel: o.pixel / oversample,
     oversample, oversampleThick: o.oversampleThick, oversamplePolar: o.oversamplePolar, oversampleOmega: o.oversampleOmega,
-    roi, fdet, sdet, odet, pix0, beam, polarAxis,
+    roi, mask, fdet, sdet, odet, pix0, beam, polarAxis,
     closeDistance, distance, curved: o.curved, pointPixel: o.pointPixel,
     thicksteps, thickstep, detectorThick: thick, detectorMu: mu,
     src, srcLambda, nSources: sources.length,
@@ -471,7 +481,7 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
     xtalSizeM: [xa, xb, xc], recommendedOversample: recommended, autoOversample,
     mosaicSpread, hkls, shape: o.shape, kahn: o.polarization, nopolar: o.nopolar,
     curved: o.curved, pointPixel: o.pointPixel, detectorThick: thick, thicksteps, detectorMu: mu,
-    noEffect: o.noEffect, interpolate: interpolate > 0, warnings,
+    noEffect: o.noEffect, interpolate: interpolate > 0, warnings, maskFile: o.maskFile,
   };
   return { config, info };
 }

@@ -51,6 +51,8 @@ export interface RawOptions {
   phi0: number; osc: number; phistep: number; phisteps: number;
   dmin: number;
   matFile?: string; hklFile?: string; sourceFile?: string; floatFile?: string;
+  /** SMV files whose headers seed the detector defaults (-img) and whose zero pixels are skipped (-mask). */
+  imgFile?: string; maskFile?: string;
   defaultF: number;
   interpolate: number; // 2 = auto, 1 = on, 0 = off
   shape: ShapeName; fudge: number;
@@ -226,6 +228,8 @@ def(['-dmin'], { arity: 1, help: 'resolution cut (Å)', apply: (o, v, f) => { o.
 def(['-mat'], { arity: 1, help: 'MOSFLM A matrix file', apply: (o, v) => { o.matFile = v[0]; } });
 def(['-hkl'], { arity: 1, help: 'h k l F text file', apply: (o, v) => { o.hklFile = v[0]; } });
 def(['-default_F'], { arity: 1, help: 'F for unlisted reflections', apply: (o, v, f) => { o.defaultF = num(f, v[0]!); } });
+def(['-img'], { arity: 1, help: 'SMV image whose header sets detector defaults', apply: (o, v) => { o.imgFile = v[0]; } });
+def(['-mask'], { arity: 1, help: 'SMV mask: zero pixels are skipped', apply: (o, v) => { o.maskFile = v[0]; } });
 def(['-sourcefile'], { arity: 1, help: 'X Y Z weight λ per line', apply: (o, v) => { o.sourceFile = v[0]; } });
 def(['-floatfile', '-floatimage'], { arity: 1, help: 'raw float32 output', apply: (o, v) => { o.floatFile = v[0]; } });
 def(['-interpolate'], { arity: 0, help: 'tricubic F interpolation', apply: (o) => { o.interpolate = 1; } });
@@ -249,8 +253,6 @@ def(['-printout_pixel'], noEffect('C printout', 2));
 
 /** Flags C knows that this engine refuses, with the reason (so the error can say what to do). */
 const UNSUPPORTED: Record<string, string> = {
-  '-img': 'reading detector parameters from an SMV header is not implemented; pass -distance/-pixel/-detpixels/... instead',
-  '-mask': 'SMV mask images are not implemented; use -roi for a rectangular region',
   '-stol': 'amorphous-scattering stol files are not implemented',
   '-4stol': 'amorphous-scattering stol files are not implemented',
   '-Q': 'amorphous-scattering Q files are not implemented',
@@ -278,8 +280,8 @@ function looksLikeValue(tok: string | undefined): boolean {
  * Parse nanoBragg flags. Throws EmbeddedFlagError naming the flag for unknown flags, missing or
  * non-numeric values, and stray tokens.
  */
-export function parseFlags(args: string[]): RawOptions {
-  const o = defaultRawOptions();
+export function parseFlags(args: string[], initial: RawOptions = defaultRawOptions()): RawOptions {
+  const o = structuredClone(initial);
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     if (!flag.startsWith('-') || flag.length < 2) {

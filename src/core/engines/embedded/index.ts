@@ -5,7 +5,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { EffectiveConfig, Forks, PresetName } from '../../types.ts';
 import { buildConfig, type SetupInfo, type SimConfig } from './config.ts';
-import { EmbeddedFlagError, parseFlags } from './flags.ts';
+import { EmbeddedFlagError, defaultRawOptions, parseFlags, type RawOptions } from './flags.ts';
+import { readSmv, smvValue, type SmvFrame } from './smv.ts';
 import { resolveForks } from './forks.ts';
 import { defaultWorkers, renderImage } from './pool.ts';
 import { effectiveConfigOf, imageStats, resultLines, setupLines } from './summary.ts';
@@ -54,10 +55,40 @@ export function prepareSimulation(req: Pick<SimulateRequest, 'args' | 'cwd' | 'p
   const cwd = req.cwd ?? process.cwd();
   const preset = req.preset ?? 'c';
   const forks = resolveForks(preset, req.forks);
-  const raw = parseFlags(req.args);
-  const { config, info } = buildConfig(raw, { cwd, forks, ompThreads: req.ompThreads ?? defaultOmpThreads() });
+  let raw = parseFlags(req.args);
+  let mask: SmvFrame | undefined;
+  if (raw.imgFile || raw.maskFile) {
+    // C reads these headers before its flag loop: they set defaults that the other flags then override.
+    const base = defaultRawOptions();
+    if (raw.maskFile) { mask = readSmv('-mask', resolve(cwd, raw.maskFile)); applySmvHeader(base, mask, true); }
+    if (raw.imgFile) applySmvHeader(base, readSmv('-img', resolve(cwd, raw.imgFile)), false);
+    raw = parseFlags(req.args, base);
+  }
+  const { config, info } = buildConfig(raw, { cwd, forks, ompThreads: req.ompThreads ?? defaultOmpThreads(), mask });
   const floatfile = raw.floatFile ? (isAbsolute(raw.floatFile) ? raw.floatFile : resolve(cwd, raw.floatFile)) : undefined;
   return { config, info, preset, floatfile, setup: setupLines(config, info, preset) };
+}
+
+const RTD = 180.0 * (1 / Math.PI);
+
+/** C's header defaults from an SMV frame (-mask flips BEAM_CENTER_Y, -img does not). */
+function applySmvHeader(o: RawOptions, f: SmvFrame, isMask: boolean): void {
+  const v = (k: string): number => smvValue(f.header, k);
+  o.fpixels = f.width;
+  o.spixels = f.height;
+  let t = v('PIXEL_SIZE'); if (!Number.isNaN(t)) o.pixel = t / 1000.0;
+  o.detsizeF = o.pixel * o.fpixels;
+  o.detsizeS = o.pixel * o.spixels;
+  t = v('DISTANCE'); if (!Number.isNaN(t)) o.distance = t / 1000.0;
+  t = v('CLOSE_DISTANCE'); if (!Number.isNaN(t)) o.closeDistance = t / 1000.0;
+  t = v('WAVELENGTH'); if (!Number.isNaN(t)) o.lambda0 = t / 1e10;
+  t = v('BEAM_CENTER_X'); if (!Number.isNaN(t)) o.Xbeam = t / 1000.0;
+  t = v('BEAM_CENTER_Y'); if (!Number.isNaN(t)) o.Ybeam = isMask ? o.detsizeS - t / 1000.0 : t / 1000.0;
+  t = v('ORGX'); if (!Number.isNaN(t)) o.ORGX = t;
+  t = v('ORGY'); if (!Number.isNaN(t)) o.ORGY = t;
+  t = v('PHI'); if (!Number.isNaN(t)) o.phi0 = t / RTD;
+  t = v('OSC_RANGE'); if (!Number.isNaN(t)) o.osc = t / RTD;
+  // C also reads TWOTHETA here, into a variable that never reaches the detector: no effect.
 }
 
 async function writeAtomic(path: string, img: Float32Array): Promise<void> {

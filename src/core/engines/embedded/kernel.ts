@@ -40,6 +40,7 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
   const [fx, fy, fz] = cfg.fdet, [sx, sy, sz] = cfg.sdet, [ox, oy, oz] = cfg.odet, [p0x, p0y, p0z] = cfg.pix0;
   const [bx, by, bz] = cfg.beam;
   const [roiX0, roiX1, roiY0, roiY1] = cfg.roi;
+  const mask = cfg.mask;
   // C re-unitizes the polarization axis in place on every call; after the first call it is a fixed point.
   let [px, py, pz] = cfg.polarAxis;
   { const m = Math.sqrt(px * px + py * py + pz * pz); if (m !== 0) { px /= m; py /= m; pz /= m; } }
@@ -91,6 +92,7 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
     const rowOff = (spixel - row0) * fpixels;
     for (let fpixel = 0; fpixel < fpixels; fpixel++) {
       if (fpixel < roiX0 || fpixel > roiX1 || spixel < roiY0 || spixel > roiY1) continue;
+      if (mask && mask[spixel * fpixels + fpixel] === 0) continue;
       const pixIdx = spixel * fpixels + fpixel;
       let evalIdx = 0;
       let I = Ibg;

@@ -19,6 +19,7 @@ export function imageStats(cfg: SimConfig, img: Float32Array): ImageStats {
     if (s < y0 || s > y1) continue;
     for (let f = 0; f < cfg.fpixels; f++) {
       if (f < x0 || f > x1) continue;
+      if (cfg.mask && cfg.mask[s * cfg.fpixels + f] === 0) continue;
       const v = img[s * cfg.fpixels + f]!;
       if (v > maxI) {
         maxI = v;
@@ -34,16 +35,19 @@ export function imageStats(cfg: SimConfig, img: Float32Array): ImageStats {
   const mean = sum / (n <= 0 ? 1 : n);
   const m = n <= 1 ? 2 : n;
   const rms = Math.sqrt(sumsqr / (m - 1));
-  let dev = 0;
+  // C's second pass counts every ROI pixel, masked ones included.
+  let dev = 0, n2 = 0;
   for (let s = 0; s < cfg.spixels; s++) {
     if (s < y0 || s > y1) continue;
     for (let f = 0; f < cfg.fpixels; f++) {
       if (f < x0 || f > x1) continue;
       const t = img[s * cfg.fpixels + f]! - mean;
       dev += t * t;
+      n2++;
     }
   }
-  return { maxI, maxX, maxY, mean, rms, rmsd: Math.sqrt(dev / (m - 1)) };
+  if (n2 <= 1) n2 = 2;
+  return { maxI, maxX, maxY, mean, rms, rmsd: Math.sqrt(dev / (n2 - 1)) };
 }
 
 const SHAPE_WORD = { SQUARE: 'parallelpiped', ROUND: 'ellipsoidal', GAUSS: 'gaussian', TOPHAT: 'tophat-spot' } as const;
@@ -90,6 +94,7 @@ export function setupLines(cfg: SimConfig, info: SetupInfo, preset: PresetName):
   L.push(`  ${cfg.phisteps} phi steps from ${fmtG(info.phi0 * RTD)} to ${fmtG((info.phi0 + info.osc) * RTD)} degrees`);
   const extra = `${cfg.oversampleThick ? ' +thick' : ''}${cfg.oversamplePolar ? ' +polar' : ''}${cfg.oversampleOmega ? ' +omega' : ''}`;
   L.push(`  ${cfg.oversample}x${cfg.oversample} pixel oversample steps${extra}`);
+  if (info.maskFile) L.push(`  skipping zero-flagged pixels in ${info.maskFile}`);
   if (info.noEffect.length) L.push(`  accepted without effect on the float image: ${info.noEffect.join(' ')}`);
   return L;
 }
