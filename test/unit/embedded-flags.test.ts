@@ -51,7 +51,7 @@ test('-cell stops at the next dash token, like C', () => {
 test('unknown, unsupported and malformed flags are EmbeddedFlagErrors naming the flag', () => {
   assert.throws(() => parseFlags(['-lamda', '1']), (e: Error) => e instanceof EmbeddedFlagError && /-lamda/.test(e.message));
   assert.throws(() => parseFlags(['-mosiac', '1']), /-mosiac: unknown flag/);
-  assert.throws(() => parseFlags(['-stol', 'x.stol']), /-stol: not supported/);
+  assert.throws(() => parseFlags(['-stolout', 'x.stol']), /-stolout: not supported/);
   assert.throws(() => parseFlags(['-intfile', 'x.img']), /-intfile: not supported/);
   const rnd = parseFlags(['-misset', 'random', '-misset_seed', '42', '-N', '2']);
   assert.equal(rnd.missetRandom, true);

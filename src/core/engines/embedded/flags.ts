@@ -250,12 +250,13 @@ def(['-adc'], noEffect('int-image ADC offset', 1));
 def(['-scale'], noEffect('int-image scale', 1));
 def(['-trace_pixel'], noEffect('C trace output', 2));
 def(['-printout_pixel'], noEffect('C printout', 2));
+def(['-printout'], noEffect('C per-pixel printout'));
+// C sets these but never uses them in the rendering loop.
+def(['-coherent'], noEffect('coherent flag (unused by C\'s loop)'));
+def(['-stol', '-4stol', '-Q'], noEffect('amorphous F(stol) file (read by C, unused by its loop)', 1));
 
 /** Flags C knows that this engine refuses, with the reason (so the error can say what to do). */
 const UNSUPPORTED: Record<string, string> = {
-  '-stol': 'amorphous-scattering stol files are not implemented',
-  '-4stol': 'amorphous-scattering stol files are not implemented',
-  '-Q': 'amorphous-scattering Q files are not implemented',
   '-stolout': 'stol output is not implemented',
   '-intfile': 'the embedded engine writes only -floatfile',
   '-intimage': 'the embedded engine writes only -floatfile',
@@ -264,8 +265,6 @@ const UNSUPPORTED: Record<string, string> = {
   '-pgmfile': 'the embedded engine writes only -floatfile',
   '-pgmimage': 'the embedded engine writes only -floatfile',
   '-pgmscale': 'the embedded engine writes only -floatfile',
-  '-coherent': 'coherent addition is not implemented',
-  '-printout': 'per-pixel printout is not implemented',
   '-MW': 'molecular weight only affects the printed MW estimate; not implemented',
   '-molecules': 'not implemented',
   '-density': 'density only affects the printed MW estimate; not implemented',
