@@ -2,7 +2,7 @@
 // ../shared/reference/real-runs: the real C binary and the real PyTorch port run with the seed's commands).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configLines, parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
@@ -28,7 +28,7 @@ test('C stdout of seed TC-D1 → effective configuration with the 4 sources (2 g
   assert.equal(c.polarizationFactor, 0);
   assert.equal(c.fluence, 1.25932e29);
   assert.deepEqual(c.detector, { fpixels: 256, spixels: 256, pixelM: 0.000172, distanceM: 0.231275 });
-  assert.equal(c.divergenceSteps, -1);
+  assert.equal(c.divergenceSteps, undefined, 'C prints -1 divergence steps with -sourcefile: no grid, not a count');
   assert.equal(c.dispersionSteps, 1);
   assert.equal(c.phiSteps, 1);
   assert.equal(c.oversample, 1);
@@ -164,4 +164,40 @@ test('embedded vs embedded: sides are named by preset, and the N default is expl
   assert.match(n.explanation, /PyTorch CLI defaults to N=5 when -N is absent, C to N=1/);
   const src = diff.find((m) => m.field === 'nSources')!;
   assert.match(src.explanation, /reference \(embedded, preset c\) turns the source file's 2/);
+});
+
+test('a configuration never differs from itself (every real-run and c-golden log, also with Fdump.bin read on both)', () => {
+  const goldens = path.join(import.meta.dirname, '../fixtures/c-goldens');
+  const logs = [
+    ...['c_tc_d1', 'c_tc_d3', 'c_tc_d3_N5'].map((f) => parseEffectiveConfig(read(`${f}.stdout.log`), 'c')),
+    ...readdirSync(goldens).filter((f) => f.endsWith('.c.log')).map((f) => parseEffectiveConfig(readFileSync(path.join(goldens, f), 'utf8'), 'c')),
+  ];
+  assert.ok(logs.length >= 18);
+  for (const cfg of logs) {
+    assert.deepEqual(diffConfigs(cfg, structuredClone(cfg), { reference: 'c', candidate: 'embedded' }), []);
+    assert.deepEqual(diffConfigs(cfg, structuredClone(cfg), { reference: 'c', candidate: 'c' }), []);
+  }
+  const p = parseEffectiveConfig(read('py_tc_d1.stdout.log'), 'torch', { stderr: read('py_tc_d1.stderr.log'), flags: TC_D1 });
+  assert.deepEqual(diffConfigs(p, structuredClone(p), { reference: 'torch', candidate: 'torch' }), []);
+  const fd = parseEffectiveConfig(`${read('c_tc_d3.stdout.log')}\n  reading Fs from Fdump.bin\n`, 'c');
+  assert.deepEqual(diffConfigs(fd, structuredClone(fd), { reference: 'c', candidate: 'c' }), []);
+});
+
+test('ghost sources and first-source polarization: reported only when the two runs differ', () => {
+  const commented = read('c_tc_d1.stdout.log');
+  const c = parseEffectiveConfig(commented, 'c');
+  // Same 4 records on both sides but the candidate's ghosts are real sources: ghost count and polarization differ.
+  const real = parseEffectiveConfig(commented.replace(/^0 0 0 {3}0 0$/gm, '0 0 10   1 6.2e-10'), 'c');
+  assert.equal(real.nSources, 4);
+  const d = diffConfigs(c, real, { reference: 'c', candidate: 'embedded' });
+  const rows = d.map((m) => [m.field, m.reference, m.candidate]);
+  assert.deepEqual(rows.filter(([f]) => f === 'ghostSources' || f === 'polarization'),
+    [['ghostSources', '2', '0'], ['polarization', 'from ghost source #0', 'from source #0']]);
+  assert.deepEqual(rows.find(([f]) => f === 'sourceDirections'), ['sourceDirections', '(0 0 0), (0 0 0)', '(0 0 10), (0 0 10)']);
+  // An embedded run with C's source parser but per-source polarization differs from C in polarization only.
+  const emb = parseEffectiveConfig(`nb-parity embedded engine 0.1.0 preset=c forks=sourceParser=c,polarization=per-source\n${commented}`, 'embedded');
+  assert.deepEqual(diffConfigs(c, emb, { reference: 'c', candidate: 'embedded' }).map((m) => [m.field, m.reference, m.candidate]),
+    [['polarization', 'from ghost source #0', 'per source']]);
+  const embC = parseEffectiveConfig(`nb-parity embedded engine 0.1.0 preset=c forks=sourceParser=c,polarization=first-source\n${commented}`, 'embedded');
+  assert.deepEqual(diffConfigs(c, embC, { reference: 'c', candidate: 'embedded' }), []);
 });

@@ -20,6 +20,20 @@ function close(a: number, b: number, rel = 1e-4): boolean {
   return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
 }
 
+const GHOST_POL = 'from ghost source #0';
+
+/**
+ * Where a run takes its polarization factor from: C (and the embedded fork polarization=first-source) from the
+ * first source, PyTorch per source. Undefined when the stdout does not tell (no source list printed).
+ */
+function polarizationSource(cfg: EffectiveConfig, engine: EngineId): string | undefined {
+  const perSource = engine === 'torch' || (engine === 'embedded' && cfg.embedded?.forks.polarization === 'per-source');
+  if (perSource) return 'per source';
+  const first = cfg.sources?.[0];
+  if (!first) return undefined;
+  return isGhostSource(first) ? GHOST_POL : 'from source #0';
+}
+
 /** A ghost source is what C makes of a comment/text line: zero direction, weight 0, λ 0. */
 export function isGhostSource(s: { x: number; y: number; z: number; weight: number; lambda: number }): boolean {
   return s.x === 0 && s.y === 0 && s.z === 0 && s.weight === 0 && s.lambda === 0;
@@ -95,14 +109,16 @@ export function diffConfigs(
       why = `${side} turns the source file's ${k} \`#\`/text line${k > 1 ? 's' : ''} into ghost source${k > 1 ? 's' : ''} (zero direction, weight 0, λ 0) that count in the average; remove the comment lines from the source file`;
     }
     add('nSources', String(reference.nSources), String(candidate.nSources), `${reference.nSources} vs ${candidate.nSources} sources: ${why}.`, 'critical');
-  } else if (ghostsRef + ghostsCand > 0) {
+  } else if (ghostsRef !== ghostsCand) {
     add('ghostSources', String(ghostsRef), String(ghostsCand),
       `ghost sources (zero direction, weight 0, λ 0; from \`#\`/text lines in the source file) on ${ghostsRef ? R : C}: they count in the average and, with N > 1, make every pixel NaN.`, 'critical');
   }
-  const firstRef = reference.sources?.[0];
-  if (firstRef && isGhostSource(firstRef) && labels.reference !== 'torch') {
-    add('polarization', 'from ghost source #0', candidate.sources?.[0] && isGhostSource(candidate.sources[0]) ? 'from ghost source #0' : 'per source',
-      `${R} computes polarization once per pixel from the FIRST source; here that is a ghost with zero direction, so P = 0.5·(1−K) in every pixel instead of the real Kahn factor.`, 'warning');
+  const polRef = polarizationSource(reference, labels.reference);
+  const polCand = polarizationSource(candidate, labels.candidate);
+  if (polRef !== polCand && (polRef === GHOST_POL || polCand === GHOST_POL)) {
+    const side = polRef === GHOST_POL ? R : C;
+    add('polarization', polRef ?? 'not printed', polCand ?? 'not printed',
+      `${side} computes polarization once per pixel from the FIRST source; here that is a ghost with zero direction, so P = 0.5·(1−K) in every pixel instead of the real Kahn factor.`, 'warning');
   }
 
   // --- λ per source ----------------------------------------------------------------------------------------
@@ -134,7 +150,11 @@ export function diffConfigs(
       const b = candidate.sources![i];
       return !close(s.x, b.x) || !close(s.y, b.y) || !close(s.z, b.z);
     });
-    if (dirs.length) add('sourceDirections', `${dirs.length} differ`, `${dirs.length} differ`, `${dirs.length} source position(s) differ between the runs.`, 'critical');
+    if (dirs.length) {
+      const xyz = (s: { x: number; y: number; z: number }) => `(${g(s.x)} ${g(s.y)} ${g(s.z)})`;
+      add('sourceDirections', dirs.map(xyz).join(', '), dirs.map((s) => xyz(candidate.sources![reference.sources!.indexOf(s)])).join(', '),
+        `${dirs.length} source position(s) differ between the runs.`, 'critical');
+    }
   }
 
   // --- scalar settings -------------------------------------------------------------------------------------
@@ -181,5 +201,7 @@ export function diffConfigs(
       'critical');
   }
 
-  return out.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  // A mismatch shows two different values, never the same one twice (e.g. both runs reading Fdump.bin is a hazard
+  // for preflight, not a difference between them).
+  return out.filter((m) => m.reference !== m.candidate).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
 }

@@ -93,7 +93,10 @@ function parseCLike(lines: string[], cfg: EffectiveConfig): void {
       cfg.detector = { fpixels: Number(m[5]), spixels: Number(m[6]), pixelM: num(m[4]), distanceM: num(m[1]) };
       keep(line);
     } else if ((m = /^\s*(-?\d+) divergence steps/.exec(line))) {
-      cfg.divergenceSteps = Number(m[1]);
+      // C leaves the count at -1 when the sources come from -sourcefile (no divergence grid is sampled), where the
+      // embedded engine prints 1: both mean "no grid", which is not a step count, so it stays undefined.
+      const steps = Number(m[1]);
+      if (steps > 0) cfg.divergenceSteps = steps;
       keep(line);
     } else if ((m = new RegExp(`^\\s*(\\d+) phi steps from ${NUM} to ${NUM} degrees`).exec(line))) {
       cfg.phiSteps = Number(m[1]);
