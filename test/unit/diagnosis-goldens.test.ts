@@ -25,7 +25,9 @@ for (const c of cases) {
     const cCfg = parseEffectiveConfig(readFileSync(`${dir}${c.c_log}`, 'utf8'), 'c', { flags: args });
     const eCfg = parseEffectiveConfig(r.stdout, 'embedded', { flags: args });
     assert.equal(eCfg.embedded?.preset, 'c');
-    const both = [diffConfigs(cCfg, eCfg, { reference: 'c', candidate: 'embedded' }), diffConfigs(eCfg, cCfg, { reference: 'embedded', candidate: 'c' })];
-    for (const d of both) assert.deepEqual(d.map((m) => `${m.field}: ${m.reference} vs ${m.candidate}`), []);
+    // Both the parsed stdout and the engine's own EffectiveConfig (what a parity run uses for the embedded side).
+    const all = [eCfg, r.effectiveConfig].flatMap((e) => [
+      diffConfigs(cCfg, e, { reference: 'c', candidate: 'embedded' }), diffConfigs(e, cCfg, { reference: 'embedded', candidate: 'c' })]);
+    for (const d of all) assert.deepEqual(d.map((m) => `${m.field}: ${m.reference} vs ${m.candidate}`), []);
   });
 }

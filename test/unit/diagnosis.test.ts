@@ -6,7 +6,8 @@ import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configLines, parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
-import { diffConfigs, inferNFromPeaks } from '../../src/core/diagnosis/configDiff.ts';
+import { diffConfigs, inferNFromPeaks, sideNames } from '../../src/core/diagnosis/configDiff.ts';
+import { simulate } from '../../src/core/engines/embedded/index.ts';
 import { inspectSourceFile, preflight } from '../../src/core/diagnosis/preflight.ts';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
@@ -153,17 +154,36 @@ test('preflight on the seed TC-D1 in a workspace with Fdump.bin and the frozen b
   assert.match(missing[0].message, /nope\.txt: cannot read .*ENOENT/);
 });
 
-test('embedded vs embedded: sides are named by preset, and the N default is explained', () => {
-  const c = parseEffectiveConfig(`nb-parity embedded engine 0.1.0 preset=c forks=defaultN=1\n${read('c_tc_d1.stdout.log')}`, 'embedded');
-  const py = parseEffectiveConfig([
-    'nb-parity embedded engine 0.1.0 preset=pytorch forks=defaultN=5,sourceParser=clean',
-    '  created a total of 2 sources:', '0 0 10   1 9.768e-11', '0 0 10   0.2 9.768e-11', '  parallelpiped xtal: 5x5x5 cells',
-  ].join('\n'), 'embedded');
-  const diff = diffConfigs(c, py, { reference: 'embedded', candidate: 'embedded' });
-  const n = diff.find((m) => m.field === 'nCells')!;
-  assert.match(n.explanation, /PyTorch CLI defaults to N=5 when -N is absent, C to N=1/);
-  const src = diff.find((m) => m.field === 'nSources')!;
-  assert.match(src.explanation, /reference \(embedded, preset c\) turns the source file's 2/);
+test('embedded vs embedded (the demo): every sentence names the sides by preset; the N default by fork', async () => {
+  // The demo's pair on the seed TC-D1 (commented source file), with the engine's own effective configurations.
+  const goldens = path.join(import.meta.dirname, '../fixtures/c-goldens');
+  const flags = TC_D1.map((f) => (f === FIXTURE ? 'two_sources_commented.txt' : f)).filter((f) => f !== '-nonoise').concat(['-nonoise', '-nopgm']);
+  const [c, py] = await Promise.all(['c', 'pytorch'].map((preset) =>
+    simulate({ args: flags, cwd: goldens, preset: preset as 'c' | 'pytorch', workers: 0, writeFloatfile: false })));
+  const diff = diffConfigs(c.effectiveConfig, py.effectiveConfig, { reference: 'embedded', candidate: 'embedded' });
+  const by = Object.fromEntries(diff.map((m) => [m.field, m]));
+  assert.deepEqual(Object.keys(by).sort(), ['nCells', 'nSources', 'polarization', 'sourceLambda']);
+  assert.match(by.nCells.explanation, /without -N, embedded \(preset c\) defaults to N=1 \(fork defaultN=1, as C\), embedded \(preset pytorch\) to N=5 \(fork defaultN=5, as the PyTorch CLI\)/);
+  assert.match(by.nSources.explanation, /^4 vs 2 sources: embedded \(preset c\) turns the source file's 2 `#`\/text lines into ghost sources/);
+  assert.match(by.sourceLambda.explanation, /^λ per source: embedded \(preset c\) uses the source file's wavelength column, embedded \(preset pytorch\) replaces it with -lambda\.$/);
+  assert.equal(by.sourceLambda.reference, '6.2 Å (2 sources)');
+  assert.match(by.polarization.explanation, /^embedded \(preset c\) computes polarization once per pixel from the FIRST source/);
+  for (const m of diff) assert.doesNotMatch(m.explanation, /(^|[^(])embedded (uses|replaces|turns|computes)/, 'a bare "embedded" never names a side');
+});
+
+test('side names: same engine and preset say the side; callers may pass their own names', () => {
+  const c = parseEffectiveConfig(read('c_tc_d1.stdout.log'), 'c');
+  const c5 = parseEffectiveConfig(read('c_tc_d1.stdout.log').replace('1x1x1 cells', '5x5x5 cells'), 'c');
+  assert.deepEqual(sideNames(c, c5, { reference: 'c', candidate: 'c' }), { R: 'reference C', C: 'candidate C' });
+  const e = parseEffectiveConfig(`nb-parity embedded engine 0.1.0 preset=c forks=defaultN=1\n${read('c_tc_d1.stdout.log')}`, 'embedded');
+  assert.deepEqual(sideNames(e, e, { reference: 'embedded', candidate: 'embedded' }), { R: 'reference embedded (preset c)', C: 'candidate embedded (preset c)' });
+  assert.deepEqual(sideNames(c, e, { reference: 'c', candidate: 'embedded' }), { R: 'C', C: 'embedded (preset c)' });
+  const named = diffConfigs(c, c5, { reference: 'c', candidate: 'c', names: { reference: 'C (old build)', candidate: 'C (new build)' } });
+  assert.deepEqual(named.map((m) => m.field), ['nCells']);
+  assert.match(named[0].explanation, /the two runs use different crystal sizes/);
+  const clean = read('c_tc_d1.stdout.log').replace('a total of 4 sources', 'a total of 2 sources').replace(/^0 0 0 {3}0 0\r?\n/gm, '');
+  const nsrc = diffConfigs(c, parseEffectiveConfig(clean, 'c'), { reference: 'c', candidate: 'c', names: { reference: 'C (old build)', candidate: 'C (new build)' } });
+  assert.match(nsrc.find((m) => m.field === 'nSources')!.explanation, /C \(old build\) turns the source file's 2/);
 });
 
 test('a configuration never differs from itself (every real-run and c-golden log, also with Fdump.bin read on both)', () => {

@@ -58,19 +58,44 @@ export function inferNFromPeaks(known: EffectiveConfig, unknown: EffectiveConfig
   return { n: k, ratio };
 }
 
-export function diffConfigs(
-  reference: EffectiveConfig,
-  candidate: EffectiveConfig,
-  labels: { reference: EngineId; candidate: EngineId },
-): ConfigMismatch[] {
-  // Same engine on both sides (e.g. embedded presets c vs pytorch): name the sides, not the engine.
-  const label = (engine: EngineId, cfg: EffectiveConfig, side: string) => {
-    const name = NAMES[engine] ?? engine;
-    if (labels.reference !== labels.candidate) return name;
-    return cfg.embedded ? `${side} (${name}, preset ${cfg.embedded.preset})` : `${side} (${name})`;
-  };
-  const R = label(labels.reference, reference, 'reference');
-  const C = label(labels.candidate, candidate, 'candidate');
+/** What to call each side in the sentences. */
+export interface DiffLabels {
+  reference: EngineId;
+  candidate: EngineId;
+  /** Display names chosen by the caller (e.g. "C (golden_suite_generator/nanoBragg)"); default: from engine and preset. */
+  names?: { reference: string; candidate: string };
+}
+
+/**
+ * Names for the two sides: the engine, plus its preset for the embedded engine ("embedded (preset c)"). When that
+ * still reads the same for both (same engine, same preset), the side is said too ("reference embedded (preset c)").
+ */
+export function sideNames(reference: EffectiveConfig, candidate: EffectiveConfig, labels: DiffLabels): { R: string; C: string } {
+  if (labels.names && labels.names.reference !== labels.names.candidate) return { R: labels.names.reference, C: labels.names.candidate };
+  const base = (engine: EngineId, cfg: EffectiveConfig) =>
+    engine === 'embedded' && cfg.embedded ? `embedded (preset ${cfg.embedded.preset})` : (NAMES[engine] ?? engine);
+  const r = base(labels.reference, reference);
+  const c = base(labels.candidate, candidate);
+  return r === c ? { R: `reference ${r}`, C: `candidate ${c}` } : { R: r, C: c };
+}
+
+/** The crystal size a side uses without -N, and whose default that is, when the engine tells. */
+function nDefault(engine: EngineId, cfg: EffectiveConfig): { n: string; like: string } | undefined {
+  if (engine === 'torch') return { n: '5', like: 'the PyTorch CLI' };
+  if (engine === 'c') return { n: '1', like: 'C' };
+  const n = cfg.embedded?.forks.defaultN;
+  return n ? { n, like: n === '1' ? 'C' : n === '5' ? 'the PyTorch CLI' : '' } : undefined;
+}
+
+/** "6.2 Å (2 sources)" rather than "6.2 Å, 6.2 Å". */
+function lambdaList(srcs: NonNullable<EffectiveConfig['sources']>): string {
+  const counts = new Map<string, number>();
+  for (const s of srcs) { const k = `${g(s.lambda * 1e10)} Å`; counts.set(k, (counts.get(k) ?? 0) + 1); }
+  return [...counts].map(([k, n]) => (n > 1 ? `${k} (${n} sources)` : k)).join(', ');
+}
+
+export function diffConfigs(reference: EffectiveConfig, candidate: EffectiveConfig, labels: DiffLabels): ConfigMismatch[] {
+  const { R, C } = sideNames(reference, candidate, labels);
   const out: ConfigMismatch[] = [];
   const add = (field: string, reference: string, candidate: string, explanation: string, severity: ConfigMismatch['severity']) =>
     out.push({ field, reference, candidate, explanation, severity });
@@ -89,10 +114,16 @@ export function diffConfigs(
   if (nRef && nCand && cells(nRef) !== cells(nCand)) {
     const basis = [reference.nCellsBasis && reference.nCellsBasis !== 'printed by the simulator' ? `${R}: ${reference.nCellsBasis}` : '',
       candidate.nCellsBasis && candidate.nCellsBasis !== 'printed by the simulator' ? `${C}: ${candidate.nCellsBasis}` : ''].filter(Boolean).join('; ');
-    const defaultsDiffer = labels.reference !== labels.candidate || reference.embedded?.forks.defaultN !== candidate.embedded?.forks.defaultN;
-    const defaults = defaultsDiffer
-      ? 'the PyTorch CLI defaults to N=5 when -N is absent, C to N=1 (embedded fork defaultN); pass the same -N to both'
-      : 'the two runs use different crystal sizes; pass the same -N to both';
+    const dR = nDefault(labels.reference, reference);
+    const dC = nDefault(labels.candidate, candidate);
+    let defaults = 'the two runs use different crystal sizes; pass the same -N to both';
+    if (dR && dC && dR.n !== dC.n) {
+      const says = (side: string, d: { n: string; like: string }, engine: EngineId, verb: string) =>
+        `${side} ${verb}N=${d.n}${engine === 'embedded' ? ` (fork defaultN=${d.n}${d.like ? `, as ${d.like}` : ''})` : ''}`;
+      defaults = labels.reference === 'embedded' || labels.candidate === 'embedded'
+        ? `without -N, ${says(R, dR, labels.reference, 'defaults to ')}, ${says(C, dC, labels.candidate, 'to ')}; pass the same -N to both`
+        : 'the PyTorch CLI defaults to N=5 when -N is absent, C to N=1; pass the same -N to both';
+    }
     add('nCells', cells(nRef), cells(nCand),
       `N cells ${cells(nRef)} vs ${cells(nCand)}: ${defaults}. Peak intensity scales with (Na·Nb·Nc)², so this alone moves the sum ratio by orders of magnitude${inferred}${basis ? ` [${basis}]` : ''}.`,
       'critical');
@@ -129,14 +160,14 @@ export function diffConfigs(
   if (reference.sourceLambdaPolicy === 'file' && candidate.sourceLambdaPolicy === 'cli') {
     const off = srcLambdaMismatch(reference.sources, candidate.lambdaA);
     if (off.length) {
-      add('sourceLambda', off.map((s) => `${g(s.lambda * 1e10)} Å`).join(', '), `${g(candidate.lambdaA!)} Å (-lambda)`,
+      add('sourceLambda', lambdaList(off), `${g(candidate.lambdaA!)} Å (-lambda)`,
         `λ per source: ${R} uses the source file's wavelength column, ${C} replaces it with -lambda${lambdaMatters ? '' : '; with N = 1 the image does not depend on λ, so this matters only once N > 1'}.`,
         lambdaMatters ? 'critical' : 'warning');
     }
   } else if (reference.sourceLambdaPolicy === 'cli' && candidate.sourceLambdaPolicy === 'file') {
     const off = srcLambdaMismatch(candidate.sources, reference.lambdaA);
     if (off.length) {
-      add('sourceLambda', `${g(reference.lambdaA!)} Å (-lambda)`, off.map((s) => `${g(s.lambda * 1e10)} Å`).join(', '),
+      add('sourceLambda', `${g(reference.lambdaA!)} Å (-lambda)`, lambdaList(off),
         `λ per source: ${C} uses the source file's wavelength column, ${R} replaces it with -lambda${lambdaMatters ? '' : '; with N = 1 this does not change the image'}.`,
         lambdaMatters ? 'critical' : 'warning');
     }
@@ -191,7 +222,7 @@ export function diffConfigs(
       add('distance', `${g(a.distanceM * 1e3)} mm`, `${g(b.distanceM * 1e3)} mm`, 'detector distance differs: the pattern scales and the solid angle changes.', 'critical');
     }
   }
-  if (reference.pix0 && candidate.pix0 && reference.pix0.some((v, i) => !close(v, candidate.pix0![i], 1e-5))) {
+  if (reference.pix0 && candidate.pix0 && reference.pix0.some((v, i) => Math.abs(v - candidate.pix0![i]) > 1e-9 /* 1 nm: %g-printed 0 vs a computed 1e-18 */ && !close(v, candidate.pix0![i], 1e-5))) {
     add('pix0', reference.pix0.map(g).join(' '), candidate.pix0.map(g).join(' '), 'detector origin (pix0) differs: beam centre or pivot handling differs.', 'critical');
   }
   if (reference.readsFdump || candidate.readsFdump) {
