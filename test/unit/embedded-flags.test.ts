@@ -127,6 +127,7 @@ test('printf formatting matches glibc', () => {
   assert.equal(fmtG(0.00001234), '1.234e-05');
   assert.equal(fmtG(-0), '-0');
   assert.equal(fmtG(NaN), 'nan');
+  assert.equal(fmtG(new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0]!), '-nan');
   assert.equal(fmtF(0), '0.000000');
 });
 

@@ -60,3 +60,11 @@ for (const c of extra) {
     assert.equal(diff, 0);
   });
 }
+
+test('TC-D1 with -N 5: every pixel NaN, the same NaN bits as C, and C\'s "-nan" statistics', async () => {
+  const c = cases.find((x) => x.id === 'tc-d1-commented')!;
+  const r = await simulate({ args: [...goldenArgs(c), '-N', '5'], cwd: dir, workers: 0, writeFloatfile: false });
+  const ref = readFileSync(`${dir}real-runs/c_tc_d1_N5.bin`);
+  assert.ok(Buffer.from(r.image.buffer, r.image.byteOffset, r.image.byteLength).equals(ref));
+  assert.match(r.stdout, /\nmean= -nan rms= -nan rmsd= -nan\n/);
+});

@@ -1,7 +1,13 @@
 // printf-style number formatting the way glibc prints it, so our summary lines read like C's.
 
+const bits = new DataView(new ArrayBuffer(8));
+
 function special(x: number): string | undefined {
-  if (Number.isNaN(x)) return 'nan';
+  if (Number.isNaN(x)) {
+    // glibc prints the NaN's sign ("-nan" for x86's default NaN).
+    bits.setFloat64(0, x);
+    return bits.getUint8(0) & 0x80 ? '-nan' : 'nan';
+  }
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   return undefined;
