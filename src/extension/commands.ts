@@ -196,6 +196,11 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       return stat && stat.type & vscode.FileType.Directory ? arg.fsPath : path.dirname(arg.fsPath);
     }
     if (typeof arg === 'string') return arg;
+    if (arg && typeof arg === 'object' && 'id' in arg && 'children' in arg) {
+      // testing/item/context: the TestItem itself → its last run's bundle (none yet: fall through to the newest).
+      const fromTest = deps.bundleForTest((arg as vscode.TestItem).id);
+      if (fromTest) return fromTest;
+    }
     if (arg && typeof arg === 'object' && 'message' in arg) {
       // testing/message/content: { test?: TestItem, message: TestMessage }
       const { test, message } = arg as { test?: vscode.TestItem; message?: vscode.TestMessage };

@@ -178,7 +178,45 @@ const programs: Scenario = {
   },
 };
 
-const ALL = [reload, buttons, restrictedFallback, cancel, programs];
+
+const testMessageAction: Scenario = {
+  name: 'x-test-message',
+  title: 'Test Explorer result → its “Open parity results” context action opens that run’s bundle',
+  prepare(ws) { mergeWorkspaceSettings(ws, { ...EMBEDDED_BOTH, 'testing.automaticallyOpenPeekView': 'never', 'testing.openTesting': 'neverOpen' }); },
+  async run(ctx) {
+    const { page, step, shot, workspace, log } = ctx;
+    const before = listBundleDirs(workspace);
+    await step('run TC-D3 from the Test Explorer', async () => {
+      await runCommand(page, 'Testing: Focus on Test Explorer View');
+      const tree = page.locator('.test-explorer');
+      await tree.waitFor({ state: 'visible', timeout: 30_000 });
+      const row = await pollUntil('the TC-D3 row', async () => {
+        const r = tree.locator('.monaco-list-row').filter({ hasText: /^\s*TC-D3/ }).first();
+        return (await r.count()) ? r : undefined;
+      }, 60_000, 500);
+      await row.hover();
+      await row.locator('.action-label[class*="testing-run-icon"], .action-label[aria-label^="Run Test"]').first().click();
+    });
+    const bundle = await step('a bundle', () => pollUntil('a new bundle', async () => listBundleDirs(workspace).find((d) => !before.includes(d) && existsSync(join(d, 'metrics.json'))), 120_000));
+    await step('the item’s “Open parity results” opens that run’s bundle', async () => {
+      // testing/item/context in the Test Explorer: "Open parity results" → that run's bundle.
+      const testRow = await pollUntil('the TC-D3 row', async () => {
+        const r = page.locator('.test-explorer .monaco-list-row').filter({ hasText: /^\s*TC-D3/ }).first();
+        return (await r.count()) ? r : undefined;
+      }, 30_000, 700);
+      await (testRow as unknown as { click(o: { button: 'right' }): Promise<void> }).click({ button: 'right' });
+      const item = page.locator('.context-view .action-label, .monaco-menu .action-label').filter({ hasText: 'Open parity results' }).first();
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      await shot('context-menu');
+      await item.click();
+      await parityTab(ctx, bundle.split('/').pop()!);
+      await webview(page).getByTestId('case-TC-D3').waitFor({ state: 'visible', timeout: 30_000 });
+      log(`opened ${bundle}`);
+    });
+  },
+};
+
+const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction];
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((s) => wanted.some((w) => s.name.includes(w))) : ALL;
 if (!existsSync(VSIX)) { console.error(`${VSIX} is missing: run "npm run package" first`); process.exit(2); }
