@@ -1,19 +1,18 @@
 // Raw options → the fully resolved, serialisable simulation config (plain data: it is posted to workers).
 // Every step follows nanoBragg C's setup order and arithmetic; see physics-brief.md for the facts.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { EmbeddedFlagError, type RawOptions, type ConventionName, type PivotName, type ShapeName } from './flags.ts';
 import type { ResolvedForks } from './forks.ts';
 import { applySourceDefaults, generateSources, readSourceFileC, readSourceFileClean, type SourceRecord } from './sources.ts';
-import { cross, dot, magnitude, rescale, rotateAxis, rotateUmat, rotateXYZ, scale, unitize, type V3 } from './vec3.ts';
-import { mosaicRotationUmat, mosaicUmats, Ran1, Ran1Table, umat2misset } from './mosaic.ts';
+import { cross, dot, magnitude, rotateAxis, rotateUmat, rotateXYZ, unitize, type V3 } from './vec3.ts';
+import { mosaicUmats, Ran1Table } from './mosaic.ts';
+import { buildCrystal } from './crystal.ts';
+import { readHkl, readInput, type HklGrid } from './inputs.ts';
 
 const RTD = 180.0 * (1 / Math.PI);
 const DBL_MIN = 2.2250738585072014e-308;
 const AVOGADRO = 6.02214179e23;
 const R_E_SQR = 7.94079248018965e-30;
 
-export interface HklGrid { hMin: number; hMax: number; kMin: number; kMax: number; lMin: number; lMax: number; kStride: number; hStride: number; data: Float64Array; count: number }
 
 /** Everything the kernel needs, as plain data. */
 export interface SimConfig {
@@ -66,59 +65,6 @@ export interface SetupInfo {
 }
 
 export interface BuildOptions { cwd: string; forks: ResolvedForks; ompThreads: number; mask?: { file: string; data: Uint16Array } }
-
-function readInput(flag: string, file: string, cwd: string): string {
-  const path = isAbsolute(file) ? file : resolve(cwd, file);
-  try {
-    return readFileSync(path, 'latin1');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new EmbeddedFlagError(`${flag} ${file}: cannot read ${path} (${code ?? String(err)})`);
-  }
-}
-
-/** fscanf-like scanner: numbers in order until the first token that does not start like one. */
-function scanNumbers(text: string, pattern: RegExp, max = Infinity): number[] {
-  const out: number[] = [];
-  const re = new RegExp(`\\s*(${pattern.source})`, 'y');
-  while (out.length < max) {
-    const m = re.exec(text);
-    if (!m) break;
-    out.push(parseFloat(m[1]!));
-  }
-  return out;
-}
-const FLOAT_RE = /[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)/i;
-const INT_RE = /[+-]?\d+/;
-
-function readHkl(text: string, defaultF: number, flag: string): HklGrid {
-  const all = scanNumbers(text, FLOAT_RE);
-  const n = Math.floor(all.length / 4);
-  if (n === 0) throw new EmbeddedFlagError(`${flag}: no "h k l F" lines could be read`);
-  let hMin = 1e9, kMin = 1e9, lMin = 1e9, hMax = -1e9, kMax = -1e9, lMax = -1e9;
-  for (let i = 0; i < n; i++) {
-    // C stores the double into an int on assignment (truncation).
-    const h = all[4 * i]!, k = all[4 * i + 1]!, l = all[4 * i + 2]!;
-    if (hMin > h) hMin = Math.trunc(h); if (kMin > k) kMin = Math.trunc(k); if (lMin > l) lMin = Math.trunc(l);
-    if (hMax < h) hMax = Math.trunc(h); if (kMax < k) kMax = Math.trunc(k); if (lMax < l) lMax = Math.trunc(l);
-  }
-  const hr = hMax - hMin + 1, kr = kMax - kMin + 1, lr = lMax - lMin + 1;
-  const lStride = 1, kStride = lr + 1, hStride = (kr + 1) * (lr + 1);
-  const data = new Float64Array((hr + 1) * (kr + 1) * (lr + 1));
-  if (defaultF !== 0.0) {
-    for (let h = 0; h < hr; h++) for (let k = 0; k < kr; k++) for (let l = 0; l < lr; l++) data[h * hStride + k * kStride + l * lStride] = defaultF;
-  }
-  // Second pass, C's "%d%d%d%lg": integer indices, stops at the first mismatch.
-  const re = new RegExp(`\\s*(${INT_RE.source})\\s*(${INT_RE.source})\\s*(${INT_RE.source})\\s*(${FLOAT_RE.source})`, 'iy');
-  for (;;) {
-    const m = re.exec(text);
-    if (!m) break;
-    const h = parseInt(m[1]!, 10) - hMin, k = parseInt(m[2]!, 10) - kMin, l = parseInt(m[3]!, 10) - lMin;
-    if (h < 0 || k < 0 || l < 0 || h > hr || k > kr || l > lr) continue;
-    data[h * hStride + k * kStride + l] = parseFloat(m[4]!);
-  }
-  return { hMin, hMax, kMin, kMax, lMin, lMax, kStride, hStride, data, count: hr * kr * lr };
-}
 
 /** C's step auto-selection shared by divergence and dispersion ("count", "range", "step"). */
 function autoSteps(steps: number, range: number, step: number, countOnlyRange: number): [number, number, number] {
@@ -297,85 +243,8 @@ export function buildConfig(raw: RawOptions, opts: BuildOptions): { config: SimC
   if (interpolate > 1) interpolate = (o.Na <= 2 || o.Nb <= 2 || o.Nc <= 2) ? 1 : 0;
 
   // Crystal: reciprocal vectors from -cell and/or the A matrix, misset, then real-space vectors.
-  let a: V3 = [0, 0, 0], b: V3 = [0, 0, 0], c: V3 = [0, 0, 0];
-  let aStar: V3 = [0, 0, 0], bStar: V3 = [0, 0, 0], cStar: V3 = [0, 0, 0];
-  let Vcell = 0, Vstar = 0;
-  const cellLen = [o.cell[0], o.cell[1], o.cell[2]];
-  if (o.userCell) {
-    let [A, B, C, alpha, beta, gamma] = o.cell;
-    if (B <= 0.0) B = A;
-    if (C <= 0.0) C = A;
-    if (alpha <= 0.0) alpha = Math.PI / 2;
-    if (beta <= 0.0) beta = Math.PI / 2;
-    if (gamma <= 0.0) gamma = Math.PI / 2;
-    cellLen[0] = A; cellLen[1] = B; cellLen[2] = C;
-    const aavg = (alpha + beta + gamma) / 2;
-    let skew = Math.sin(aavg) * Math.sin(aavg - alpha) * Math.sin(aavg - beta) * Math.sin(aavg - gamma);
-    if (skew < 0.0) skew = -skew;
-    Vcell = 2.0 * A * B * C * Math.sqrt(skew);
-    if (Vcell <= 0.0) { warnings.push(`WARNING: impossible unit cell volume: ${Vcell}`); Vcell = DBL_MIN; }
-    Vstar = 1.0 / Vcell;
-    let as0 = B * C * Math.sin(alpha) * Vstar, bs0 = C * A * Math.sin(beta) * Vstar, cs0 = A * B * Math.sin(gamma) * Vstar;
-    if (as0 <= 0.0 || bs0 <= 0.0 || cs0 <= 0.0) {
-      as0 = Math.abs(as0) || DBL_MIN; bs0 = Math.abs(bs0) || DBL_MIN; cs0 = Math.abs(cs0) || DBL_MIN;
-    }
-    const cosAS = (Math.cos(beta) * Math.cos(gamma) - Math.cos(alpha)) / (Math.sin(beta) * Math.sin(gamma));
-    const cosBS = (Math.cos(gamma) * Math.cos(alpha) - Math.cos(beta)) / (Math.sin(gamma) * Math.sin(alpha));
-    let cosGS = (Math.cos(alpha) * Math.cos(beta) - Math.cos(gamma)) / (Math.sin(alpha) * Math.sin(beta));
-    let sinGS = C * Vstar / as0 / bs0;
-    if (sinGS > 1.0) sinGS = 1.0;
-    if (sinGS < -1.0) sinGS = -1.0;
-    let cAS = cosAS, cBS = cosBS;
-    if (cAS * cAS > 1.0) cAS = 1.0;
-    if (cBS * cBS > 1.0) cBS = 1.0;
-    if (cosGS * cosGS > 1.0) cosGS = 1.0;
-    aStar = [as0, 0.0, 0.0];
-    bStar = [bs0 * cosGS, bs0 * sinGS, 0.0];
-    cStar = [cs0 * cBS, cs0 * (cAS - cBS * cosGS) / sinGS, cs0 * Vcell / (A * B * C * sinGS)];
-  }
-  if (o.matFile) {
-    const nums = scanNumbers(readInput('-mat', o.matFile, opts.cwd), FLOAT_RE, 9);
-    if (nums.length < 9) throw new EmbeddedFlagError(`-mat ${o.matFile}: expected 9 numbers (3 lines of a*, b*, c* columns), found ${nums.length}`);
-    const s = 1e-10 / o.lambda0;
-    aStar = scale([nums[0]!, nums[3]!, nums[6]!], s);
-    bStar = scale([nums[1]!, nums[4]!, nums[7]!], s);
-    cStar = scale([nums[2]!, nums[5]!, nums[8]!], s);
-  }
-  // One ran1 shuffle table for the whole run, as C's static one.
   const ranTable = new Ran1Table();
-  if (o.missetRandom) {
-    const seed = o.missetSeed ?? -Math.floor(Date.now() / 1000);
-    const u = new Array<number>(9).fill(0);
-    mosaicRotationUmat(90.0, new Ran1(seed, ranTable), u, 0);
-    o.misset = umat2misset(u);
-    warnings.push(`random orientation misset angles: ${o.misset.map((x) => (x * RTD).toFixed(6)).join(' ')} deg${o.missetSeed === undefined ? ' (seeded from the clock: pass -misset_seed N to repeat)' : ''}`);
-  }
-  if (o.misset) {
-    aStar = rotateXYZ(aStar, o.misset[0], o.misset[1], o.misset[2]);
-    bStar = rotateXYZ(bStar, o.misset[0], o.misset[1], o.misset[2]);
-    cStar = rotateXYZ(cStar, o.misset[0], o.misset[1], o.misset[2]);
-  }
-  let asxbs = cross(aStar, bStar), bsxcs = cross(bStar, cStar), csxas = cross(cStar, aStar);
-  Vstar = dot(aStar, bsxcs);
-  if (o.userCell) {
-    bsxcs = rescale(bsxcs, cellLen[0]! / Vcell);
-    csxas = rescale(csxas, cellLen[1]! / Vcell);
-    asxbs = rescale(asxbs, cellLen[2]! / Vcell);
-    Vstar = 1.0 / Vcell;
-  }
-  Vcell = 1.0 / Vstar;
-  a = scale(bsxcs, Vcell); b = scale(csxas, Vcell); c = scale(asxbs, Vcell);
-  aStar = scale(cross(b, c), Vstar); bStar = scale(cross(c, a), Vstar); cStar = scale(cross(a, b), Vstar);
-  const cellA: SetupInfo['cellA'] = [
-    magnitude(a), magnitude(b), magnitude(c),
-    Math.acos(Math.max(-1, Math.min(1, dot(b, c) / magnitude(b) / magnitude(c)))) * RTD,
-    Math.acos(Math.max(-1, Math.min(1, dot(a, c) / magnitude(a) / magnitude(c)))) * RTD,
-    Math.acos(Math.max(-1, Math.min(1, dot(a, b) / magnitude(a) / magnitude(b)))) * RTD,
-  ];
-  a = scale(a, 1e-10); b = scale(b, 1e-10); c = scale(c, 1e-10);
-  if (!Number.isFinite(Vcell) || [a, b, c].some((v) => v.some((x) => !Number.isFinite(x)))) {
-    throw new EmbeddedFlagError('the crystal cell is degenerate (zero or non-finite volume): check -mat / -cell');
-  }
+  const { a, b, c, aStar, bStar, cStar, Vcell, cellA } = buildCrystal(o, opts.cwd, ranTable, warnings);
 
   // Crystal size and oversampling.
   let { Na, Nb, Nc } = o;
