@@ -216,7 +216,26 @@ const testMessageAction: Scenario = {
   },
 };
 
-const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction];
+const buildC: Scenario = {
+  name: 'x-build-c',
+  title: 'Build C binary runs make -C golden_suite_generator (a stand-in Makefile) and reports the result',
+  prepare(ws) {
+    mkdirSync(join(ws, 'golden_suite_generator'), { recursive: true });
+    // Stand-in for the repo's Makefile (the real one needs nanoBragg.c and gcc): the default target makes the binary.
+    writeFileSync(join(ws, 'golden_suite_generator', 'Makefile'), 'nanoBragg:\n\tprintf "#!/bin/sh\\nexit 0\\n" > nanoBragg && chmod +x nanoBragg && echo stand-in build done\n');
+  },
+  async run(ctx) {
+    const { page, step, workspace, log } = ctx;
+    await step('Build C binary → binary exists, notification says built', async () => {
+      await runCommand(page, 'Build C binary');
+      await pollUntil('the built binary', async () => existsSync(join(workspace, 'golden_suite_generator', 'nanoBragg')), 30_000);
+      const msg = await pollUntil('the result notification', async () => (await page.locator('.notifications-toasts .notification-list-item').allInnerTexts()).find((t) => /built/.test(t)), 30_000);
+      log(msg.replace(/\s+/g, ' '));
+    });
+  },
+};
+
+const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC];
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((s) => wanted.some((w) => s.name.includes(w))) : ALL;
 if (!existsSync(VSIX)) { console.error(`${VSIX} is missing: run "npm run package" first`); process.exit(2); }
