@@ -1,7 +1,11 @@
 // PNG previews of float images for bundles and the ledger: intensity (percentile-clipped, linear or log, a dark→bright
 // sequential map) and difference (symmetric around 0, blue → white → red). Non-finite pixels are painted magenta so
 // a NaN region is never mistaken for "dark".
-import { PNG } from 'pngjs';
+//
+// Speed matters (three previews per case sit on the parity run's critical path), so the encoder is our own and small:
+// an 8-bit palette PNG (255 colour levels + magenta), rows unfiltered, zlib at a low level; the clip percentiles come
+// from one counting pass over the float32 bit patterns, and the log scale from a table over the same keys.
+import { deflateSync } from 'node:zlib';
 
 export interface PngOptions {
   kind: 'intensity' | 'difference';
@@ -11,109 +15,250 @@ export interface PngOptions {
   highPercentile?: number;
 }
 
+/** Colour levels of a preview (palette entries 0..LEVELS-1); the next entry is the non-finite colour. */
+export const LEVELS = 255;
+/** Palette index of non-finite pixels (magenta). */
+export const NON_FINITE_INDEX = LEVELS;
 const NON_FINITE: [number, number, number] = [255, 0, 255];
 
 // Sequential map (black → purple → orange → pale yellow), control points in sRGB.
 const SEQUENTIAL: [number, number, number][] = [
   [0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99], [212, 72, 66], [245, 125, 21], [250, 193, 39], [252, 255, 164],
 ];
-// Diverging map: blue at −limit, white at 0, red at +limit.
+// Diverging map: blue at −limit, white at 0 (the middle level, 127 of 0..254), red at +limit.
 const DIVERGING: [number, number, number][] = [
   [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [247, 247, 247], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
 ];
 
-function lut(stops: [number, number, number][]): Uint8Array {
-  const out = new Uint8Array(256 * 3);
-  for (let i = 0; i < 256; i++) {
-    const x = (i / 255) * (stops.length - 1);
+/** PLTE payload: LEVELS colours interpolated along the stops, then magenta. */
+function palette(stops: [number, number, number][]): Buffer {
+  const out = Buffer.alloc((LEVELS + 1) * 3);
+  for (let i = 0; i < LEVELS; i++) {
+    const x = (i / (LEVELS - 1)) * (stops.length - 1);
     const k = Math.min(stops.length - 2, Math.floor(x));
     const t = x - k;
     for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(stops[k][c] * (1 - t) + stops[k + 1][c] * t);
   }
+  out.set(NON_FINITE, LEVELS * 3);
   return out;
 }
 
-const SEQ_LUT = lut(SEQUENTIAL);
-const DIV_LUT = lut(DIVERGING);
+const SEQ_PLTE = palette(SEQUENTIAL);
+const DIV_PLTE = palette(DIVERGING);
 
-/** Percentiles (0..100) of the finite values of `values`, from an evenly strided sample of at most 2^20 values. */
-export function finitePercentiles(values: Float32Array, percents: number[], transform: (v: number) => number = (v) => v): number[] {
-  const stride = Math.max(1, Math.floor(values.length / (1 << 20)));
-  const sample: number[] = [];
-  for (let i = 0; i < values.length; i += stride) {
-    const v = transform(values[i]);
-    if (Number.isFinite(v)) sample.push(v);
+// --- percentiles from a histogram over float32 bit patterns -------------------------------------------------------
+// The top 16 bits of a float32 (sign, exponent, 7 mantissa bits) split the number line into buckets of 1/128 of a
+// binade (<0.8 % of the value), ordered like the values within each sign. One counting pass gives every percentile a
+// preview needs, to well within one of the 255 colour levels, with no sort and no sample.
+
+const KEYS = 1 << 16;
+const POS_FINITE_END = 0x7f80; // keys 0x7f80..0x7fff and 0xff80..0xffff hold ±Inf and NaN
+const NEG = 0x8000;
+
+function bitsOf(img: Float32Array): Uint32Array {
+  return new Uint32Array(img.buffer, img.byteOffset, img.length);
+}
+
+/** Count of pixels per 16-bit key. */
+export function keyHistogram(img: Float32Array): Uint32Array {
+  const h = new Uint32Array(KEYS);
+  const u = bitsOf(img);
+  for (let i = 0; i < u.length; i++) h[u[i] >>> 16]++;
+  return h;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+function floatOf(bits: number): number {
+  u32[0] = bits >>> 0;
+  return f32[0];
+}
+
+/** Which finite values a percentile ranks: all of them, their magnitudes, or the strictly positive ones. */
+export type PercentileDomain = 'finite' | 'abs' | 'positive';
+
+/**
+ * Percentiles (0..100) of the finite values of `img` (as numpy's default: ranks interpolated linearly), exact: the
+ * key histogram `h` of img finds the bucket of each wanted rank, then only those buckets' values are sorted.
+ * NaN when the domain is empty.
+ */
+export function histogramPercentiles(img: Float32Array, h: Uint32Array, percents: number[], domain: PercentileDomain = 'finite'): number[] {
+  // Walk the buckets in increasing value order: 'finite' goes through the negative keys first (most negative
+  // first), 'abs' folds the sign bit, 'positive' skips key 0 (+0 and the tiniest subnormals).
+  const E = POS_FINITE_END;
+  const finite = domain === 'finite';
+  const abs = domain === 'abs';
+  const first = domain === 'positive' ? 1 : 0;
+  const end = finite ? 2 * E : E;
+  let n = 0;
+  for (let k = first; k < E; k++) n += h[k];
+  if (finite || abs) for (let k = NEG; k < NEG + E; k++) n += h[k];
+  if (!n) return percents.map(() => NaN);
+  const ranks = percents.map((p) => (Math.min(100, Math.max(0, p)) / 100) * (n - 1));
+  const wanted = [...new Set(ranks.flatMap((x) => [Math.floor(x), Math.min(n - 1, Math.floor(x) + 1)]))].sort((x, y) => x - y);
+  // Rank → [bucket key (sign folded for 'abs'), rank within the bucket]; bucket sizes by key.
+  const where = new Map<number, [number, number]>();
+  const size = new Map<number, number>();
+  let before = 0;
+  let w = 0;
+  for (let pos = first; pos < end && w < wanted.length; pos++) {
+    const key = finite ? (pos < E ? NEG + E - 1 - pos : pos - E) : pos;
+    const c = abs ? h[key] + h[key | NEG] : h[key];
+    if (!c) continue;
+    for (; w < wanted.length && wanted[w] < before + c; w++) { where.set(wanted[w], [key, wanted[w] - before]); size.set(key, c); }
+    before += c;
   }
-  if (!sample.length) return percents.map(() => NaN);
-  const sorted = Float64Array.from(sample).sort();
-  return percents.map((p) => {
-    const x = (Math.min(100, Math.max(0, p)) / 100) * (sorted.length - 1);
-    const lo = Math.floor(x);
-    const hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (sorted[hi] - sorted[lo]) * (x - lo);
+  // One pass collects the values of the few buckets involved (|v| for 'abs') into typed arrays, sorted natively.
+  const values = new Map<number, { a: Float64Array; n: number }>();
+  const mask = new Uint8Array(KEYS); // keys whose values are wanted, so most pixels cost one byte read
+  for (const [key, c] of size) {
+    values.set(key, { a: new Float64Array(c), n: 0 });
+    mask[key] = 1;
+    if (abs) mask[key | NEG] = 1;
+  }
+  const u = bitsOf(img);
+  for (let i = 0; i < u.length; i++) {
+    const key = u[i] >>> 16;
+    if (mask[key]) { const b = values.get(abs ? key & 0x7fff : key)!; b.a[b.n++] = abs ? Math.abs(img[i]) : img[i]; }
+  }
+  for (const b of values.values()) b.a.sort();
+  const valueAt = (r: number) => { const [key, k] = where.get(r)!; return values.get(key)!.a[k]; };
+  return ranks.map((x) => {
+    const r = Math.floor(x);
+    const a = valueAt(r);
+    return a + (valueAt(Math.min(n - 1, r + 1)) - a) * (x - r);
   });
 }
 
-/** Map each pixel to a 0..255 colour-table index (or −1 for non-finite) by the preview's rules. */
-export function colourIndices(img: Float32Array, opts: PngOptions): Int16Array {
-  const idx = new Int16Array(img.length);
+/** Percentiles of the finite values of an image (see histogramPercentiles). */
+export function finitePercentiles(img: Float32Array, percents: number[], domain: PercentileDomain = 'finite'): number[] {
+  return histogramPercentiles(img, keyHistogram(img), percents, domain);
+}
+
+/**
+ * Palette index per 16-bit key for a log intensity scale between lo and hi: a table of 65536 entries replaces a
+ * Math.log per pixel (only the keys between lo and hi, a few thousand, need one).
+ */
+function logLevelTable(lo: number, hi: number, top: number): Uint8Array {
+  const t = new Uint8Array(KEYS); // negatives and zero: level 0
+  const flo = Math.log(lo);
+  const scale = top / (Math.log(hi) - flo);
+  for (let k = 1; k < POS_FINITE_END; k++) {
+    const v = floatOf((k << 16) | 0x8000); // bucket middle
+    if (v <= lo) continue;
+    if (v >= hi) { t.fill(top, k, POS_FINITE_END); break; }
+    const u = (Math.log(v) - flo) * scale;
+    t[k] = u <= 0 ? 0 : u >= top ? top : Math.round(u);
+  }
+  t.fill(NON_FINITE_INDEX, POS_FINITE_END, NEG);
+  t.fill(NON_FINITE_INDEX, NEG + POS_FINITE_END, KEYS);
+  return t;
+}
+
+/** Map each pixel to a palette index 0..LEVELS-1 by the preview's rules, NON_FINITE_INDEX for NaN/Inf. */
+export function paletteIndices(img: Float32Array, opts: PngOptions): Uint8Array {
+  const idx = new Uint8Array(img.length);
+  const top = LEVELS - 1;
   const log = opts.scale === 'log';
+  const h = keyHistogram(img);
   if (opts.kind === 'difference') {
-    const [p] = finitePercentiles(img, [opts.highPercentile ?? 99.5], Math.abs);
+    const [p] = histogramPercentiles(img, h, [opts.highPercentile ?? 99.5], 'abs');
     let limit = p;
     if (!(limit > 0)) {
       limit = 0;
       for (let i = 0; i < img.length; i++) { const a = Math.abs(img[i]); if (a > limit && Number.isFinite(a)) limit = a; }
     }
+    const mid = top / 2;
     const t = limit * 1e-3;
-    const denom = log ? Math.log1p(limit / t) : limit;
+    const k = log ? 1 / Math.log1p(limit / t) : 1 / limit;
     for (let i = 0; i < img.length; i++) {
       const v = img[i];
-      if (!Number.isFinite(v)) { idx[i] = -1; continue; }
-      if (limit === 0) { idx[i] = 128; continue; }
-      const a = log ? Math.sign(v) * Math.log1p(Math.abs(v) / t) / denom : v / denom;
-      const u = Math.max(-1, Math.min(1, a));
-      idx[i] = Math.round((u + 1) * 127.5);
+      if (v - v !== 0) { idx[i] = NON_FINITE_INDEX; continue; } // NaN or ±Inf
+      if (limit === 0) { idx[i] = mid; continue; }
+      let u = log ? (v < 0 ? -Math.log1p(-v / t) : Math.log1p(v / t)) * k : v * k;
+      u = u < -1 ? -1 : u > 1 ? 1 : u;
+      idx[i] = u < 0 ? mid - Math.round(-u * mid) : mid + Math.round(u * mid); // ±x get mirror levels
     }
     return idx;
   }
-  let [lo, hi] = finitePercentiles(img, [opts.lowPercentile ?? 0.5, opts.highPercentile ?? 99.5]);
+  let [lo, hi] = histogramPercentiles(img, h, [opts.lowPercentile ?? 0.5, opts.highPercentile ?? 99.5]);
   if (log) {
-    const [plo] = finitePercentiles(img, [opts.lowPercentile ?? 0.5], (v) => (v > 0 ? v : NaN));
+    const [plo] = histogramPercentiles(img, h, [opts.lowPercentile ?? 0.5], 'positive');
     hi = Math.max(hi, 0);
     lo = Number.isFinite(plo) && plo > 0 ? plo : hi * 1e-6;
     if (!(hi > lo)) lo = hi / 10;
+    // The key table resolves 1/128 of a binade (≤ 0.0078 in ln): use it when that is under a quarter of a colour
+    // level, i.e. ln(hi/lo) ≥ 8; a low-contrast image takes the exact Math.log per pixel below.
+    if (hi > 0 && lo > 0 && Math.log(hi / lo) >= 8) {
+      const table = logLevelTable(lo, hi, top);
+      const u = bitsOf(img);
+      for (let i = 0; i < u.length; i++) idx[i] = table[u[i] >>> 16];
+      return idx;
+    }
   }
   const flo = log ? Math.log(lo) : lo;
   const span = (log ? Math.log(hi) : hi) - flo;
+  const flat = !(span > 0);
+  const scale = top / span;
   for (let i = 0; i < img.length; i++) {
     const v = img[i];
-    if (!Number.isFinite(v)) { idx[i] = -1; continue; }
-    if (!(span > 0)) { idx[i] = 128; continue; }
-    const x = log ? (v > 0 ? Math.log(v) : -Infinity) : v;
-    const u = Math.max(0, Math.min(1, (x - flo) / span));
-    idx[i] = Math.round(u * 255);
+    if (v - v !== 0) { idx[i] = NON_FINITE_INDEX; continue; }
+    if (flat) { idx[i] = top >> 1; continue; }
+    // Log: clip in the linear domain first, so zeros and negatives never reach Math.log.
+    const u = ((log ? (v <= lo ? flo : Math.log(v)) : v) - flo) * scale;
+    idx[i] = u <= 0 ? 0 : u >= top ? top : Math.round(u);
   }
   return idx;
 }
 
-/** Encode a float image (fpixels wide, spixels tall, slow index = row) as an RGBA PNG. */
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(buf: Uint8Array, crc = 0xffffffff): number {
+  for (let i = 0; i < buf.length; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff] ^ (crc >>> 8);
+  return crc;
+}
+
+/** One PNG chunk: length, type, data, CRC over type + data. */
+function chunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE((crc32(out.subarray(4, 8 + data.length)) ^ 0xffffffff) >>> 0, 8 + data.length);
+  return out;
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** An 8-bit palette PNG of `indices` (width × height, row-major), rows unfiltered. */
+export function encodeIndexedPng(indices: Uint8Array, width: number, height: number, plte: Buffer): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 3; // colour type: palette
+  // compression, filter method, interlace: 0
+  const raw = Buffer.alloc(height * (width + 1)); // filter byte 0 (none) opens each row
+  for (let y = 0; y < height; y++) raw.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  // Level 3: the previews are mostly flat background, which compresses well even at a low level.
+  const idat = deflateSync(raw, { level: 3 });
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+}
+
+/** Encode a float image (fpixels wide, spixels tall, slow index = row) as a palette PNG preview. */
 export function encodePng(img: Float32Array, fpixels: number, spixels: number, opts: PngOptions): Buffer {
   if (img.length !== fpixels * spixels) {
     throw new Error(`encodePng: image has ${img.length} pixels, expected ${fpixels}×${spixels} = ${fpixels * spixels}`);
   }
-  const table = opts.kind === 'difference' ? DIV_LUT : SEQ_LUT;
-  const idx = colourIndices(img, opts);
-  const png = new PNG({ width: fpixels, height: spixels, colorType: 6 });
-  const data = png.data;
-  for (let i = 0; i < idx.length; i++) {
-    const k = idx[i];
-    const o = i * 4;
-    if (k < 0) { data[o] = NON_FINITE[0]; data[o + 1] = NON_FINITE[1]; data[o + 2] = NON_FINITE[2]; }
-    else { data[o] = table[k * 3]; data[o + 1] = table[k * 3 + 1]; data[o + 2] = table[k * 3 + 2]; }
-    data[o + 3] = 255;
-  }
-  return PNG.sync.write(png);
+  return encodeIndexedPng(paletteIndices(img, opts), fpixels, spixels, opts.kind === 'difference' ? DIV_PLTE : SEQ_PLTE);
 }
 
 /** candidate − reference, pixel by pixel (NaN where either is NaN), for the Δ preview. */
