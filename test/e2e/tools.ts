@@ -38,11 +38,21 @@ function harnessPackage(dir: string, allowScripts: Record<string, boolean>): voi
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }
 
+function withoutNpmScriptEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || /^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 async function npmInstall(dir: string, spec: string, env: Record<string, string>, log: Log): Promise<void> {
   log(`e2e tools: npm install ${spec} into ${dir}`);
   const started = Date.now();
   const r = await execa('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
-    cwd: dir, env, reject: false, all: true, stdin: 'ignore',
+    // extendEnv false: the env given is the whole environment (execa would merge process.env back in).
+    cwd: dir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore',
   });
   if (r.exitCode !== 0) {
     throw new Error(`e2e tools: "npm install ${spec}" in ${dir} failed (exit ${r.exitCode}).\n${r.all?.slice(-4000)}\n` +
@@ -75,7 +85,9 @@ async function ensureCodeServer(node24: string, log: Log): Promise<string> {
     // Under Node 24 (code-server's postinstall checks the Node major) and with Node 24's headers for
     // node-gyp (this machine's npm config points nodedir at Node 20's).
     const env = {
-      ...process.env,
+      // Under `npm test` the outer npm (Node 20) exports npm_* and NODE variables that make the inner npm run
+      // code-server's postinstall with Node 20 ("requires node v24"): start from a shell-like environment.
+      ...withoutNpmScriptEnv(process.env),
       PATH: `${dirname(node24)}:${process.env.PATH}`,
       npm_config_nodedir: node24Dir,
     } as Record<string, string>;
