@@ -18,6 +18,7 @@ options (double dash, so they cannot clash with nanoBragg flags):
   --omp-threads N      OpenMP threads of the C run being mirrored (φ=0 carry-over only; default
                        OMP_NUM_THREADS or the number of cores)
   --quiet              print only errors
+  --progress           print "N% done" lines on stderr even when it is not a terminal (for scripts)
   --help
 
 forks (C value first):
@@ -28,7 +29,7 @@ ${Object.entries(PRESETS).map(([k, f]) => `  ${k.padEnd(8)} ${Object.entries(f).
 nanoBragg flags accepted:
   ${knownFlags().join(' ')}`;
 
-interface CliOptions { flags: string[]; workers?: number; preset?: PresetName; forks: Forks; ompThreads?: number; quiet: boolean; help: boolean }
+interface CliOptions { flags: string[]; workers?: number; preset?: PresetName; forks: Forks; ompThreads?: number; quiet: boolean; progress: boolean; help: boolean }
 
 function intOption(name: string, v: string | undefined, min: number): number {
   const n = v === undefined ? NaN : Number(v);
@@ -37,13 +38,14 @@ function intOption(name: string, v: string | undefined, min: number): number {
 }
 
 export function parseSimulateArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { flags: [], forks: {}, quiet: false, help: false };
+  const o: CliOptions = { flags: [], forks: {}, quiet: false, progress: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.startsWith('--') && a.includes('=') && !a.startsWith('--fork=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     if (name === '--help' || name === '-h' || name === '-help') o.help = true;
     else if (name === '--quiet') o.quiet = true;
+    else if (name === '--progress') o.progress = true;
     else if (name === '--workers') o.workers = intOption('--workers', value(), 0);
     else if (name === '--omp-threads') o.ompThreads = intOption('--omp-threads', value(), 1);
     else if (name === '--preset') {
@@ -89,16 +91,17 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     const r = await simulate({
       args: flags, cwd: process.cwd(), preset: opts.preset, forks: opts.forks, workers: inThread ? 0 : opts.workers, ompThreads: opts.ompThreads,
       signal: controller.signal,
-      onProgress: process.stderr.isTTY && !opts.quiet ? (f) => {
+      onProgress: (process.stderr.isTTY || opts.progress) && !opts.quiet ? (f) => {
         const pct = Math.floor(f * 100);
-        if (pct !== lastPct) { lastPct = pct; process.stderr.write(`\r${pct}% done`); }
+        // A terminal gets one line rewritten in place; a pipe gets one line per step.
+        if (pct !== lastPct) { lastPct = pct; process.stderr.write(process.stderr.isTTY ? `\r${pct}% done` : `${pct}% done\n`); }
       } : undefined,
     });
-    if (lastPct >= 0) process.stderr.write('\n');
+    if (lastPct >= 0 && process.stderr.isTTY) process.stderr.write('\n');
     if (!opts.quiet) process.stdout.write(r.stdout);
     return 0;
   } catch (err) {
-    if (lastPct >= 0) process.stderr.write('\n');
+    if (lastPct >= 0 && process.stderr.isTTY) process.stderr.write('\n');
     if ((err as Error).name === 'AbortError') {
       console.error('nb-parity simulate: interrupted; no float file written');
       return 130;

@@ -118,8 +118,9 @@ test('nb-parity simulate: bad input exits 2 naming the flag and writes nothing',
 test('nb-parity simulate: SIGINT cancels promptly, exit 130, no float file', async () => {
   const out = mkdtempSync(join(tmpdir(), 'nb-sim-'));
   try {
-    const child = execa('node', [bin, 'simulate', '-mat', join(dir, 'A.mat'), '-default_F', '100', '-N', '5', '-oversample', '4', '-detpixels', '1024', '-floatfile', 'big.bin', '--workers', '2'], { cwd: out, reject: false });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Large enough to run for minutes; SIGINT is sent once the run reports progress (its handler is installed by then).
+    const child = execa('node', [bin, 'simulate', '-mat', join(dir, 'A.mat'), '-default_F', '100', '-N', '5', '-oversample', '8', '-detpixels', '2048', '-floatfile', 'big.bin', '--workers', '2', '--progress'], { cwd: out, reject: false });
+    await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => { if (/% done/.test(String(d))) resolve(); }));
     const t0 = performance.now();
     child.kill('SIGINT');
     const r = await child;
