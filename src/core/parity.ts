@@ -234,8 +234,9 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
       : [];
     // Previews are for people, not for the verdict: encode them while the next case simulates (the main thread is
     // idle then), and wait for them only before the summary is written.
-    previewJobs.push(Promise.race([nextLaunch(), allCasesDone])
-      .then(() => new Promise<void>((r) => setTimeout(r, 20)))
+    // The short pause lets a just-launched next case get its workers going first; after the last case, no pause.
+    previewJobs.push(Promise.race([nextLaunch().then(() => true), allCasesDone.then(() => false)])
+      .then((launched) => launched ? new Promise<void>((r) => setTimeout(r, 20)) : undefined)
       .then(() => writePreviews(dir, c.fileStem, refRun, candRun, !!sameSize))
       .then((names) => { files.previews = names; }, (e) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); files.previews = []; }));
     const result: CaseResult = {
