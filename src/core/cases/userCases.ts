@@ -1,9 +1,9 @@
 // User cases: `.nb-parity/cases.json` in the workspace, validated with a JSON schema (ajv). Errors name the file,
 // the JSON path and what to do; a bad case is skipped, the good ones still load.
-import { readFile } from 'node:fs/promises';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Case, EmbeddedOptions } from '../types.ts';
 import { stemFor } from './builtin.ts';
+import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';
 
 export const USER_CASES_PATH = '.nb-parity/cases.json';
@@ -82,17 +82,8 @@ function explain(e: ErrorObject): string {
   }
 }
 
-export interface LoadResult { cases: Case[]; errors: string[] }
-
-export async function loadUserCases(file: string): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
-    return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
-  }
-  return parseUserCases(text, file);
+export function loadUserCases(file: string): Promise<LoadResult> {
+  return loadCaseFile(file, parseUserCases);
 }
 
 export function parseUserCases(text: string, file: string): LoadResult {

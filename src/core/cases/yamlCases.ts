@@ -1,25 +1,16 @@
 // tests/parity_cases.yaml (formats.md §5): one Case per run, id "<case id>/<run name>", run thresholds replace the
 // case's entirely, flags = base_args + extra_args. Keeps the 0-based line of each run for the Test Explorer.
-import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import type { Case, Thresholds } from '../types.ts';
 import { SEED_THRESHOLDS, stemFor } from './builtin.ts';
+import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';
 import { thresholdsFromSnake } from './thresholds.ts';
 
 export const YAML_CASES_PATH = 'tests/parity_cases.yaml';
 
-export interface LoadResult { cases: Case[]; errors: string[] }
-
-export async function loadYamlCases(file: string): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
-    return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
-  }
-  return parseYamlCases(text, file);
+export function loadYamlCases(file: string): Promise<LoadResult> {
+  return loadCaseFile(file, parseYamlCases);
 }
 
 export function parseYamlCases(text: string, file: string): LoadResult {
