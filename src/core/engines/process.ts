@@ -18,8 +18,8 @@ export interface ProcessRequest {
   killGraceMs?: number;
 }
 
-export interface ProcessResult {
-  pid?: number;
+/** How a child process ended: what the runners turn into an EngineRun (runFinish.ts), cold or warm alike. */
+export interface ProcessOutcome {
   exitCode?: number;
   signal?: string;
   stdout: string;
@@ -29,6 +29,10 @@ export interface ProcessResult {
   /** The program could not be started at all (ENOENT, EACCES...), worded for the user. */
   spawnError?: string;
   wallMs: number;
+}
+
+export interface ProcessResult extends ProcessOutcome {
+  pid?: number;
   /** Every pid we saw in the tree (child and descendants), for callers and tests that verify nothing survived. */
   treePids: number[];
 }

@@ -2,17 +2,9 @@
 import type { EngineId, EngineRun } from '../types.ts';
 import type { EngineRunRequest } from './engine.ts';
 import { collectImage, effectiveConfigOf } from './engine.ts';
+import type { ProcessOutcome } from './process.ts';
 
-export interface ProcessOutcome {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  cancelled: boolean;
-  spawnError?: string;
-  wallMs: number;
-}
+export type { ProcessOutcome } from './process.ts';
 
 export interface CommandPlan {
   /** argv[0] = program. */

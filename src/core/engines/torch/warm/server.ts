@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { ProcessOutcome } from '../../process.ts';
 import { encodeClientMessage, parseServerLine, type ClientMessage, type DoneMessage, type HelloMessage, type ServerMessage } from './protocol.ts';
 import { resolveWarmServerScript } from './serverScript.ts';
 
@@ -47,14 +48,8 @@ export interface WarmRunRequest {
   module?: string;
 }
 
-/** Same fields as a cold process outcome (runFinish.ts ProcessOutcome), plus warm facts. */
-export interface WarmRunResult {
-  exitCode?: number;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  cancelled: boolean;
+/** A cold process outcome (never a spawn error: a parent that cannot start throws), plus warm facts. */
+export interface WarmRunResult extends Omit<ProcessOutcome, 'spawnError'> {
   /** Round trip seen by the caller, including a lazy start if one was needed. */
   wallMs: number;
   /** Fork to reap, measured by the parent. */
