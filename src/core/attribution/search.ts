@@ -18,23 +18,12 @@ import type { ConfigMismatch, ForkName, Forks, Metrics, PresetName, Thresholds }
 import { computeMetrics } from '../metrics/metrics.ts';
 import { withinThresholds } from '../metrics/verdict.ts';
 import { hasNFlag, flagArgs, flagNumber } from '../diagnosis/flags.ts';
+import type { SimulateRequest, SimulateResult } from '../engines/embedded/index.ts';
 
 // --- the slice of contract 1 (embedded engine) that attribution uses --------------------------------------
-export interface SimulateRequestLike {
-  args: string[];
-  cwd?: string;
-  preset?: PresetName;
-  forks?: Forks;
-  workers?: number;
-  signal?: AbortSignal;
-  writeFloatfile?: boolean;
-}
-export interface SimulateResultLike {
-  image: Float32Array;
-  fpixels: number;
-  spixels: number;
-  simMs: number;
-}
+// Types only: the search itself runs on any `simulate` with this shape (tests pass a cheap synthetic one).
+export type SimulateRequestLike = Pick<SimulateRequest, 'args' | 'cwd' | 'preset' | 'forks' | 'workers' | 'signal' | 'writeFloatfile'>;
+export type SimulateResultLike = Pick<SimulateResult, 'image' | 'fpixels' | 'spixels' | 'simMs'>;
 export type SimulateFn = (req: SimulateRequestLike) => Promise<SimulateResultLike>;
 export interface ForkDoc {
   values: string[];
