@@ -13,34 +13,26 @@ export const TITLE_RUN_CASE = 'Run parity case…';
 
 /** Every folder under `<workspace>/reports` that holds a metrics.json (a finished bundle). */
 export function listBundleDirs(workspace: string): string[] {
-  const root = join(workspace, 'reports');
-  const out: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 6 || !existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      const d = join(dir, e.name);
-      if (existsSync(join(d, 'metrics.json'))) out.push(d);
-      else walk(d, depth + 1);
-    }
-  };
-  walk(root, 0);
-  return out;
+  return findReportDirs(workspace, (dir) => existsSync(join(dir, 'metrics.json')));
 }
 
 /** Every folder under reports/ whose name looks like a STAMP (bundles, finished or not). */
 export function listStampDirs(workspace: string): string[] {
-  const root = join(workspace, 'reports');
+  return findReportDirs(workspace, (_dir, name) => /^\d{8}T\d{6}/.test(name));
+}
+
+/** Folders under `<workspace>/reports` (6 levels at most) that `matches`; a match is not searched further down. */
+function findReportDirs(workspace: string, matches: (dir: string, name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > 6 || !existsSync(dir)) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (!e.isDirectory()) continue;
       const d = join(dir, e.name);
-      if (/^\d{8}T\d{6}/.test(e.name)) out.push(d); else walk(d, depth + 1);
+      if (matches(d, e.name)) out.push(d); else walk(d, depth + 1);
     }
   };
-  walk(root, 0);
+  walk(join(workspace, 'reports'), 0);
   return out;
 }
 
