@@ -6,9 +6,9 @@
 //          else the embedded engine). Bundles go to reports/nb-parity-bench/ there, never to the seed's initiative.
 // Also printed: the seed's sequential flow (each program one after the other, cold), for the ratio the issue asks for.
 // Run alone with `node --import tsx scripts/bench-warm.ts`, or as part of `npm run bench`.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { loadCases, selectCases } from '../src/core/cases/index.ts';
 import { absolutizeFlags } from '../src/core/cases/flags.ts';
@@ -55,15 +55,19 @@ async function seedSequential(t: Target): Promise<number> {
   const selected = selectCases(cases, CASES).cases;
   const scratch = mkdtempSync(join(tmpdir(), 'nb-parity-bench-seed-'));
   const env = { KMP_DUPLICATE_LIB_OK: 'TRUE', PYTHONPATH: join(t.workspace, 'src'), ...(t.settings.extraEnv ?? {}) };
-  const t0 = performance.now();
-  for (const c of selected) {
-    const flags = absolutizeFlags(c.flags, t.workspace);
-    await execa(t.python, ['-m', 'nanobrag_torch', ...flags, '-floatfile', join(scratch, `py_${c.fileStem}.bin`)], { cwd: scratch, env, reject: false });
-    if (t.cBinary) await execa(t.cBinary, [...flags, '-floatfile', join(scratch, `c_${c.fileStem}.bin`)], { cwd: scratch, reject: false });
+  try {
+    const t0 = performance.now();
+    for (const c of selected) {
+      const flags = absolutizeFlags(c.flags, t.workspace);
+      await execa(t.python, ['-m', 'nanobrag_torch', ...flags, '-floatfile', join(scratch, `py_${c.fileStem}.bin`)], { cwd: scratch, env, reject: false });
+      if (t.cBinary) await execa(t.cBinary, [...flags, '-floatfile', join(scratch, `c_${c.fileStem}.bin`)], { cwd: scratch, reject: false });
+    }
+    await execa(t.python, ['-c', SEED_METRICS, ...selected.map((c) => join(scratch, `py_${c.fileStem}.bin`))], { cwd: scratch, env, reject: false });
+    await execa(t.python, ['-c', SEED_ENV], { cwd: scratch, env, reject: false });
+    return performance.now() - t0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  await execa(t.python, ['-c', SEED_METRICS, ...selected.map((c) => join(scratch, `py_${c.fileStem}.bin`))], { cwd: scratch, env, reject: false });
-  await execa(t.python, ['-c', SEED_ENV], { cwd: scratch, env, reject: false });
-  return performance.now() - t0;
 }
 
 async function benchTarget(t: Target): Promise<void> {
@@ -125,7 +129,12 @@ export async function benchWarm(): Promise<void> {
   const python = process.env.NB_PY_BIN ?? 'python3';
   const probe = await execa(python, ['-c', 'import importlib.util as u; print("torch" if u.find_spec("torch") else "no torch")'], { reject: false });
   console.log(`\nwarm PyTorch runs (issue 8) — interpreter ${python}: ${String(probe.stdout).trim() || String(probe.stderr).trim()}`);
-  await benchTarget(demoTarget(python));
+  const demo = demoTarget(python);
+  try {
+    await benchTarget(demo);
+  } finally {
+    rmSync(dirname(demo.workspace), { recursive: true, force: true }); // the temp folder around demo-workspace
+  }
 
   const torchWs = process.env.NB_TORCH_WORKSPACE;
   if (torchWs) {

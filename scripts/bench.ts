@@ -9,7 +9,7 @@
 //      C vs PyTorch pair (simulator time there = each program's wall time, which includes Python start-up).
 // Ratios are printed, not asserted: the machine is shared, so a timing is evidence, not a test. Uses the built
 // dist/cli.mjs (npm run bench builds first), so the embedded engine runs exactly as users run it.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -27,8 +27,11 @@ interface RunJson {
     attribution: { status?: string; summary?: string; simulations?: number; elapsedMs?: number } | null }[];
 }
 
+/** A copy of the demo workspace in a temporary folder, removed when the bench exits (also after an error). */
 function demoWorkspace(): string {
-  const ws = join(mkdtempSync(join(tmpdir(), 'nb-parity-bench-')), 'demo-workspace');
+  const root = mkdtempSync(join(tmpdir(), 'nb-parity-bench-'));
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  const ws = join(root, 'demo-workspace');
   cpSync(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
   return ws;
 }

@@ -1,17 +1,18 @@
 // `nb-parity run` / `nb-parity cases` through the built CLI (dist/cli.mjs via bin/nb-parity.mjs), real processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { makeTempDir, removeAfterTests } from '../tempDirs.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
 const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir() });
 
 async function workspace(): Promise<string> {
-  const ws = join(await mkdtemp(join(tmpdir(), 'nbp-cli-')), 'ws');
+  const ws = join(await makeTempDir('nbp-cli-'), 'ws');
   await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
   return ws;
 }
@@ -73,6 +74,9 @@ test('nb-parity cases lists sources and line numbers; a broken cases.json is rep
 
 test('npm run demo script: copies the demo workspace, shows the failure and its explanation, exits 0', async () => {
   const r = await execa(process.execPath, [join(ROOT, 'scripts/demo.mjs')], { reject: false });
+  // The demo keeps its copy for the user to open; this test removes it (the temp folder around demo-workspace).
+  const demoRoot = dirname(/demo workspace: (\S+)/.exec(r.stdout)?.[1] ?? '.');
+  if (basename(demoRoot).startsWith('nb-parity-demo-')) removeAfterTests(demoRoot);
   assert.equal(r.exitCode, 0, r.stderr);
   assert.match(r.stdout, /TC-D1\s+FAIL/);
   assert.match(r.stdout, /nCells 1×1×1 vs 5×5×5/);

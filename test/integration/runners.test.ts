@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile, chmod } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runParity, ParityError, type RunSettings } from '../../src/core/parity.ts';
@@ -13,13 +13,14 @@ import { isAlive, runProcess } from '../../src/core/engines/process.ts';
 import { resolveCBinary } from '../../src/core/engines/c/index.ts';
 import { readBundle } from '../../src/core/evidence/index.ts';
 import type { Case } from '../../src/core/types.ts';
+import { makeTempDir } from '../tempDirs.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const STANDIN_C = join(ROOT, 'test/fixtures/standins/nanoBragg');
 const STANDIN_PY = join(ROOT, 'test/fixtures/standins/python');
 
 async function workspace(): Promise<string> {
-  const ws = join(await mkdtemp(join(tmpdir(), 'nbp-runners-')), 'ws');
+  const ws = join(await makeTempDir('nbp-runners-'), 'ws');
   await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
   return ws;
 }

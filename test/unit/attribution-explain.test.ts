@@ -3,15 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { explainCommand } from '../../src/cli/explain.ts';
+import { makeTempDir } from '../tempDirs.ts';
 
 const FIX = path.join(import.meta.dirname, '../fixtures/real-runs');
 const SEED_FIXTURE = 'reports/2025-11-source-weights/phase_a/20251009T071821Z/fixtures/two_sources.txt';
 
 async function seedWorkspace() {
-  const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'nbp-explain-'));
+  const ws = await makeTempDir('nbp-explain-');
   const bundle = path.join(ws, 'reports/2025-11-source-weights/phase_e/20251009T120000Z');
   await fs.mkdir(bundle, { recursive: true });
   await fs.mkdir(path.join(ws, path.dirname(SEED_FIXTURE)), { recursive: true });

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { configLines, parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
 import { diffConfigs, inferNFromPeaks, sideNames } from '../../src/core/diagnosis/configDiff.ts';
 import { simulate } from '../../src/core/engines/embedded/index.ts';
 import { inspectSourceFile, preflight } from '../../src/core/diagnosis/preflight.ts';
+import { makeTempDir } from '../tempDirs.ts';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
 const read = (f: string) => readFileSync(path.join(DIR, f), 'utf8');
@@ -134,7 +134,7 @@ test('source file inspection follows C: comment lines are records, CRLF noted, Î
 });
 
 test('preflight on the seed TC-D1 in a workspace with Fdump.bin and the frozen binary', async () => {
-  const ws = await fs.mkdtemp(path.join(os.tmpdir(), 'nbp-preflight-'));
+  const ws = await makeTempDir('nbp-preflight-');
   await fs.mkdir(path.join(ws, path.dirname(FIXTURE)), { recursive: true });
   await fs.copyFile(path.join(DIR, 'two_sources_commented.txt'), path.join(ws, FIXTURE));
   await fs.writeFile(path.join(ws, 'Fdump.bin'), Buffer.alloc(100));

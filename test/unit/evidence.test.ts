@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBundleDir, listBundles, loadCaseImages, newStamp, readBundle, writeFileAtomic, moveNoClobber, commandsText, perCaseLines } from '../../src/core/evidence/index.ts';
 import { splitArgs } from '../../src/core/cases/flags.ts';
 import type { Bundle, EngineRun, Metrics } from '../../src/core/types.ts';
+import { makeTempDir } from '../tempDirs.ts';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'nbp-evidence-'));
+const tmp = () => makeTempDir('nbp-evidence-');
 
 test('STAMP is UTC YYYYMMDDTHHMMSSZ', () => {
   assert.equal(newStamp(new Date(Date.UTC(2025, 9, 9, 7, 18, 21, 999))), '20251009T071821Z');

@@ -1,17 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { ImageError, expectedSizeFromFlags, readFloatImage, sizeFromStdout, writeFloatImage } from '../../src/core/images/floatImage.ts';
 import { differenceImage, encodePng } from '../../src/core/images/png.ts';
+import { makeTempDir } from '../tempDirs.ts';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
 
-async function tmpdir() {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'nbp-images-'));
-}
+const tmpdir = () => makeTempDir('nbp-images-');
 
 test('round trip: write atomically, read back bit-exact, no temp files left', async () => {
   const dir = await tmpdir();

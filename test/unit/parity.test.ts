@@ -1,12 +1,12 @@
 // runParity with the embedded engine on both sides (in-process worker threads, no child processes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runParity, ParityError } from '../../src/core/parity.ts';
 import { readBundle, loadCaseImages } from '../../src/core/evidence/index.ts';
 import type { Case } from '../../src/core/types.ts';
+import { makeTempDir } from '../tempDirs.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const small = (id: string, extra: string[] = []): Case => ({
@@ -15,7 +15,7 @@ const small = (id: string, extra: string[] = []): Case => ({
 });
 
 async function workspace(): Promise<string> {
-  const ws = join(await mkdtemp(join(tmpdir(), 'nbp-parity-')), 'ws');
+  const ws = join(await makeTempDir('nbp-parity-'), 'ws');
   await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
   return ws;
 }
