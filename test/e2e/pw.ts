@@ -24,6 +24,7 @@ export interface Locator {
   getByTestId(id: string | RegExp): Locator;
   getAttribute(name: string): Promise<string | null>;
   textContent(): Promise<string | null>;
+  inputValue(opts?: { timeout?: number }): Promise<string>;
   innerText(): Promise<string>;
   allInnerTexts(): Promise<string[]>;
   boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;

@@ -63,6 +63,10 @@ const buttons: Scenario = {
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       const target = join(workspace, 'exported.png');
       await input.fill(target);
+      // The simple file dialog validates the typed path asynchronously; an Enter before it settles accepts the
+      // default name instead (seen once in CI). Wait for the value to stick first.
+      await pollUntil('the typed path in the save dialog', async () => (await input.inputValue()) === target, 5_000);
+      await sleep(750);
       await page.keyboard.press('Enter');
       await pollUntil('the exported file', async () => existsSync(target), 15_000);
       assert.equal(readFileSync(target).subarray(1, 4).toString(), 'PNG');
