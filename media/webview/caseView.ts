@@ -3,7 +3,7 @@
 import type { CaseView, ConfigMismatch, Metrics, ViewSettings } from '../../src/protocol/messages.ts';
 import { fmtCorrelation, fmtNumber, fmtSumRatio, meetsThreshold, thresholdText } from '../../src/protocol/format.ts';
 import { h } from './dom.ts';
-import { ImageGrid, type GridEvents } from './imageGrid.ts';
+import { ImageGrid, type GridEvents, type Preview } from './imageGrid.ts';
 import { chartSlots, renderCharts, type ChartKind, type ChartSlots } from './chartsView.ts';
 import type { ViewTheme } from './theme.ts';
 
@@ -135,6 +135,11 @@ export class CaseUi {
 
   setImage(role: 'reference' | 'candidate' | 'model', data: Float32Array): void {
     this.grid.setImage(role, data);
+    this.scheduleCharts();
+  }
+
+  setPreview(role: 'reference' | 'candidate' | 'model', preview: Preview): void {
+    this.grid.setPreview(role, preview);
     this.scheduleCharts();
   }
 

@@ -11,7 +11,7 @@ import { h } from './dom.ts';
 
 export type ChartKind = 'hist2d' | 'delta' | 'radial' | 'trend';
 
-export interface ChartSlots { element: HTMLElement; slots: Record<ChartKind, HTMLElement> }
+export interface ChartSlots { element: HTMLElement; slots: Record<ChartKind, HTMLElement>; note: HTMLElement }
 
 const LABELS: Record<ChartKind, string> = {
   hist2d: 'Candidate versus reference two-dimensional histogram',
@@ -28,10 +28,16 @@ export function chartSlots(caseId: string): ChartSlots {
       h('span', { class: 'chart-wait' }, kind === 'trend' ? '' : 'waiting for images…'));
     element.append(slots[kind]);
   }
-  return { element, slots };
+  const note = h('p', { class: 'note chart-note', hidden: true, 'data-testid': `chart-note-${caseId}` });
+  element.append(note);
+  return { element, slots, note };
 }
 
-interface Images { reference?: Float32Array; candidate?: Float32Array; model?: Float32Array; diff?: Float32Array }
+/** Images of one level: full (binning 1, the case's size) or k×k max-binned previews of fpixels × spixels. */
+interface Images {
+  reference?: Float32Array; candidate?: Float32Array; model?: Float32Array; diff?: Float32Array;
+  binning?: number; fpixels?: number; spixels?: number;
+}
 
 async function show(slot: HTMLElement, spec: TopLevelSpec | undefined, emptyText: string, onError: (m: string) => void): Promise<void> {
   slot.replaceChildren();
@@ -61,11 +67,19 @@ export async function renderCharts(slots: ChartSlots, cv: CaseView, img: Images,
     const diff = img.diff;
     if (diff) jobs.push(show(slots.slots.delta, deltaHistSpec(deltaHistogram(diff, { bins: 60 }), theme), '', (m) => onError('delta', m)));
   }
+  const k = img.binning ?? 1;
+  slots.note.hidden = k === 1;
+  slots.note.textContent = k === 1 ? '' : `Charts from the ${k}×${k} max-binned preview (each value is the brightest pixel of its bin): `
+    + 'histograms lean bright and the radial profile is coarser. They are redrawn from the exact pixels once the full image arrives (hover or zoom in).';
   const series: RadialSeries[] = [];
-  const centre = cv.beamCenter ?? geometricCenter(cv.fpixels, cv.spixels);
-  if (img.reference) series.push({ side: 'reference', points: radialProfile(img.reference, cv.fpixels, cv.spixels, centre) });
-  if (img.candidate) series.push({ side: 'candidate', points: radialProfile(img.candidate, cv.fpixels, cv.spixels, centre) });
-  if (img.model) series.push({ side: 'model', points: radialProfile(img.model, cv.fpixels, cv.spixels, centre) });
+  const full = cv.beamCenter ?? geometricCenter(cv.fpixels, cv.spixels);
+  // Preview pixel j covers image pixels jk … jk+k−1, so its centre is at image coordinate jk + (k−1)/2.
+  const centre = { slow: (full.slow - (k - 1) / 2) / k, fast: (full.fast - (k - 1) / 2) / k };
+  const fw = img.fpixels ?? cv.fpixels, sh = img.spixels ?? cv.spixels;
+  const profile = (data: Float32Array) => radialProfile(data, fw, sh, centre).map((p) => ({ ...p, r: p.r * k }));
+  if (img.reference) series.push({ side: 'reference', points: profile(img.reference) });
+  if (img.candidate) series.push({ side: 'candidate', points: profile(img.candidate) });
+  if (img.model) series.push({ side: 'model', points: profile(img.model) });
   if (series.length) {
     jobs.push(show(slots.slots.radial, radialSpec(series, scale, theme), '', (m) => onError('radial', m)).then(() => {
       if (!cv.beamCenter) slots.slots.radial.append(h('p', { class: 'note' }, 'Beam centre unknown for this geometry: profile around the detector centre.'));

@@ -39,6 +39,8 @@ export interface HoverValues {
   model?: number;
   delta?: number;
   ratio?: number;
+  /** Set when the values come from a k×k max-binned preview (the max of the bin holding this pixel), not the pixel itself. */
+  binning?: number;
 }
 
 /** Values under the pointer at integer pixel (slow, fast); undefined when outside the image. */

@@ -1,5 +1,8 @@
 // The canvases of one case: reference, candidate, Δ, ratio (and the attribution model). One ViewTransform is
 // shared by all of them (linked zoom/pan); hovering any canvas marks the same pixel on all and reports its values.
+// Large images may first arrive as a k×k max-binned preview: it is drawn stretched over the full geometry, so the
+// transform, the beam marker and the hovered pixel stay in full-resolution coordinates; the grid asks for the full
+// image (onNeedFull) on hover or when zoomed past the preview's resolution.
 import type { BeamCenter, ScaleName, ViewSettings } from '../../src/protocol/messages.ts';
 import { h } from './dom.ts';
 import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
@@ -22,9 +25,14 @@ const TITLES: Record<PanelKind, string> = {
 interface Panel {
   kind: PanelKind;
   canvas: HTMLCanvasElement;
-  /** Full-resolution colour image, redrawn into `canvas` through the transform. */
+  /** Colour image of `data` (full resolution, or the preview's size), redrawn into `canvas` through the transform. */
   offscreen: HTMLCanvasElement;
   data?: Float32Array;
+  /** 1 = `data` is the full image; k = a k×k max-binned preview of dw × dh pixels. */
+  binning: number;
+  dw: number;
+  dh: number;
+  level: HTMLElement;
   mapping?: Mapping;
   legend: HTMLElement;
   status: HTMLElement;
@@ -35,6 +43,18 @@ export interface GridEvents {
   onHover(values: HoverValues | undefined, caseId: string): void;
   onTransform(t: ViewTransform): void;
   onError(message: string): void;
+  /** A preview is shown and the user hovers or zoomed past its resolution: the full image is wanted. */
+  onNeedFull?(caseId: string, why: 'hover' | 'zoom'): void;
+}
+
+/** A k×k max-binned preview of a full image of the grid's size (see src/protocol/preview.ts). */
+export interface Preview { data: Float32Array; binning: number; fpixels: number; spixels: number }
+type SourceKind = 'reference' | 'candidate' | 'model';
+interface Layer { data: Float32Array; binning: number; w: number; h: number }
+/** What the charts get: one level for all images (full, or previews of the same binning). */
+export interface GridImages {
+  reference?: Float32Array; candidate?: Float32Array; model?: Float32Array; diff?: Float32Array;
+  binning: number; fpixels: number; spixels: number;
 }
 
 export class ImageGrid {
@@ -44,6 +64,8 @@ export class ImageGrid {
   private hovered: { slow: number; fast: number } | undefined;
   private drag: { x: number; y: number; id: number } | undefined;
   private readonly resize = new ResizeObserver(() => this.draw());
+  private readonly full = new Map<SourceKind, Float32Array>();
+  private readonly previews = new Map<SourceKind, Preview>();
 
   constructor(
     private readonly caseId: string,
@@ -77,9 +99,10 @@ export class ImageGrid {
     offscreen.height = this.spixels;
     const legend = h('div', { class: 'legend', 'aria-hidden': 'true' });
     const status = h('div', { class: 'panel-status' }, 'waiting for image…');
+    const level = h('span', { class: 'panel-level muted', 'data-testid': `level-${kind}-${this.caseId}` });
     const figure = h('figure', { class: `panel panel-${kind}` },
-      h('figcaption', {}, TITLES[kind]), h('div', { class: 'canvas-wrap' }, canvas, status), legend);
-    const panel: Panel = { kind, canvas, offscreen, legend, status, figure };
+      h('figcaption', {}, TITLES[kind], ' ', level), h('div', { class: 'canvas-wrap' }, canvas, status), legend);
+    const panel: Panel = { kind, canvas, offscreen, legend, status, figure, binning: 1, dw: this.fpixels, dh: this.spixels, level };
     this.panels.set(kind, panel);
     this.wire(canvas);
     this.resize.observe(canvas);
@@ -157,6 +180,7 @@ export class ImageGrid {
     this.transform = t;
     this.draw();
     this.events.onTransform(t);
+    this.checkResolution();
   }
 
   private setHover(p: { slow: number; fast: number } | undefined): void {
@@ -164,27 +188,108 @@ export class ImageGrid {
     if (same || (!p && !this.hovered)) return;
     this.hovered = p;
     this.draw();
-    const v = p ? hoverValues({ reference: this.panels.get('reference')?.data, candidate: this.panels.get('candidate')?.data, model: this.panels.get('model')?.data },
-      this.fpixels, this.spixels, p.slow, p.fast) : undefined;
-    this.events.onHover(v, this.caseId);
+    this.emitHover();
+    if (p && this.previewBinning() > 1) this.events.onNeedFull?.(this.caseId, 'hover');
   }
 
-  /** Give a panel its float data (reference/candidate/model); Δ and ratio follow once both sides are present. */
-  setImage(kind: 'reference' | 'candidate' | 'model', data: Float32Array): void {
-    const panel = this.panels.get(kind);
-    if (!panel) return;
-    panel.data = data;
-    const ref = this.panels.get('reference')?.data, cand = this.panels.get('candidate')?.data;
-    if ((kind === 'reference' || kind === 'candidate') && ref && cand) {
-      this.panels.get('diff')!.data = difference(ref, cand);
-      this.panels.get('ratio')!.data = ratio(ref, cand);
+  private emitHover(): void {
+    this.events.onHover(this.hovered ? this.hoverAt(this.hovered) : undefined, this.caseId);
+  }
+
+  /** Exact values once every shown image is full; until then the preview bin's values, marked with its binning. */
+  private hoverAt(p: { slow: number; fast: number }): HoverValues | undefined {
+    const kinds = (['reference', 'candidate', 'model'] as SourceKind[]).filter((k) => this.panels.has(k));
+    const k = this.previewBinning();
+    if (k === 1) {
+      return hoverValues({ reference: this.full.get('reference'), candidate: this.full.get('candidate'), model: this.full.get('model') },
+        this.fpixels, this.spixels, p.slow, p.fast);
     }
-    this.recolor();
+    // Mixed levels (one side full, the other still a preview): stay on the previews so Δ compares like with like.
+    const pick = (kind: SourceKind) => (kinds.includes(kind) && this.previews.get(kind)?.binning === k ? this.previews.get(kind)!.data : undefined);
+    const v = hoverValues({ reference: pick('reference'), candidate: pick('candidate'), model: pick('model') },
+      Math.ceil(this.fpixels / k), Math.ceil(this.spixels / k), Math.floor(p.slow / k), Math.floor(p.fast / k));
+    return v && { ...v, slow: p.slow, fast: p.fast, binning: k };
   }
 
-  images(): { reference?: Float32Array; candidate?: Float32Array; model?: Float32Array; diff?: Float32Array } {
-    return { reference: this.panels.get('reference')?.data, candidate: this.panels.get('candidate')?.data,
-      model: this.panels.get('model')?.data, diff: this.panels.get('diff')?.data };
+  /** Largest binning among the reference/candidate/model images held only as previews (1 = all full). */
+  private previewBinning(): number {
+    let k = 1;
+    for (const [kind, p] of this.previews) if (this.panels.has(kind) && !this.full.has(kind)) k = Math.max(k, p.binning);
+    return k;
+  }
+
+  /** Zoomed so far that one preview pixel covers more than one device pixel: ask for the full image. */
+  private checkResolution(): void {
+    const k = this.previewBinning();
+    if (k === 1) return;
+    const [w, hgt] = this.size(this.panels.get('reference')!.canvas);
+    const devicePerImagePixel = pixelScale(this.transform, this.fpixels, this.spixels, w, hgt) * (window.devicePixelRatio || 1);
+    if (devicePerImagePixel * k > 1) this.events.onNeedFull?.(this.caseId, 'zoom');
+  }
+
+  /** Give a panel its full-resolution float data (reference/candidate/model); Δ and ratio follow once both sides are present. */
+  setImage(kind: SourceKind, data: Float32Array): void {
+    if (!this.panels.has(kind)) return;
+    this.full.set(kind, data);
+    this.refreshData(kind);
+  }
+
+  /** A preview until the full image arrives (ignored once the full image is there). */
+  setPreview(kind: SourceKind, preview: Preview): void {
+    if (!this.panels.has(kind) || this.full.has(kind)) return;
+    this.previews.set(kind, preview);
+    this.refreshData(kind);
+    this.checkResolution();
+  }
+
+  private layer(kind: SourceKind): Layer | undefined {
+    const f = this.full.get(kind);
+    if (f) return { data: f, binning: 1, w: this.fpixels, h: this.spixels };
+    const p = this.previews.get(kind);
+    return p && { data: p.data, binning: p.binning, w: p.fpixels, h: p.spixels };
+  }
+
+  /** Reference and candidate at one level: both full, else both previews of the same binning. */
+  private pair(): { ref: Layer; cand: Layer } | undefined {
+    const rf = this.full.get('reference'), cf = this.full.get('candidate');
+    if (rf && cf) return { ref: this.layer('reference')!, cand: this.layer('candidate')! };
+    const rp = this.previews.get('reference'), cp = this.previews.get('candidate');
+    if (rp && cp && rp.binning === cp.binning) {
+      return { ref: { data: rp.data, binning: rp.binning, w: rp.fpixels, h: rp.spixels }, cand: { data: cp.data, binning: cp.binning, w: cp.fpixels, h: cp.spixels } };
+    }
+    return undefined;
+  }
+
+  private assign(panel: Panel, l: Layer): void {
+    panel.data = l.data; panel.binning = l.binning; panel.dw = l.w; panel.dh = l.h;
+  }
+
+  private refreshData(changed: SourceKind): void {
+    const dirty = new Set<PanelKind>([changed]);
+    const l = this.layer(changed);
+    if (l) this.assign(this.panels.get(changed)!, l);
+    const pair = changed === 'model' ? undefined : this.pair();
+    const diffPanel = this.panels.get('diff')!;
+    // Δ and ratio are recomputed only when the pair's level changes (a second preview, or the second full image).
+    if (pair && (diffPanel.data === undefined || diffPanel.binning !== pair.ref.binning || changed === 'reference' || changed === 'candidate')) {
+      const { ref, cand } = pair;
+      this.assign(diffPanel, { ...ref, data: difference(ref.data, cand.data) });
+      this.assign(this.panels.get('ratio')!, { ...ref, data: ratio(ref.data, cand.data) });
+      dirty.add('diff'); dirty.add('ratio');
+    }
+    this.recolor(dirty);
+    if (this.hovered) this.emitHover();
+  }
+
+  /** The images for the charts, all at one level (full when reference and candidate are full). */
+  images(): GridImages {
+    const pair = this.pair();
+    const k = pair ? pair.ref.binning : (this.full.size ? 1 : this.previewBinning());
+    const at = (kind: SourceKind) => (k === 1 ? this.full.get(kind) : this.previews.get(kind)?.binning === k ? this.previews.get(kind)!.data : undefined);
+    const diff = this.panels.get('diff');
+    return { reference: at('reference'), candidate: at('candidate'), model: at('model'),
+      diff: diff?.data && diff.binning === k ? diff.data : undefined,
+      binning: k, fpixels: k === 1 ? this.fpixels : Math.ceil(this.fpixels / k), spixels: k === 1 ? this.spixels : Math.ceil(this.spixels / k) };
   }
 
   /** A side that will never come (run failed, no file): say so instead of "waiting". */
@@ -200,10 +305,10 @@ export class ImageGrid {
     this.recolor();
   }
 
-  private recolor(): void {
+  private recolor(only?: Set<PanelKind>): void {
     const { scale, clipPercentile, colorMap } = this.settings;
     for (const p of this.panels.values()) {
-      if (!p.data) continue;
+      if (!p.data || (only && !only.has(p.kind))) continue;
       try {
         let map: MapName = colorMap;
         if (p.kind === 'diff') { p.mapping = symmetricMapping(p.data, 0, scale, clipPercentile); map = 'diverging'; }
@@ -211,9 +316,13 @@ export class ImageGrid {
         else p.mapping = intensityMapping(p.data, scale, clipPercentile);
         const ctx = p.offscreen.getContext('2d');
         if (!ctx) throw new Error('no 2-D canvas context');
-        const img = ctx.createImageData(this.fpixels, this.spixels);
+        if (p.offscreen.width !== p.dw || p.offscreen.height !== p.dh) { p.offscreen.width = p.dw; p.offscreen.height = p.dh; }
+        const img = ctx.createImageData(p.dw, p.dh);
         colorize(p.data, p.mapping, map, img.data);
         ctx.putImageData(img, 0, 0);
+        p.figure.dataset.level = p.binning > 1 ? 'preview' : 'full';
+        p.level.textContent = p.binning > 1 ? `(preview: max of ${p.binning}×${p.binning})` : '';
+        p.level.title = p.binning > 1 ? 'Reduced preview of a large image; the full resolution loads when you hover or zoom in.' : '';
         p.status.textContent = '';
         p.status.hidden = true;
         p.legend.replaceChildren(...legendParts(p.mapping, map, scale, clipPercentile));
@@ -246,8 +355,10 @@ export class ImageGrid {
     if (r.w > 0 && r.h > 0) {
       const [dx, dy] = imageToCanvas(t, F, S, w, hgt, r.x, r.y);
       const k = pixelScale(t, F, S, w, hgt);
+      // A preview pixel covers b×b image pixels: the source rectangle is the same region in preview pixels.
+      const b = p.binning;
       ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(p.offscreen, r.x, r.y, r.w, r.h, dx, dy, r.w * k, r.h * k);
+      ctx.drawImage(p.offscreen, r.x / b, r.y / b, r.w / b, r.h / b, dx, dy, r.w * k, r.h * k);
     }
     const k = pixelScale(t, F, S, w, hgt);
     if (this.beam) {
@@ -275,7 +386,7 @@ export class ImageGrid {
     }
   }
 
-  /** The coloured full-resolution image of a panel (for the PNG export), or undefined if not drawn yet. */
+  /** The coloured image of a panel (full resolution, or the preview until it arrives) for the PNG export; undefined if not drawn yet. */
   rendered(kind: PanelKind): HTMLCanvasElement | undefined {
     const p = this.panels.get(kind);
     return p?.data ? p.offscreen : undefined;

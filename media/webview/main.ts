@@ -1,7 +1,7 @@
 // Entry of the results webview (bundled to dist/webview.js as an IIFE). Owns the message loop with the host,
 // the view settings (persisted with setState: ids and settings only) and the page-level toolbar.
 import {
-  DEFAULT_VIEW_SETTINGS, PROTOCOL_VERSION, imageFromMessage, isHostToWebview,
+  DEFAULT_VIEW_SETTINGS, PROTOCOL_VERSION, imageFromMessage, isHostToWebview, messagePixels,
   type HostToWebview, type ImageMessage, type ViewModel, type ViewSettings, type WebviewErrorKind,
 } from '../../src/protocol/messages.ts';
 import { metricsMarkdown } from '../../src/protocol/metricsMarkdown.ts';
@@ -18,10 +18,18 @@ let settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, ...restored?.settings }
 let vm: ViewModel | undefined;
 let theme: ViewTheme = readTheme();
 let running = false;
-/** Float images by id; kept across snapshots while the id is still referenced (ids change when files change). */
-const images = new Map<string, { role: ImageMessage['role']; caseId: string; data: Float32Array }>();
+/**
+ * Float images by id; kept across snapshots while the id is still referenced (ids change when files change).
+ * `binning` > 1: a max-binned preview of `width` × `height` pixels; the full image replaces it when it arrives.
+ */
+interface HeldImage { role: ImageMessage['role']; caseId: string; data: Float32Array; binning: number; width: number; height: number }
+const images = new Map<string, HeldImage>();
 const cases = new Map<string, CaseUi>();
 const pending = new Map<number, { button?: HTMLButtonElement; what: string }>();
+/** Requests the user did not click (full images, lost images): answered quietly, failures shown in the status line. */
+const background = new Map<number, { fullId?: string }>();
+/** Ids whose full resolution was asked for (once per document; again only after a failed answer). */
+const fullRequested = new Set<string>();
 
 // ---- error reporting: the user's console is invisible; the host logs these in its output channel.
 function reportError(kind: WebviewErrorKind, message: string, extra: { caseId?: string; detail?: string } = {}): void {
@@ -144,8 +152,10 @@ function showHover(v: HoverValues | undefined, caseId: string): void {
   readout.dataset.caseId = caseId;
   readout.dataset.slow = String(v.slow);
   readout.dataset.fast = String(v.fast);
-  const parts = [`${caseId} (slow ${v.slow}, fast ${v.fast})`, `reference ${fmtValue(v.reference)}`, `candidate ${fmtValue(v.candidate)}`,
-    `Δ ${fmtValue(v.delta)}`, `ratio ${fmtValue(v.ratio)}`];
+  readout.dataset.level = v.binning ? 'preview' : 'exact';
+  const parts = [`${caseId} (slow ${v.slow}, fast ${v.fast})`];
+  if (v.binning) parts.push(`preview: max of ${v.binning}×${v.binning} (exact values loading…)`);
+  parts.push(`reference ${fmtValue(v.reference)}`, `candidate ${fmtValue(v.candidate)}`, `Δ ${fmtValue(v.delta)}`, `ratio ${fmtValue(v.ratio)}`);
   if (v.model !== undefined) parts.push(`model ${fmtValue(v.model)}`);
   readout.textContent = parts.join('  ·  ');
 }
@@ -159,6 +169,8 @@ function renderSnapshot(next: ViewModel): void {
   cases.clear();
   const wanted = new Set(next.cases.flatMap((c) => c.images.map((i) => i.id)));
   for (const id of [...images.keys()]) if (!wanted.has(id)) images.delete(id);
+  // The host forgets what it sent with each new snapshot: previews still held may ask for their full image again.
+  fullRequested.clear();
 
   banner.hidden = !next.readOnly;
   banner.textContent = next.readOnly ? `Read-only: ${next.readOnlyReason ?? 'an earlier bundle opened for viewing'}.` : '';
@@ -177,13 +189,14 @@ function renderSnapshot(next: ViewModel): void {
       onHover: showHover,
       onTransform: (tr) => { settings = { ...settings, zoom: tr.zoom, centerFast: tr.cx, centerSlow: tr.cy, collapsed: collapsedIds() }; persist(); },
       onError: (m) => reportError('render', m, { caseId: cv.caseId }),
+      onNeedFull: (caseId) => requestFullImages(caseId),
       onChartError: (caseId, kind, m) => reportError('chart', `${kind} chart: ${m}`, { caseId }),
     });
     cases.set(cv.caseId, ui);
     casesEl.append(ui.element);
     for (const ref of cv.images) {
       const have = images.get(ref.id);
-      if (have && (ref.role === 'reference' || ref.role === 'candidate' || ref.role === 'model')) ui.setImage(ref.role, have.data);
+      if (have) giveImage(ui, have);
     }
   }
   syncControls();
@@ -196,6 +209,23 @@ function collapsedIds(): string[] {
   return [...cases.values()].filter((c) => !c.isOpen()).map((c) => c.view.caseId);
 }
 
+function giveImage(ui: CaseUi, img: HeldImage): void {
+  if (img.binning > 1) ui.setPreview(img.role, { data: img.data, binning: img.binning, fpixels: img.width, spixels: img.height });
+  else ui.setImage(img.role, img.data);
+}
+
+/** Ask the host for the full resolution of every image of the case still held as a preview (each id once). */
+function requestFullImages(caseId: string): void {
+  const cv = vm?.cases.find((c) => c.caseId === caseId);
+  for (const ref of cv?.images ?? []) {
+    if (images.get(ref.id)?.binning === 1 || !images.has(ref.id) || fullRequested.has(ref.id)) continue;
+    fullRequested.add(ref.id);
+    const requestId = newRequestId();
+    background.set(requestId, { fullId: ref.id });
+    post({ type: 'requestFullImage', requestId, caseId, role: ref.role });
+  }
+}
+
 function acceptImage(msg: ImageMessage): void {
   let data: Float32Array;
   try {
@@ -205,7 +235,12 @@ function acceptImage(msg: ImageMessage): void {
     hostErrors.append(h('p', {}, `Image ${msg.id}: ${(err as Error).message}`));
     return;
   }
-  images.set(msg.id, { role: msg.role, caseId: msg.caseId, data });
+  const binning = msg.level === 'preview' ? msg.binning ?? 1 : 1;
+  // A preview arriving after the full image (e.g. a resend) must not replace the exact pixels.
+  if (binning > 1 && images.get(msg.id)?.binning === 1) return;
+  const { fpixels: width, spixels: height } = messagePixels(msg);
+  const held: HeldImage = { role: msg.role, caseId: msg.caseId, data, binning, width, height };
+  images.set(msg.id, held);
   const ui = cases.get(msg.caseId);
   const ref = ui?.view.images.find((i) => i.id === msg.id);
   if (ui && ref) {
@@ -213,7 +248,7 @@ function acceptImage(msg: ImageMessage): void {
       reportError('protocol', `image ${msg.id} is ${msg.fpixels}×${msg.spixels}, the snapshot announced ${ref.fpixels}×${ref.spixels}`, { caseId: msg.caseId });
       return;
     }
-    ui.setImage(msg.role, data);
+    giveImage(ui, held);
   }
 }
 
@@ -223,7 +258,10 @@ function scheduleMissingImageCheck(): void {
   if (missingTimer) clearTimeout(missingTimer);
   missingTimer = setTimeout(() => {
     for (const cv of vm?.cases ?? []) for (const ref of cv.images) {
-      if (!images.has(ref.id)) post({ type: 'requestImage', requestId: newRequestId(), id: ref.id });
+      if (images.has(ref.id)) continue;
+      const requestId = newRequestId();
+      background.set(requestId, {});
+      post({ type: 'requestImage', requestId, id: ref.id });
     }
   }, 10_000);
 }
@@ -240,6 +278,16 @@ function onHostMessage(msg: HostToWebview): void {
       break;
     }
     case 'response': {
+      const quiet = background.get(msg.requestId);
+      if (quiet) {
+        background.delete(msg.requestId);
+        if (!msg.ok) {
+          if (quiet.fullId) fullRequested.delete(quiet.fullId);
+          status.textContent = msg.message ?? 'An image request failed.';
+          status.dataset.ok = 'false';
+        }
+        break;
+      }
       const p = pending.get(msg.requestId);
       pending.delete(msg.requestId);
       if (p?.button) p.button.disabled = false;

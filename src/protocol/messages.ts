@@ -5,6 +5,10 @@
 //   webview → host  `ready`      (once the script runs; carries the restored PersistedState if any)
 //   host → webview  `snapshot`   (the whole ViewModel: numbers only, no pixels)
 //   host → webview  `image` × n  (one exact-size ArrayBuffer of float32 per image id, sent once per snapshot)
+//                                 Images above PREVIEW_MAX_PIXELS (src/protocol/preview.ts) come first as a
+//                                 `level: 'preview'` image (k×k max-binned); then, on request:
+//   webview → host  `requestFullImage` (caseId, role) → host → webview the `level: 'full'` image (once per
+//                                 webview document and snapshot), then its `response`.
 //   webview → host  actions with a `requestId`; the host answers each with one `response`.
 // The host must resend `snapshot` + images after the panel becomes visible again (hidden webviews drop messages);
 // the webview keeps images it already holds when the ids are unchanged.
@@ -160,15 +164,28 @@ export interface SnapshotMessage {
   viewModel: ViewModel;
 }
 
+export type ImageLevel = 'preview' | 'full';
+
 export interface ImageMessage {
   type: 'image';
   id: string;
   caseId: string;
   role: ImageRole;
+  /** Size of the FULL image, also for a preview (the webview draws previews in full-resolution coordinates). */
   fpixels: number;
   spixels: number;
-  /** Exactly fpixels × spixels × 4 bytes of little-endian float32, row-major (slow rows of fast pixels). */
+  /**
+   * Exactly fpixels × spixels × 4 bytes of little-endian float32, row-major (slow rows of fast pixels); for a
+   * preview previewFpixels × previewSpixels × 4 bytes.
+   */
   buffer: ArrayBuffer;
+  /** Absent = 'full' (older hosts never send previews). */
+  level?: ImageLevel;
+  /** Preview only: each preview pixel is the max of a binning × binning block (NaN if any pixel in it is NaN). */
+  binning?: number;
+  /** Preview only: ceil(fpixels / binning) × ceil(spixels / binning); edge bins are partial. */
+  previewFpixels?: number;
+  previewSpixels?: number;
 }
 
 /** A run is in progress (the webview greys its actions) or finished (`done: true`). */
@@ -225,6 +242,8 @@ export interface ExportPngMessage extends RequestBase {
 }
 /** Ask the host to (re)send an image, e.g. after it was lost. */
 export interface RequestImageMessage extends RequestBase { type: 'requestImage'; id: string }
+/** After a preview: ask for the full-resolution image of one (caseId, role). The host sends the `image` first, then the `response`. */
+export interface RequestFullImageMessage extends RequestBase { type: 'requestFullImage'; caseId: string; role: ImageRole }
 
 export type WebviewErrorKind = 'render' | 'chart' | 'csp' | 'script' | 'protocol';
 /** Reported so the host can log it in the output channel (the webview's console is invisible to users). */
@@ -238,7 +257,7 @@ export interface WebviewErrorMessage {
 
 export type WebviewRequest =
   | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
-  | RequestImageMessage;
+  | RequestImageMessage | RequestFullImageMessage;
 
 export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage;
 
@@ -256,8 +275,19 @@ const isBuf = (x: unknown): x is ArrayBuffer =>
   x instanceof ArrayBuffer || Object.prototype.toString.call(x) === '[object ArrayBuffer]';
 
 export function isImageMessage(x: unknown): x is ImageMessage {
-  return isObj(x) && x.type === 'image' && isStr(x.id) && isStr(x.caseId) && isRole(x.role)
-    && isPosInt(x.fpixels) && isPosInt(x.spixels) && isBuf(x.buffer);
+  if (!(isObj(x) && x.type === 'image' && isStr(x.id) && isStr(x.caseId) && isRole(x.role)
+    && isPosInt(x.fpixels) && isPosInt(x.spixels) && isBuf(x.buffer))) return false;
+  if (x.level === undefined || x.level === 'full') return true;
+  if (x.level !== 'preview') return false;
+  // A preview must say how it was binned, and its size must follow from the full size and the bin.
+  const k = x.binning;
+  return isPosInt(k) && k >= 2 && x.previewFpixels === Math.ceil(x.fpixels / k) && x.previewSpixels === Math.ceil(x.spixels / k);
+}
+
+/** Width × height of the pixels an image message carries (the preview's size for a preview). */
+export function messagePixels(msg: ImageMessage): { fpixels: number; spixels: number } {
+  return msg.level === 'preview' && msg.previewFpixels && msg.previewSpixels
+    ? { fpixels: msg.previewFpixels, spixels: msg.previewSpixels } : { fpixels: msg.fpixels, spixels: msg.spixels };
 }
 
 function isCaseView(x: unknown): x is CaseView {
@@ -303,6 +333,7 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
     case 'copyMetricsMarkdown': return x.markdown === undefined || isStr(x.markdown);
     case 'exportPng': return isStr(x.caseId) && isStr(x.suggestedName) && isBuf(x.buffer);
     case 'requestImage': return isStr(x.id);
+    case 'requestFullImage': return isStr(x.caseId) && isRole(x.role);
     default: return false;
   }
 }
@@ -328,11 +359,24 @@ export function imageMessage(ref: ImageRef & { caseId: string }, image: Float32A
   return { type: 'image', id: ref.id, caseId: ref.caseId, role: ref.role, fpixels: ref.fpixels, spixels: ref.spixels, buffer: exactArrayBuffer(image) };
 }
 
+/** The `level: 'preview'` message of an already binned image (see maxBin in preview.ts), size-checked like imageMessage. */
+export function previewImageMessage(ref: ImageRef & { caseId: string }, preview: Float32Array, binning: number): ImageMessage {
+  const pf = Math.ceil(ref.fpixels / binning), ps = Math.ceil(ref.spixels / binning);
+  if (!Number.isInteger(binning) || binning < 2) throw new Error(`preview of image ${ref.id}: binning must be an integer ≥ 2, got ${binning}`);
+  if (preview.length !== pf * ps) {
+    throw new Error(`preview of image ${ref.id} (${ref.caseId} ${ref.role}) has ${preview.length} pixels, expected ${pf}×${ps} = ${pf * ps} for ${binning}×${binning} bins of ${ref.fpixels}×${ref.spixels}`);
+  }
+  return { type: 'image', id: ref.id, caseId: ref.caseId, role: ref.role, fpixels: ref.fpixels, spixels: ref.spixels,
+    buffer: exactArrayBuffer(preview), level: 'preview', binning, previewFpixels: pf, previewSpixels: ps };
+}
+
 /** Float32 view of a received image, validated against its declared size. */
 export function imageFromMessage(msg: ImageMessage): Float32Array {
-  const expected = msg.fpixels * msg.spixels * 4;
+  const { fpixels, spixels } = messagePixels(msg);
+  const expected = fpixels * spixels * 4;
   if (msg.buffer.byteLength !== expected) {
-    throw new Error(`image ${msg.id} has ${msg.buffer.byteLength} bytes, expected ${msg.fpixels}×${msg.spixels}×4 = ${expected}`);
+    const what = msg.level === 'preview' ? `preview of image ${msg.id}` : `image ${msg.id}`;
+    throw new Error(`${what} has ${msg.buffer.byteLength} bytes, expected ${fpixels}×${spixels}×4 = ${expected}`);
   }
   return new Float32Array(msg.buffer);
 }

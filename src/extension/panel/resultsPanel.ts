@@ -1,16 +1,18 @@
 // The results webview host: one WebviewPanel per bundle shown (a run reuses the panel of the previous run).
 // Protocol (src/protocol/messages.ts): the webview says `ready` → we send the snapshot, then each image once as an
-// exact-size ArrayBuffer. A hidden webview loses its document; when it comes back it says `ready` again and gets a
+// exact-size ArrayBuffer; images above PREVIEW_MAX_PIXELS go first as a k×k max-binned preview and at full
+// resolution only when the webview asks (`requestFullImage`), once per webview document and snapshot. A hidden webview loses its document; when it comes back it says `ready` again and gets a
 // fresh snapshot. After a window reload the serializer reopens the bundle dir the webview kept in its state.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Bundle } from '../../core/types.ts';
 import { bundleFiles, loadCaseImages } from '../../core/evidence/index.ts';
 import {
-  imageMessage, isWebviewToHost, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
+  imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
   type WebviewToHost,
 } from '../../protocol/messages.ts';
 import { metricsMarkdown } from '../../protocol/metricsMarkdown.ts';
+import { maxBin, previewBinning } from '../../protocol/preview.ts';
 import { buildWebviewHtml, makeNonce } from './html.ts';
 import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';
@@ -39,6 +41,10 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly pixels = new Map<string, Float32Array>();
   private ready = false;
   private readonly sent = new Set<string>();
+  /** Max-binned previews of the large images, by `${caseId}/${role}` (computed once per load). */
+  private readonly previews = new Map<string, Float32Array>();
+  /** Image ids whose full resolution this webview document already has (cleared with `sent`). */
+  private readonly fullSent = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** Serialises loads so a quick second run cannot interleave its snapshot with the first one's images. */
@@ -63,7 +69,7 @@ export class ResultsPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }),
       panel.onDidChangeViewState((e) => {
         // Hidden: the document is gone (no retainContextWhenHidden); it will say `ready` again when shown.
-        if (!e.webviewPanel.visible) { this.ready = false; this.sent.clear(); }
+        if (!e.webviewPanel.visible) { this.ready = false; this.forgetDelivered(); }
         else if (this.ready) void this.sendAll();
       }),
       panel.onDidDispose(() => this.dispose()),
@@ -89,6 +95,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.bundle = bundle;
     this.panel.title = panelTitle(bundle.stamp);
     this.pixels.clear();
+    this.previews.clear();
     // Numbers first: the snapshot goes out before any pixel is read (a 2048² pair is 32 MiB to load and send).
     const predicted = new Map<string, ImageRole[]>();
     for (const c of bundle.cases) {
@@ -116,7 +123,7 @@ export class ResultsPanel implements vscode.Disposable {
     });
     this.viewModel = viewModel;
     this.outgoing = images;
-    this.sent.clear();
+    this.forgetDelivered();
     if (this.ready) await this.post({ type: 'snapshot', viewModel });
     // Then the pixels, case by case, each image sent as soon as it is read.
     for (const c of bundle.cases) {
@@ -155,13 +162,44 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  private async sendImage(ref: OutgoingImage): Promise<boolean> {
+  private forgetDelivered(): void {
+    this.sent.clear();
+    this.fullSent.clear();
+  }
+
+  /** First delivery of an image: a max-binned preview when it is large (unless the full one went already), else full. */
+  /** The full-resolution image after a preview; at most once per webview document and snapshot. */
+  private async sendFullImage(ref: OutgoingImage): Promise<{ ok: boolean; message?: string }> {
+    if (this.fullSent.has(ref.id)) return { ok: true, message: `${ref.caseId} ${ref.role}: full resolution already sent.` };
     const img = this.pixels.get(`${ref.caseId}/${ref.role}`);
+    if (!img) return { ok: false, message: `${ref.caseId} ${ref.role}: the image is still loading (or could not be read); try again in a moment.` };
+    this.fullSent.add(ref.id);
+    this.sent.add(ref.id);
+    const t0 = Date.now();
+    const ok = await this.post(imageMessage(ref, img));
+    if (!ok) { this.fullSent.delete(ref.id); return { ok: false, message: `${ref.caseId} ${ref.role}: the full image could not be posted (panel hidden?).` }; }
+    this.deps.log.info(`results panel: full ${ref.fpixels}×${ref.spixels} ${ref.caseId} ${ref.role} posted in ${Date.now() - t0} ms`);
+    return { ok: true };
+  }
+
+  private async sendImage(ref: OutgoingImage): Promise<boolean> {
+    const key = `${ref.caseId}/${ref.role}`;
+    const img = this.pixels.get(key);
     if (!img) return false;
+    const k = previewBinning(ref.fpixels, ref.spixels);
+    const full = k === 1 || this.fullSent.has(ref.id);
     this.sent.add(ref.id);
     try {
-      const ok = await this.post(imageMessage(ref, img));
+      let msg;
+      if (full) msg = imageMessage(ref, img);
+      else {
+        let preview = this.previews.get(key);
+        if (!preview) { preview = maxBin(img, ref.fpixels, ref.spixels, k); this.previews.set(key, preview); }
+        msg = previewImageMessage(ref, preview, k);
+      }
+      const ok = await this.post(msg);
       if (!ok) this.sent.delete(ref.id);
+      else if (full) this.fullSent.add(ref.id);
       return ok;
     } catch (err) {
       this.sent.delete(ref.id);
@@ -183,7 +221,7 @@ export class ResultsPanel implements vscode.Disposable {
     const msg = raw as WebviewToHost;
     if (msg.type === 'ready') {
       this.ready = true;
-      this.sent.clear();
+      this.forgetDelivered();
       if (!this.bundle && msg.state && isPersistedState(msg.state) && msg.state.bundleDir) {
         const b = await this.deps.history.read(msg.state.bundleDir);
         if (b) { await this.show(b); return; }
@@ -255,6 +293,11 @@ export class ResultsPanel implements vscode.Disposable {
         this.sent.delete(ref.id);
         return (await this.sendImage(ref)) ? { ok: true } : { ok: false, message: `Image ${msg.id} could not be sent.` };
       }
+      case 'requestFullImage': {
+        const ref = this.outgoing.find((r) => r.caseId === msg.caseId && r.role === msg.role);
+        if (!ref) return { ok: false, message: `No ${msg.role} image of ${msg.caseId} in this bundle.` };
+        return this.sendFullImage(ref);
+      }
     }
   }
 
@@ -266,6 +309,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.pixels.clear();
+    this.previews.clear();
     for (const d of this.disposables) d.dispose();
     this.onDispose(this);
     this.panel.dispose();
