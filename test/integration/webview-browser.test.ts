@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { buildWebviewHtml } from '../../src/extension/panel/html.ts';
-import type { ViewModel } from '../../src/protocol/messages.ts';
+import { imageMessage, previewImageMessage, type ImageMessage, type ViewModel } from '../../src/protocol/messages.ts';
+import { maxBin, previewBinning } from '../../src/protocol/preview.ts';
+import { fmtNumber } from '../../src/protocol/format.ts';
 import { loadChromium, type Browser, type Locator, type Page as E2ePage } from '../e2e/pw.ts';
 
 // The e2e harness declares only what it uses of playwright's Page; this test also needs these two.
@@ -204,6 +206,141 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     const errors = (await sent(page)).filter((m) => m.type === 'error' && m.kind !== 'protocol');
     assert.deepEqual(errors, [], 'no CSP, script, render or chart errors');
     assert.deepEqual(pageErrors, []);
+  } finally {
+    await browser?.close();
+    server.close();
+  }
+});
+
+// A large detector: 2048² (a 16×16 tiling of the same real golden, each tile scaled differently). The test plays the
+// host with the host's own message builders (previewImageMessage / imageMessage over maxBin), so what reaches the
+// page is byte for byte what the extension would post.
+const BIG = 2048;
+function bigImages(): { ref: Float32Array; cand: Float32Array } {
+  const ref = new Float32Array(BIG * BIG);
+  for (let s = 0; s < BIG; s++) for (let f = 0; f < BIG; f++) {
+    ref[s * BIG + f] = reference[(s % N) * N + (f % N)] * (1 + 0.01 * (Math.floor(s / N) + Math.floor(f / N)));
+  }
+  const cand = ref.map((v) => v * 1.01);
+  return { ref, cand };
+}
+
+/** Wait until the element of `testid` has this text (or, with `level`, this data-level). No eval: the CSP forbids it. */
+type Until = { testid: string; text?: string; level?: string }[];
+
+/** Post image messages in the page; resolves with the ms from posting until every `until` condition holds. */
+async function postImages(page: Page, msgs: ImageMessage[], until: Until): Promise<number> {
+  const wire = msgs.map((m) => ({ ...m, buffer: Buffer.from(m.buffer).toString('base64') }));
+  return page.evaluate(async ({ wire, until }) => {
+    const decoded = wire.map((m) => {
+      const bin = atob(m.buffer);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return { ...m, buffer: bytes.buffer };
+    });
+    const t0 = performance.now();
+    for (const m of decoded) window.postMessage(m, '*', [m.buffer]);
+    // (No named local functions in here: tsx's keepNames would reference a __name helper the page lacks.)
+    while (!until.every((u) => {
+      const el = document.querySelector(`[data-testid="${u.testid}"]`) as HTMLElement | null;
+      return !!el && (u.text === undefined || el.textContent === u.text) && (u.level === undefined || el.dataset.level === u.level);
+    })) await new Promise((r) => setTimeout(r, 5));
+    return performance.now() - t0;
+  }, { wire, until });
+}
+
+test('results webview: a 2048² image arrives as a preview, hovering fetches the full image once, then exact values', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 120_000 }, async () => {
+  const { ref, cand } = bigImages();
+  const k = previewBinning(BIG, BIG);
+  assert.equal(k, 2);
+  const vm = viewModel();
+  const c = vm.cases[0];
+  c.fpixels = BIG; c.spixels = BIG;
+  c.beamCenter = { slow: 1023.5, fast: 1023.5 };
+  c.images = [{ id: 's1/TC-D1/reference', role: 'reference', fpixels: BIG, spixels: BIG }, { id: 's1/TC-D1/candidate', role: 'candidate', fpixels: BIG, spixels: BIG }];
+  const refs = c.images.map((r) => ({ ...r, caseId: c.caseId }));
+  const previews = [previewImageMessage(refs[0], maxBin(ref, BIG, BIG, k), k), previewImageMessage(refs[1], maxBin(cand, BIG, BIG, k), k)];
+  assert.equal(previews[0].buffer.byteLength, 1024 * 1024 * 4, 'the preview is a quarter of the pixels, exact size');
+
+  const { server, url } = await serve();
+  let browser: Browser | undefined;
+  try {
+    browser = await loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = (await ctx.newPage()) as Page;
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url);
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
+    await page.evaluate((vm) => window.postMessage({ type: 'snapshot', viewModel: vm }, '*'), vm);
+    await waitFor(page, () => !!document.querySelector('[data-testid="canvas-reference-TC-D1"]'), 'case rendered');
+
+    // 1. Previews first: all four canvases are drawn, labelled as previews, and nothing asks for the full image yet.
+    const previewMs = await postImages(page, previews, [{ testid: 'level-diff-TC-D1', text: '(preview: max of 2×2)' }]);
+    for (const kind of ['reference', 'candidate', 'diff', 'ratio']) {
+      assert.equal(await page.getByTestId(`level-${kind}-TC-D1`).textContent(), '(preview: max of 2×2)', `${kind} labelled as preview`);
+    }
+    const alphas = await page.evaluate(() => ['reference', 'candidate', 'diff', 'ratio'].map((kind) => {
+      const cv = document.querySelector(`[data-testid="canvas-${kind}-TC-D1"]`) as HTMLCanvasElement;
+      return cv.getContext('2d')!.getImageData(Math.floor(cv.width / 2) + 3, Math.floor(cv.height / 2) + 3, 1, 1).data[3];
+    }));
+    assert.deepEqual(alphas, [255, 255, 255, 255], 'preview drawn on every canvas');
+    // Drawn over the full geometry: the canvas keeps the 1:1 aspect ratio of the 2048² detector.
+    const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
+    assert.ok(Math.abs(box.width - box.height) <= 1, `canvas ${box.width}×${box.height}`);
+    await waitFor(page, () => document.querySelectorAll('.chart[data-state="rendered"]').length >= 4, 'charts from the preview');
+    assert.equal(await page.getByTestId('chart-note-TC-D1').isVisible(), true, 'charts say they come from the preview');
+    const fullRequests = async () => (await sent(page)).filter((m) => m.type === 'requestFullImage') as (Sent & { role?: string })[];
+    assert.deepEqual(await fullRequests(), [], 'no full image asked for before hover or zoom');
+
+    // 2. Hover: the readout shows the preview bin's max, and the full images are asked for, once per role.
+    await page.mouse.move(box.x + (1500.5 / BIG) * box.width, box.y + (1000.5 / BIG) * box.height);
+    await waitFor(page, () => (document.querySelector('[data-testid="hover-readout"]') as HTMLElement).dataset.level === 'preview', 'preview readout');
+    const readout = page.getByTestId('hover-readout');
+    const at = async () => {
+      const d = await readout.evaluate((el: HTMLElement) => ({ slow: Number(el.dataset.slow), fast: Number(el.dataset.fast) }));
+      return d;
+    };
+    const p1 = await at();
+    const bin = (img: Float32Array, s: number, f: number) => maxBin(Float32Array.from([img[s * BIG + f], img[s * BIG + f + 1], img[(s + 1) * BIG + f], img[(s + 1) * BIG + f + 1]]), 2, 2, 2)[0];
+    const s0 = p1.slow - (p1.slow % 2), f0 = p1.fast - (p1.fast % 2);
+    const previewText = (await readout.textContent()) ?? '';
+    assert.match(previewText, new RegExp(`TC-D1 \\(slow ${p1.slow}, fast ${p1.fast}\\).*preview: max of 2×2`));
+    assert.ok(previewText.includes(`reference ${fmtNumber(bin(ref, s0, f0))}`), `preview readout ${previewText} shows the bin max of the reference`);
+    assert.ok(previewText.includes(`candidate ${fmtNumber(bin(cand, s0, f0))}`), `preview readout ${previewText} shows the bin max of the candidate`);
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'requestFullImage').length >= 2, 'full-image requests');
+    await page.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
+    await page.waitForTimeout(100);
+    const asked = await fullRequests();
+    assert.deepEqual(asked.map((m) => `${m.caseId}/${m.role}`).sort(), ['TC-D1/candidate', 'TC-D1/reference'], 'asked once per role, not per mouse move');
+
+    // 3. The host answers with the full images: the readout turns exact at the hovered pixel, labels and chart note go.
+    await page.mouse.move(box.x + (1500.5 / BIG) * box.width, box.y + (1000.5 / BIG) * box.height);
+    await waitFor(page, () => !!(document.querySelector('[data-testid="hover-readout"]') as HTMLElement).dataset.slow, 'hover again');
+    const fullMs = await postImages(page, [imageMessage(refs[0], ref), imageMessage(refs[1], cand)],
+      [{ testid: 'hover-readout', level: 'exact' }, { testid: 'level-diff-TC-D1', text: '' }]);
+    await page.evaluate((ids) => { for (const id of ids) window.postMessage({ type: 'response', requestId: id, ok: true }, '*'); }, asked.map((m) => m.requestId!));
+    const p2 = await at();
+    const exactText = (await readout.textContent()) ?? '';
+    assert.doesNotMatch(exactText, /preview/);
+    const i = p2.slow * BIG + p2.fast;
+    assert.ok(exactText.includes(`reference ${fmtNumber(ref[i])}`), `exact readout ${exactText} shows reference[${p2.slow}, ${p2.fast}] = ${ref[i]}`);
+    assert.ok(exactText.includes(`Δ ${fmtNumber(cand[i] - ref[i])}`), `exact readout ${exactText} shows Δ`);
+    for (const kind of ['reference', 'candidate', 'diff', 'ratio']) assert.equal(await page.getByTestId(`level-${kind}-TC-D1`).textContent(), '');
+    await waitFor(page, () => (document.querySelector('[data-testid="chart-note-TC-D1"]') as HTMLElement).hidden, 'charts redrawn from the full image');
+    assert.equal((await fullRequests()).length, 2, 'no further requests once the full images are held');
+    assert.equal(await page.getByTestId('status').textContent(), '', 'background requests leave the status line alone');
+
+    // A late preview (a resend) never replaces the exact pixels.
+    await postImages(page, [previews[0]], []);
+    await page.waitForTimeout(50);
+    assert.equal(await page.getByTestId('level-reference-TC-D1').textContent(), '');
+
+    const errors = (await sent(page)).filter((m) => m.type === 'error');
+    assert.deepEqual(errors, [], 'no CSP, script, render, chart or protocol errors');
+    assert.deepEqual(pageErrors, []);
+    console.log(`# 2048² in Chromium: previews (2 × 4 MiB) posted → 4 canvases drawn in ${previewMs.toFixed(0)} ms; full images (2 × 16 MiB) posted → exact readout and redraw in ${fullMs.toFixed(0)} ms`);
   } finally {
     await browser?.close();
     server.close();
