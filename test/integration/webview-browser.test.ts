@@ -102,6 +102,22 @@ async function hostSends(page: Page, vm: ViewModel, images: boolean): Promise<vo
   }, { vm, ref: Array.from(reference), cand: Array.from(candidate), images });
 }
 
+/** Headless Chromium with this machine's offline-safe flags. */
+function launchBrowser(): Promise<Browser> {
+  return loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}
+
+/** A page on the served webview HTML, collecting uncaught page errors. */
+async function openWebview(browser: Browser, url: string): Promise<{ page: Page; pageErrors: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = (await ctx.newPage()) as Page;
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url);
+  return { page, pageErrors };
+}
+
 async function waitFor(page: Page, fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const t0 = Date.now();
   while (!(await page.evaluate(fn))) {
@@ -114,13 +130,8 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
   const { server, url } = await serve();
   let browser: Browser | undefined;
   try {
-    browser = await loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = (await ctx.newPage()) as Page;
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    browser = await launchBrowser();
+    const { page, pageErrors } = await openWebview(browser, url);
 
     // Handshake first: nothing is drawn before the host answers `ready`.
     await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
@@ -265,13 +276,8 @@ test('results webview: a 2048² image arrives as a preview, hovering fetches the
   const { server, url } = await serve();
   let browser: Browser | undefined;
   try {
-    browser = await loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = (await ctx.newPage()) as Page;
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    browser = await launchBrowser();
+    const { page, pageErrors } = await openWebview(browser, url);
     await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
     await page.evaluate((vm) => window.postMessage({ type: 'snapshot', viewModel: vm }, '*'), vm);
     await waitFor(page, () => !!document.querySelector('[data-testid="canvas-reference-TC-D1"]'), 'case rendered');
