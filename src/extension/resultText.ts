@@ -59,13 +59,19 @@ function badge(ok: boolean | undefined): string {
   return ok === undefined ? '' : ok ? '✅' : '❌';
 }
 
+/** "embedded (preset c)" tells the two sides apart when both are the embedded engine. */
+function engineLabel(run: CaseResult['reference']): string {
+  const preset = run.engine === 'embedded' ? run.effectiveConfig?.embedded?.preset : undefined;
+  return preset ? `${run.engine} (preset ${preset})` : run.engine;
+}
+
 const STATUS_WORD: Record<VerdictStatus, string> = { pass: '✅ PASS', fail: '❌ FAIL', error: '⚠️ ERROR' };
 
 /** The Markdown body of a Test Explorer message: verdict, metrics table with threshold badges, mismatches, bundle. */
 export function caseResultMarkdown(r: CaseResult, bundleDir?: string, maxMismatches = 5): string {
   const out: string[] = [];
   out.push(`**${mdCell(r.caseId)}** — ${STATUS_WORD[r.verdict.status]}: ${mdCell(r.verdict.reason)}`, '');
-  out.push(`reference: \`${r.reference.engine}\` · candidate: \`${r.candidate.engine}\``, '');
+  out.push(`reference: \`${engineLabel(r.reference)}\` · candidate: \`${engineLabel(r.candidate)}\``, '');
   if (r.metrics) {
     out.push('| metric | value | threshold | |', '| --- | --- | --- | --- |');
     for (const row of thresholdRows(r.metrics, r.thresholds)) {

@@ -44,6 +44,13 @@ test('Markdown message: table with 6-decimal corr/sum ratio, badges, mismatches,
   assert.equal(bundleDirFromMarkdown(ok), undefined);
 });
 
+test('Markdown message tells two embedded sides apart by their presets', () => {
+  const emb = (side: 'reference' | 'candidate', preset: string) => run(side, 'embedded', { effectiveConfig: { embedded: { version: '1', preset, forks: {} } } });
+  const md = caseResultMarkdown(result('fail', { reference: emb('reference', 'c'), candidate: emb('candidate', 'pytorch') }));
+  assert.match(md, /reference: `embedded \(preset c\)` · candidate: `embedded \(preset pytorch\)`/);
+  assert.match(caseResultMarkdown(result('fail')), /reference: `c` · candidate: `torch`/);
+});
+
 test('Markdown message for an error without metrics names the failing side', () => {
   const r = result('error', { metrics: undefined, candidate: run('candidate', 'torch', { error: 'python exited 1: ModuleNotFoundError nanobrag_torch' }) });
   const md = caseResultMarkdown(r);
