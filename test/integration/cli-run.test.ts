@@ -84,6 +84,8 @@ test('npm run demo script: copies the demo workspace, shows the failure and its 
   assert.ok(bundle && bundle.startsWith(tmpdir()), `absolute bundle path in a temp copy: ${bundle}`);
   const summary = await readFile(join(bundle!, 'summary.md'), 'utf8');
   assert.match(summary, /TC-D3 — ❌ fail/);
+  // The Quick start promises the bundle path: it is the last line, and the same folder.
+  assert.equal(r.stdout.trimEnd().split('\n').at(-1), `Evidence bundle: ${bundle}`);
 });
 
 test('Ctrl+C (SIGINT) on nb-parity run cancels: process trees killed by pid, bundle written, exit 2', async () => {
