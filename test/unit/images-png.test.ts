@@ -1,6 +1,6 @@
-// PNG previews: our own palette PNG encoder (valid chunks and CRCs, read back by pngjs), percentiles from the
+// PNG previews: palette colours written by pngjs (valid chunks and CRCs, read back by pngjs), percentiles from the
 // float32-key histogram versus exact sorted percentiles, and colour levels versus an exact per-pixel computation,
-// on real C images (test/fixtures/c-goldens). Speed is measured by scripts/bench-png.ts, not here.
+// on real C images (test/fixtures/c-goldens). Their cost shows in `npm run bench` (a case's "post" and "finalize" times), not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -57,12 +57,12 @@ test('log intensity levels agree with an exact per-pixel Math.log mapping (≤ 1
   }
 });
 
-test('an 8-bit palette PNG, unfiltered rows, that pngjs decodes to the palette colours; magenta for NaN/Inf', () => {
+test('an 8-bit RGB PNG that pngjs decodes to the palette colours; magenta for NaN/Inf', () => {
   const img = load('tc-d3-n5.c.bin');
   img[5] = NaN; img[6] = Infinity; img[7] = -Infinity;
   const buf = encodePng(img, 256, 256, { kind: 'intensity', scale: 'log' });
   assert.equal(buf.toString('latin1', 12, 16), 'IHDR');
-  assert.deepEqual([buf[24], buf[25], buf[28]], [8, 3, 0], 'bit depth 8, colour type 3 (palette), no interlace');
+  assert.deepEqual([buf[24], buf[25], buf[28]], [8, 2, 0], 'bit depth 8, colour type 2 (RGB), no interlace');
   const png = PNG.sync.read(buf); // pngjs verifies every chunk's CRC
   assert.deepEqual([png.width, png.height], [256, 256]);
   for (const i of [5, 6, 7]) assert.deepEqual([...png.data.subarray(i * 4, i * 4 + 4)], [255, 0, 255, 255], `pixel ${i}`);
