@@ -1,6 +1,7 @@
 // Pure text for the VS Code surfaces: Test Explorer messages (Markdown), status bar text, quick pick details.
 // No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
 import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../core/types.ts';
+import { fmtNumber } from '../protocol/format.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'errored';
 
@@ -17,13 +18,11 @@ export function fmt6(v: number | null | undefined): string {
   return v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(6);
 }
 
-/** Compact general number: 4 significant digits, exponent form outside [1e-3, 1e5). */
+/** Compact general number (the webview's 4 significant digits), with Markdown-friendly glyphs for missing/infinite. */
 export function fmtNum(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(3);
+  return fmtNumber(v);
 }
 
 /** Escapes what would break a Markdown table cell or turn text into markup. */
