@@ -102,20 +102,27 @@ async function hostSends(page: Page, vm: ViewModel, images: boolean): Promise<vo
   }, { vm, ref: Array.from(reference), cand: Array.from(candidate), images });
 }
 
-/** Headless Chromium with this machine's offline-safe flags. */
-function launchBrowser(): Promise<Browser> {
-  return loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-}
-
-/** A page on the served webview HTML, collecting uncaught page errors. */
-async function openWebview(browser: Browser, url: string): Promise<{ page: Page; pageErrors: string[] }> {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = (await ctx.newPage()) as Page;
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(url);
-  return { page, pageErrors };
+/**
+ * Serves the webview HTML, opens it in headless Chromium (this machine's offline-safe flags), waits for the webview's
+ * `ready` handshake, runs `body`, and always closes the browser and the server.
+ */
+async function withWebview(body: (p: { page: Page; pageErrors: string[] }) => Promise<void>): Promise<void> {
+  const { server, url } = await serve();
+  let browser: Browser | undefined;
+  try {
+    browser = await loadChromium(PW_DIR).launch({ executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = (await ctx.newPage()) as Page;
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url);
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
+    await body({ page, pageErrors });
+  } finally {
+    await browser?.close();
+    server.close();
+  }
 }
 
 async function waitFor(page: Page, fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -127,14 +134,9 @@ async function waitFor(page: Page, fn: () => boolean, what: string, timeoutMs = 
 }
 
 test('results webview in Chromium under the host CSP', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
-  const { server, url } = await serve();
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-    const { page, pageErrors } = await openWebview(browser, url);
+  await withWebview(async ({ page, pageErrors }) => {
 
-    // Handshake first: nothing is drawn before the host answers `ready`.
-    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
+    // Handshake first (withWebview waited for it): nothing is drawn before the host answers `ready`.
     const ready = (await sent(page)).find((m) => m.type === 'ready')!;
     assert.equal((ready as { protocolVersion?: number }).protocolVersion, 1);
 
@@ -217,10 +219,7 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     const errors = (await sent(page)).filter((m) => m.type === 'error' && m.kind !== 'protocol');
     assert.deepEqual(errors, [], 'no CSP, script, render or chart errors');
     assert.deepEqual(pageErrors, []);
-  } finally {
-    await browser?.close();
-    server.close();
-  }
+  });
 });
 
 // A large detector: 2048² (a 16×16 tiling of the same real golden, each tile scaled differently). The test plays the
@@ -273,12 +272,7 @@ test('results webview: a 2048² image arrives as a preview, hovering fetches the
   const previews = [previewImageMessage(refs[0], maxBin(ref, BIG, BIG, k), k), previewImageMessage(refs[1], maxBin(cand, BIG, BIG, k), k)];
   assert.equal(previews[0].buffer.byteLength, 1024 * 1024 * 4, 'the preview is a quarter of the pixels, exact size');
 
-  const { server, url } = await serve();
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-    const { page, pageErrors } = await openWebview(browser, url);
-    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'), 'ready');
+  await withWebview(async ({ page, pageErrors }) => {
     await page.evaluate((vm) => window.postMessage({ type: 'snapshot', viewModel: vm }, '*'), vm);
     await waitFor(page, () => !!document.querySelector('[data-testid="canvas-reference-TC-D1"]'), 'case rendered');
 
@@ -347,8 +341,5 @@ test('results webview: a 2048² image arrives as a preview, hovering fetches the
     assert.deepEqual(errors, [], 'no CSP, script, render, chart or protocol errors');
     assert.deepEqual(pageErrors, []);
     console.log(`# 2048² in Chromium: previews (2 × 4 MiB) posted → 4 canvases drawn in ${previewMs.toFixed(0)} ms; full images (2 × 16 MiB) posted → exact readout and redraw in ${fullMs.toFixed(0)} ms`);
-  } finally {
-    await browser?.close();
-    server.close();
-  }
+  });
 });
