@@ -47,6 +47,12 @@ test('embedded vs embedded: presets per side, verdicts, mismatches first in summ
   const imgs = await loadCaseImages(again, 'WITH-N');
   assert.equal(imgs.fpixels, 32);
   assert.deepEqual(imgs.candidate, withN.candidate.image);
+  assert.notEqual(imgs.candidate, withN.candidate.image, 'a bundle read back from disk loads its image files');
+  // The fresh bundle still holds the images it filed: they are served from memory, equal to the files.
+  const fresh = await loadCaseImages(b, 'WITH-N');
+  assert.equal(fresh.candidate, withN.candidate.image);
+  assert.equal(fresh.reference, withN.reference.image);
+  assert.deepEqual(fresh.reference, imgs.reference);
 });
 
 test('two runs at once get two STAMP folders; a pre-aborted run launches nothing but still files evidence', async () => {

@@ -194,8 +194,13 @@ export async function loadCaseImages(bundle: Bundle, caseId: string):
   const anyFile = c.files.referenceImage ?? c.files.candidateImage;
   const size = anyFile ? await sizeOf(bundle.dir, c, anyFile) : undefined;
   if (!size) return { fpixels: 0, spixels: 0 };
-  const load = async (f?: string) => (f ? readFloatImage(join(bundle.dir, f), size) : undefined);
-  const [reference, candidate] = await Promise.all([load(c.files.referenceImage), load(c.files.candidateImage)]);
+  // A bundle fresh from runParity still holds the images it just filed: use them instead of reading them back.
+  const load = async (f: string | undefined, run: EngineRun) => {
+    if (!f) return undefined;
+    if (run.image && run.image.length === size.fpixels * size.spixels) return run.image;
+    return readFloatImage(join(bundle.dir, f), size);
+  };
+  const [reference, candidate] = await Promise.all([load(c.files.referenceImage, c.reference), load(c.files.candidateImage, c.candidate)]);
   const modelBytes = await readFile(join(bundle.dir, bundleFiles.model(c.fileStem))).catch(() => undefined);
   const model = modelBytes && modelBytes.byteLength === size.fpixels * size.spixels * 4 ? decodeFloat32LE(modelBytes) : undefined;
   return { reference, candidate, model, ...size };
