@@ -14,7 +14,7 @@ const entries = [
   // Chunks stay in dist/ itself: code that resolves files next to its own bundle keeps working.
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', splitting: true, format: 'esm',
     outExtension: { '.js': '.mjs' }, chunkNames: 'cli-chunk-[hash]', banner: esmBanner },
-  { ...node, entryPoints: ['src/core/engines/embedded/worker.ts'], outfile: 'dist/engine-worker.mjs', format: 'esm', banner: esmBanner },
+  { ...node, entryPoints: ['src/core/simulator/worker.ts'], outfile: 'dist/engine-worker.mjs', format: 'esm', banner: esmBanner },
   { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'],
     // Modules that locate files next to their bundle use import.meta.url in ESM and __dirname here (tested).
     logOverride: { 'empty-import-meta': 'silent' } },

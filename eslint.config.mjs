@@ -11,7 +11,7 @@ export default tseslint.config(
     rules: {},
   },
   {
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/protocol/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'The core is pure: import vscode only under src/extension/.' }],
@@ -24,7 +24,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'Webview code runs in the browser: talk to the host through the protocol.' }],
-        patterns: [{ group: ['node:*', '**/core/**', '**/extension/**'], message: 'Webview code may import only src/protocol and browser packages.' }],
+        patterns: [{ group: ['node:*', '**/core/**', '**/extension/**'], message: 'Webview code may import only src/shared and browser packages.' }],
       }],
     },
   },

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Use the bundled worker (npm run bench:engine builds first): the dev worker would time TypeScript compilation.
 const bundled = join(root, 'dist', 'engine-worker.mjs');
 if (existsSync(bundled)) process.env.NB_ENGINE_WORKER ??= bundled;
-const { simulate } = await import('../src/core/engines/embedded/index.ts');
+const { simulate } = await import('../src/core/simulator/index.ts');
 
 const work = mkdtempSync(join(tmpdir(), 'nb-bench-'));
 copyFileSync(join(root, 'test/fixtures/c-goldens/A.mat'), join(work, 'A.mat'));

@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { loadCases, selectCases } from '../src/core/cases/index.ts';
 import { absolutizeFlags } from '../src/core/cases/flags.ts';
 import { runParity, type RunSettings } from '../src/core/parity.ts';
-import type { Bundle, EngineId } from '../src/core/types.ts';
+import type { Bundle, EngineId } from '../src/shared/types.ts';
 import { disposeWarmServers } from '../src/core/engines/torch/warm/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -1,7 +1,7 @@
 // One case of the bundle: header with verdict, images, metrics table with threshold badges, configuration
 // mismatches and preflight warnings (critical first), attribution, charts.
-import type { CaseView, ConfigMismatch, Metrics, ViewSettings } from '../../src/protocol/messages.ts';
-import { fmtCorrelation, fmtNumber, fmtSumRatio, meetsThreshold, thresholdText } from '../../src/protocol/format.ts';
+import type { CaseView, ConfigMismatch, Metrics, ViewSettings } from '../../src/shared/messages.ts';
+import { fmtCorrelation, fmtNumber, fmtSumRatio, meetsThreshold, thresholdText } from '../../src/shared/format.ts';
 import { h } from './dom.ts';
 import { ImageGrid, type GridEvents, type Preview } from './imageGrid.ts';
 import { chartSlots, renderCharts, type ChartKind, type ChartSlots } from './chartsView.ts';

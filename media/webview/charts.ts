@@ -3,7 +3,7 @@
 // webview and by the headless render test. No expressions that need `new Function` (the webview CSP forbids it;
 // vega-embed's `ast: true` interprets what vega-lite generates).
 import type { TopLevelSpec } from 'vega-lite';
-import type { Thresholds, TrendPoint } from '../../src/protocol/messages.ts';
+import type { Thresholds, TrendPoint } from '../../src/shared/messages.ts';
 import type { Bin2D, Hist1D } from './binning.ts';
 import type { RadialPoint } from './radial.ts';
 import { cssColor } from './colormap.ts';

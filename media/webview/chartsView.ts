@@ -2,7 +2,7 @@
 // actions, no injected styles, no tooltip handler). Failures are shown in place and reported to the host.
 import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
-import type { CaseView, ScaleName } from '../../src/protocol/messages.ts';
+import type { CaseView, ScaleName } from '../../src/shared/messages.ts';
 import { EMBED_OPTIONS, deltaHistSpec, hist2dSpec, radialSpec, trendSpec, type RadialSeries } from './charts.ts';
 import { deltaHistogram, histogram2d } from './binning.ts';
 import { geometricCenter, radialProfile } from './radial.ts';

@@ -1,7 +1,7 @@
 // "Export PNG": one composite picture of every case (its panels at full resolution up to 512 px, with titles and
 // the key metrics), encoded by the browser and sent to the host, which owns the save dialog.
-import type { ViewModel } from '../../src/protocol/messages.ts';
-import { fmtCorrelation, fmtSumRatio } from '../../src/protocol/format.ts';
+import type { ViewModel } from '../../src/shared/messages.ts';
+import { fmtCorrelation, fmtSumRatio } from '../../src/shared/format.ts';
 import type { CaseUi } from './caseView.ts';
 import type { PanelKind } from './imageGrid.ts';
 import type { ViewTheme } from './theme.ts';

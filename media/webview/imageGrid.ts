@@ -3,14 +3,14 @@
 // Large images may first arrive as a k×k max-binned preview: it is drawn stretched over the full geometry, so the
 // transform, the beam marker and the hovered pixel stay in full-resolution coordinates; the grid asks for the full
 // image (onNeedFull) on hover or when zoomed past the preview's resolution.
-import type { BeamCenter, ScaleName, ViewSettings } from '../../src/protocol/messages.ts';
+import type { BeamCenter, ScaleName, ViewSettings } from '../../src/shared/messages.ts';
 import { h } from './dom.ts';
 import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
 import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
 import {
   clampTransform, imageToCanvas, initialTransform, panBy, pixelAt, pixelScale, visibleRect, zoomAt, type ViewTransform,
 } from './transform.ts';
-import { fmtNumber } from '../../src/protocol/format.ts';
+import { fmtNumber } from '../../src/shared/format.ts';
 
 export type PanelKind = 'reference' | 'candidate' | 'diff' | 'ratio' | 'model';
 
@@ -47,7 +47,7 @@ export interface GridEvents {
   onNeedFull?(caseId: string, why: 'hover' | 'zoom'): void;
 }
 
-/** A k×k max-binned preview of a full image of the grid's size (see src/protocol/preview.ts). */
+/** A k×k max-binned preview of a full image of the grid's size (see src/shared/preview.ts). */
 export interface Preview { data: Float32Array; binning: number; fpixels: number; spixels: number }
 type SourceKind = 'reference' | 'candidate' | 'model';
 interface Layer { data: Float32Array; binning: number; w: number; h: number }

@@ -3,9 +3,9 @@
 import {
   DEFAULT_VIEW_SETTINGS, PROTOCOL_VERSION, imageFromMessage, isHostToWebview, messagePixels,
   type HostToWebview, type ImageMessage, type ViewModel, type ViewSettings, type WebviewErrorKind,
-} from '../../src/protocol/messages.ts';
-import { metricsMarkdown } from '../../src/protocol/metricsMarkdown.ts';
-import { fmtNumber } from '../../src/protocol/format.ts';
+} from '../../src/shared/messages.ts';
+import { metricsMarkdown } from '../../src/shared/metricsMarkdown.ts';
+import { fmtNumber } from '../../src/shared/format.ts';
 import { newRequestId, post, restoredState, saveState } from './vscodeApi.ts';
 import { clear, h } from './dom.ts';
 import { CaseUi } from './caseView.ts';

@@ -1,6 +1,6 @@
 // Azimuthally averaged intensity around the beam centre. Pixel (s, f) has its centre at (s, f) in the same
 // continuous index space as BeamCenter, so a beam at 128.5 sits on the corner of four pixels.
-import type { BeamCenter } from '../../src/protocol/messages.ts';
+import type { BeamCenter } from '../../src/shared/messages.ts';
 
 export interface RadialPoint { r: number; mean: number; count: number }
 

@@ -1,6 +1,6 @@
 // The one handle on the VS Code webview API. acquireVsCodeApi may be called only once per page.
-import type { PersistedState, WebviewToHost } from '../../src/protocol/messages.ts';
-import { isPersistedState } from '../../src/protocol/messages.ts';
+import type { PersistedState, WebviewToHost } from '../../src/shared/messages.ts';
+import { isPersistedState } from '../../src/shared/messages.ts';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -3,7 +3,7 @@
 // touching existing evidence: attribution.json when absent, otherwise attribution-<n>.json (and model images alike).
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import type { PresetName } from '../core/types.ts';
+import type { PresetName } from '../shared/types.ts';
 import { readBundle, loadCaseImages, writeFileAtomic, bundleFiles } from '../core/evidence/index.ts';
 import { attributionToJson, formatAttributionTable, type Attribution } from '../core/attribution/index.ts';
 import { attributeCaseResult, presetFor } from '../core/attribution/forCase.ts';

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import type { Bundle, EngineId, EngineRun, PresetName } from '../core/types.ts';
+import type { Bundle, EngineId, EngineRun, PresetName } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { metricsFields } from '../core/evidence/texts.ts';

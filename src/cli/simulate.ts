@@ -1,9 +1,9 @@
 // `nb-parity simulate <nanoBragg flags> [-floatfile OUT.bin] [--workers N] [--preset c|pytorch] [--fork NAME=VALUE ...]`
 // Behaves like the C binary for scripts: same flags, a float file, the summary on stdout, exit 0 on success,
 // 2 with a message on bad input, 1 on other failures, 130 when interrupted.
-import type { Forks, PresetName } from '../core/types.ts';
-import { EmbeddedFlagError, FORK_DOCS, PRESETS, simulate } from '../core/engines/embedded/index.ts';
-import { knownFlags } from '../core/engines/embedded/flags.ts';
+import type { Forks, PresetName } from '../shared/types.ts';
+import { EmbeddedFlagError, FORK_DOCS, PRESETS, simulate } from '../core/simulator/index.ts';
+import { knownFlags } from '../core/simulator/flags.ts';
 
 const HELP = `usage: nb-parity simulate <nanoBragg flags> [-floatfile OUT.bin] [options]
 

@@ -2,12 +2,12 @@
 // → config diff → evidence bundle. One function, used by the CLI, the palette commands and the Test Explorer.
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Bundle, Case, CaseResult, EmbeddedOptions, EngineId, EngineRun, PreflightWarning, ProgressEvent, Side } from './types.ts';
+import type { Bundle, Case, CaseResult, EmbeddedOptions, EngineId, EngineRun, PreflightWarning, ProgressEvent, Side } from '../shared/types.ts';
 import type { Engine, EngineRunRequest } from './engines/engine.ts';
 import { ENGINE_LABEL } from './engines/engine.ts';
 import { buildCBinary, createCEngine, resolveCBinary, RESTRICTED_MESSAGE, type CBinary } from './engines/c/index.ts';
 import { createTorchEngine, probeTorch, resolvePython, torchEnv, type PythonChoice, type TorchProbe } from './engines/torch/index.ts';
-import { createEmbeddedEngine, defaultPreset } from './engines/embedded-engine.ts';
+import { createEmbeddedEngine, defaultPreset } from './engines/embedded/index.ts';
 import { computeMetrics } from './metrics/metrics.ts';
 import { judge } from './metrics/verdict.ts';
 import { diffConfigs } from './diagnosis/configDiff.ts';
@@ -22,48 +22,9 @@ import { bundleJson } from './evidence/bundleJson.ts';
 import { gitCommit } from './workspace/git.ts';
 import { shellQuote } from './cases/flags.ts';
 import { TOOL_VERSION } from './evidence/version.ts';
+import { ParityError, type ParityOptions, type RunSettings } from './settings.ts';
 
-export interface RunSettings {
-  cBinary?: string;
-  python?: string;
-  extraEnv?: Record<string, string>;
-  /** Default 'reports'. */
-  reportsRoot?: string;
-  /** Default '2025-11-source-weights'. */
-  initiative?: string;
-  /** Default 'phase_e'. */
-  phase?: string;
-  timeoutMs?: { reference?: number; candidate?: number };
-  /** Cases run at the same time (each case already runs its two sides concurrently). Default 1. */
-  concurrency?: number;
-  /** False in VS Code Restricted Mode: never launch C, Python or make. */
-  allowPrograms: boolean;
-  embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
-  torchMode?: 'cold' | 'warm' | 'auto';
-  /** Warm mode: check each case once per worker life against a cold run, byte for byte (default true). */
-  torchAuthoritative?: boolean;
-  explain?: boolean;
-  /** Build golden_suite_generator/nanoBragg with make when it is missing (default true). */
-  buildC?: boolean;
-  /** Probe the interpreter for torch version / CUDA for env.json (one extra Python start; default true). */
-  probeTorch?: boolean;
-}
-
-export interface ParityOptions {
-  workspace: string;
-  cases: Case[];
-  candidate: EngineId;
-  reference: EngineId;
-  settings: RunSettings;
-  signal?: AbortSignal;
-  onProgress?: (e: ProgressEvent) => void;
-  onLog?: (line: string) => void;
-}
-
-/** A problem that stops the run before any evidence is written (nothing to compare, nothing launched). */
-export class ParityError extends Error {
-  constructor(message: string) { super(message); this.name = 'ParityError'; }
-}
+export { ParityError, type ParityOptions, type RunSettings } from './settings.ts';
 
 export interface ParityTiming {
   /** Engine resolution (C build included) and bundle folder creation. */

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Bundle, Case, EngineId } from '../core/types.ts';
-import type { RunSettings } from '../core/parity.ts';
+import type { Bundle, Case, EngineId } from '../shared/types.ts';
+import type { RunSettings } from '../core/settings.ts';
 import { buildCBinary } from '../core/engines/c/index.ts';
 import { probeTorch, torchEnv, resolvePython } from '../core/engines/torch/index.ts';
 import type { ParityService, RunRequest, RunOutcome } from './parityService.ts';

@@ -1,8 +1,8 @@
 // Earlier evidence bundles of a folder: the last verdict of each case (quick pick) and trend points (webview).
 // Bundles are never modified once written, so each one is read once per session and cached by folder path.
 import * as vscode from 'vscode';
-import type { Bundle, CaseResult } from '../core/types.ts';
-import type { RunSettings } from '../core/parity.ts';
+import type { Bundle, CaseResult } from '../shared/types.ts';
+import type { RunSettings } from '../core/settings.ts';
 import { listBundles, readBundle } from '../core/evidence/index.ts';
 import { errorText, type Log } from './log.ts';
 

@@ -3,7 +3,7 @@
 // logs every line, and remembers the last bundle. Cancelling (or deactivate) aborts → runParity kills the trees.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Bundle, Case, EngineId, ProgressEvent } from '../core/types.ts';
+import type { Bundle, Case, EngineId, ProgressEvent } from '../shared/types.ts';
 import { runParity, type RunSettings } from '../core/parity.ts';
 import { loadCases, BUILTIN_CASES } from '../core/cases/index.ts';
 import { resolveSettings, type RawSettings, type ResolvedSettings } from './settingsModel.ts';

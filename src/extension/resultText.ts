@@ -1,7 +1,7 @@
 // Pure text for the VS Code surfaces: Test Explorer messages (Markdown), status bar text, quick pick details.
 // No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
-import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../core/types.ts';
-import { fmtNumber } from '../protocol/format.ts';
+import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../shared/types.ts';
+import { fmtNumber } from '../shared/format.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'errored';
 

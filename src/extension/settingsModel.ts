@@ -2,8 +2,8 @@
 // No vscode import: the extension reads the configuration and hands plain values in, so this is unit-tested in Node.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineId } from '../core/types.ts';
-import type { RunSettings } from '../core/parity.ts';
+import type { EngineId } from '../shared/types.ts';
+import type { RunSettings } from '../core/settings.ts';
 
 export const ENGINE_IDS: readonly EngineId[] = ['c', 'torch', 'embedded'];
 export const TORCH_MODES = ['cold', 'warm', 'auto'] as const;

@@ -1,6 +1,6 @@
 // Status bar: the last verdict (click → results), a spinner while a run is going (click → log).
 import * as vscode from 'vscode';
-import type { Bundle } from '../core/types.ts';
+import type { Bundle } from '../shared/types.ts';
 import { bundleStatus } from './resultText.ts';
 
 export class VerdictStatusBar implements vscode.Disposable {

@@ -2,7 +2,7 @@
 // its definition. Running items runs parity through the same service as the palette; the verdict maps to
 // passed / failed (threshold miss) / errored (crash, no output, NaN, timeout) with a Markdown metrics message.
 import * as vscode from 'vscode';
-import type { Bundle, Case } from '../core/types.ts';
+import type { Bundle, Case } from '../shared/types.ts';
 import type { ParityService } from './parityService.ts';
 import type { VerdictStatusBar } from './statusBar.ts';
 import type { BundleHistory } from './history.ts';

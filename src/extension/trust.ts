@@ -1,7 +1,7 @@
 // Workspace Trust: in Restricted Mode we launch no program (C binary, Python, make). Commands that would need one
 // say why and how to trust; where the embedded simulator can stand in, they offer it instead.
 import * as vscode from 'vscode';
-import type { EngineId } from '../core/types.ts';
+import type { EngineId } from '../shared/types.ts';
 import { needsPrograms } from './settingsModel.ts';
 
 export const MANAGE_TRUST = 'Manage Workspace Trust';

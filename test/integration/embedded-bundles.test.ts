@@ -21,7 +21,7 @@ for (const format of ['cjs', 'esm'] as const) {
     try {
       copyFileSync(join(root, 'dist/engine-worker.mjs'), join(dir, 'engine-worker.mjs'));
       const entry = join(dir, 'entry.ts');
-      writeFileSync(entry, `import { simulate } from ${JSON.stringify(join(root, 'src/core/engines/embedded/index.ts'))};
+      writeFileSync(entry, `import { simulate } from ${JSON.stringify(join(root, 'src/core/simulator/index.ts'))};
 simulate({ args: ${JSON.stringify(flags)}, cwd: ${JSON.stringify(fixtures)}, workers: 2, writeFloatfile: false })
   .then((r) => { process.stdout.write(Buffer.from(r.image.buffer).toString('base64')); })
   .catch((e) => { console.error(e.message); process.exit(3); });\n`);

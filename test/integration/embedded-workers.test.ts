@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { simulate } from '../../src/core/engines/embedded/index.ts';
-import { liveWorkers } from '../../src/core/engines/embedded/pool.ts';
+import { simulate } from '../../src/core/simulator/index.ts';
+import { liveWorkers } from '../../src/core/simulator/pool.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/nb-parity.mjs', import.meta.url));
@@ -136,7 +136,7 @@ test('nb-parity simulate: SIGINT cancels promptly, exit 130, no float file', asy
 });
 
 test('idle workers are reused, carry no listeners over, and can be shut down', async () => {
-  const { idleWorkers, shutdownEngineWorkers } = await import('../../src/core/engines/embedded/pool.ts');
+  const { idleWorkers, shutdownEngineWorkers } = await import('../../src/core/simulator/pool.ts');
   for (let i = 0; i < 3; i++) {
     const r = await simulate({ args: args('tc-d1'), cwd: dir, workers: 2, writeFloatfile: false });
     assert.ok(bytes(r.image).equals(golden('tc-d1')));

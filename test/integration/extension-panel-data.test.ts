@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { runParity } from '../../src/core/parity.ts';
 import { loadCases } from '../../src/core/cases/index.ts';
 import { listBundles, loadCaseImages, readBundle } from '../../src/core/evidence/index.ts';
-import { imageMessage, isHostToWebview, isViewModel, type ImageRole } from '../../src/protocol/messages.ts';
+import { imageMessage, isHostToWebview, isViewModel, type ImageRole } from '../../src/shared/messages.ts';
 import { buildViewModel, trendFrom } from '../../src/extension/panel/viewModel.ts';
 import { bundleDirFromMarkdown, bundleStatus, caseResultMarkdown, outcomeOf } from '../../src/extension/resultText.ts';
 import { resolveSettings } from '../../src/extension/settingsModel.ts';

@@ -12,7 +12,7 @@ import { runParity, ParityError, type RunSettings } from '../../src/core/parity.
 import { isAlive, runProcess } from '../../src/core/engines/process.ts';
 import { resolveCBinary } from '../../src/core/engines/c/index.ts';
 import { readBundle } from '../../src/core/evidence/index.ts';
-import type { Case } from '../../src/core/types.ts';
+import type { Case } from '../../src/shared/types.ts';
 import { makeTempDir } from '../tempDirs.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Case } from '../../src/core/types.ts';
+import type { Case } from '../../src/shared/types.ts';
 import { runParity, type RunSettings } from '../../src/core/parity.ts';
 import { disposeWarmServers } from '../../src/core/engines/torch/warm/index.ts';
 

@@ -7,8 +7,8 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Case, EngineRun } from '../../src/core/types.ts';
-import type { RunSettings } from '../../src/core/parity.ts';
+import type { Case, EngineRun } from '../../src/shared/types.ts';
+import type { RunSettings } from '../../src/core/settings.ts';
 import { createTorchEngine, chooseTorchMode } from '../../src/core/engines/torch/index.ts';
 import { disposeWarmServers, prewarmTorch } from '../../src/core/engines/torch/warm/index.ts';
 

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { buildWebviewHtml } from '../../src/extension/panel/html.ts';
-import { imageMessage, previewImageMessage, type ImageMessage, type ViewModel } from '../../src/protocol/messages.ts';
-import { maxBin, previewBinning } from '../../src/protocol/preview.ts';
-import { fmtNumber } from '../../src/protocol/format.ts';
+import { imageMessage, previewImageMessage, type ImageMessage, type ViewModel } from '../../src/shared/messages.ts';
+import { maxBin, previewBinning } from '../../src/shared/preview.ts';
+import { fmtNumber } from '../../src/shared/format.ts';
 import { loadChromium, type Browser, type Locator, type Page as E2ePage } from '../e2e/pw.ts';
 
 // The e2e harness declares only what it uses of playwright's Page; this test also needs these two.

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attributeWith, formatAttributionTable, summarizeAttribution, attributionToJson, relevantForks, type EngineApi, type SimulateRequestLike } from '../../src/core/attribution/search.ts';
-import type { ForkName, Forks, PresetName } from '../../src/core/types.ts';
+import type { ForkName, Forks, PresetName } from '../../src/shared/types.ts';
 
 const W = 16;
 const H = 16;

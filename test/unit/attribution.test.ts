@@ -9,7 +9,7 @@ import { attribute, formatAttributionTable, summarizeAttribution } from '../../s
 import { readFloatImage } from '../../src/core/images/floatImage.ts';
 import { parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
 import { diffConfigs } from '../../src/core/diagnosis/configDiff.ts';
-import type { EngineId } from '../../src/core/types.ts';
+import type { EngineId } from '../../src/shared/types.ts';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
 const SIZE = { fpixels: 256, spixels: 256 };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { simulate } from '../../src/core/engines/embedded/index.ts';
+import { simulate } from '../../src/core/simulator/index.ts';
 import { parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
 import { diffConfigs } from '../../src/core/diagnosis/configDiff.ts';
 

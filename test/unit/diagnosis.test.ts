@@ -6,7 +6,7 @@ import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configLines, parseEffectiveConfig } from '../../src/core/diagnosis/effectiveConfig.ts';
 import { diffConfigs, inferNFromPeaks, sideNames } from '../../src/core/diagnosis/configDiff.ts';
-import { simulate } from '../../src/core/engines/embedded/index.ts';
+import { simulate } from '../../src/core/simulator/index.ts';
 import { inspectSourceFile, preflight } from '../../src/core/diagnosis/preflight.ts';
 import { makeTempDir } from '../tempDirs.ts';
 

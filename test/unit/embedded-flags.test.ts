@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedFlagError, parseFlags } from '../../src/core/engines/embedded/flags.ts';
-import { atof, readSourceFileC, readSourceFileClean } from '../../src/core/engines/embedded/sources.ts';
-import { FORK_DOCS, PRESETS, resolveForks } from '../../src/core/engines/embedded/forks.ts';
-import { fmtF, fmtG } from '../../src/core/engines/embedded/cformat.ts';
-import { resolveWorkerScript } from '../../src/core/engines/embedded/workerScript.ts';
-import { ompBlockStarts } from '../../src/core/engines/embedded/config.ts';
-import { simulate, prepareSimulation } from '../../src/core/engines/embedded/index.ts';
-import { splitRows } from '../../src/core/engines/embedded/pool.ts';
+import { EmbeddedFlagError, parseFlags } from '../../src/core/simulator/flags.ts';
+import { atof, readSourceFileC, readSourceFileClean } from '../../src/core/simulator/sources.ts';
+import { FORK_DOCS, PRESETS, resolveForks } from '../../src/core/simulator/forks.ts';
+import { fmtF, fmtG } from '../../src/core/simulator/cformat.ts';
+import { resolveWorkerScript } from '../../src/core/simulator/workerScript.ts';
+import { ompBlockStarts } from '../../src/core/simulator/config.ts';
+import { simulate, prepareSimulation } from '../../src/core/simulator/index.ts';
+import { splitRows } from '../../src/core/simulator/pool.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
 const base = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-detpixels', '16'];
@@ -132,7 +132,7 @@ test('printf formatting matches glibc', () => {
 });
 
 test('worker script: dev .ts → worker-dev.mjs, ESM bundle → engine-worker.mjs, CJS bundle → __dirname', () => {
-  assert.equal(resolveWorkerScript('file:///x/src/core/engines/embedded/pool.ts', undefined).pathname, '/x/src/core/engines/embedded/worker-dev.mjs');
+  assert.equal(resolveWorkerScript('file:///x/src/core/simulator/pool.ts', undefined).pathname, '/x/src/core/simulator/worker-dev.mjs');
   assert.equal(resolveWorkerScript('file:///x/dist/cli.mjs', undefined).pathname, '/x/dist/engine-worker.mjs');
   assert.equal(resolveWorkerScript(undefined, '/x/dist').pathname, '/x/dist/engine-worker.mjs');
   assert.equal(resolveWorkerScript('file:///x/dist/cli.mjs', undefined, '/y/w.mjs').pathname, '/y/w.mjs');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { simulate } from '../../src/core/engines/embedded/index.ts';
+import { simulate } from '../../src/core/simulator/index.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
 const cases = readFileSync(`${dir}manifest.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; fpixels: number; spixels: number; flags: string; c_image: string });

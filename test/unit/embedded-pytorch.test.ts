@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { simulate } from '../../src/core/engines/embedded/index.ts';
+import { simulate } from '../../src/core/simulator/index.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
 const common = ['-default_F', '100', '-distance', '231.274660', '-lambda', '0.9768', '-pixel', '0.172', '-detpixels_x', '256', '-detpixels_y', '256', '-oversample', '1', '-nonoise', '-nointerpolate'];

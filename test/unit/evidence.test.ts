@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBundleDir, listBundles, loadCaseImages, newStamp, readBundle, writeFileAtomic, moveNoClobber, commandsText, perCaseLines } from '../../src/core/evidence/index.ts';
 import { splitArgs } from '../../src/core/cases/flags.ts';
-import type { Bundle, EngineRun, Metrics } from '../../src/core/types.ts';
+import type { Bundle, EngineRun, Metrics } from '../../src/shared/types.ts';
 import { makeTempDir } from '../tempDirs.ts';
 
 const tmp = () => makeTempDir('nbp-evidence-');

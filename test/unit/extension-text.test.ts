@@ -1,7 +1,7 @@
 // Text the extension host shows: Test Explorer Markdown, status bar, CRLF output, webview HTML/CSP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CaseResult, EngineRun, Metrics } from '../../src/core/types.ts';
+import type { CaseResult, EngineRun, Metrics } from '../../src/shared/types.ts';
 import { bundleDirFromMarkdown, bundleStatus, caseResultMarkdown, fmtNum, mdCell, outcomeOf, toCrlf } from '../../src/extension/resultText.ts';
 import { buildWebviewHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/panel/html.ts';
 

@@ -1,8 +1,8 @@
 // Bundle → webview ViewModel (pure part of the results panel host).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Bundle, CaseResult, EngineRun } from '../../src/core/types.ts';
-import { isViewModel } from '../../src/protocol/messages.ts';
+import type { Bundle, CaseResult, EngineRun } from '../../src/shared/types.ts';
+import { isViewModel } from '../../src/shared/messages.ts';
 import { beamCenterFrom, buildViewModel, imageId, trendFrom } from '../../src/extension/panel/viewModel.ts';
 
 function run(side: 'reference' | 'candidate', extra: Partial<EngineRun> = {}): EngineRun {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { atomicWriteIfUnchanged, attemptInputFromBundle, LedgerError, readAttemptInputFromDir, workspaceOfLedger } from '../../src/core/ledger/index.ts';
-import type { Bundle, CaseResult, EngineRun } from '../../src/core/types.ts';
+import type { Bundle, CaseResult, EngineRun } from '../../src/shared/types.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nb-ledger-io-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { cp, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runParity, ParityError } from '../../src/core/parity.ts';
 import { readBundle, loadCaseImages } from '../../src/core/evidence/index.ts';
-import type { Case } from '../../src/core/types.ts';
+import type { Case } from '../../src/shared/types.ts';
 import { makeTempDir } from '../tempDirs.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

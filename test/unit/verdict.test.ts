@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judge, formatThresholds, withinThresholds } from '../../src/core/metrics/verdict.ts';
 import { computeMetrics } from '../../src/core/metrics/metrics.ts';
-import type { EngineRun, Thresholds } from '../../src/core/types.ts';
+import type { EngineRun, Thresholds } from '../../src/shared/types.ts';
 
 const SEED: Thresholds = { corrMin: 0.999, sumRatioTol: 1e-3 };
 

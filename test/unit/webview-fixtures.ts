@@ -1,6 +1,6 @@
 // A realistic view model (numbers shaped like the TC-D1 seed evidence) for the webview's unit tests.
-import type { ViewModel } from '../../src/protocol/messages.ts';
-import type { Metrics } from '../../src/core/types.ts';
+import type { ViewModel } from '../../src/shared/messages.ts';
+import type { Metrics } from '../../src/shared/types.ts';
 
 function metrics(correlation: number | null, sumRatio: number | null): Metrics {
   return {

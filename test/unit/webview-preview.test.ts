@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PREVIEW_MAX_PIXELS, maxBin, previewBinning, previewSize } from '../../src/protocol/preview.ts';
+import { PREVIEW_MAX_PIXELS, maxBin, previewBinning, previewSize } from '../../src/shared/preview.ts';
 import {
   imageFromMessage, imageMessage, isHostToWebview, isImageMessage, isWebviewToHost, messagePixels, previewImageMessage,
-} from '../../src/protocol/messages.ts';
+} from '../../src/shared/messages.ts';
 
 test('max-binning keeps the brightest pixel of each bin (a one-pixel spot survives)', () => {
   // 4×4 → 2×2 bins; one "Bragg spot" of 100 among small values.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   DEFAULT_VIEW_SETTINGS, PROTOCOL_VERSION, exactArrayBuffer, imageFromMessage, imageMessage, isHostToWebview,
   isPersistedState, isViewModel, isWebviewToHost, type ViewModel,
-} from '../../src/protocol/messages.ts';
+} from '../../src/shared/messages.ts';
 import { sampleViewModel } from './webview-fixtures.ts';
 
 test('image message survives structuredClone with an exact-size ArrayBuffer', () => {

@@ -1,6 +1,6 @@
 // Attribution for one finished parity case (what `run --explain`, `nb-parity explain` and the extension call):
 // picks the reference's preset, the flags, the config mismatches and the thresholds from the CaseResult.
-import type { CaseResult, ConfigMismatch, EngineId, PresetName } from '../types.ts';
+import type { CaseResult, ConfigMismatch, EngineId, PresetName } from '../../shared/types.ts';
 import { parseEffectiveConfig } from '../diagnosis/effectiveConfig.ts';
 import { diffConfigs } from '../diagnosis/configDiff.ts';
 import { attribute } from './index.ts';

@@ -1,6 +1,6 @@
 // Attribution wired to the real embedded engine (contract 2): `attribute(input)` runs the search of ./search.ts
-// with simulate()/PRESETS/FORK_DOCS from src/core/engines/embedded. The Attribution shape is documented there.
-import { simulate, PRESETS, FORK_DOCS } from '../engines/embedded/index.ts';
+// with simulate()/PRESETS/FORK_DOCS from src/core/simulator. The Attribution shape is documented there.
+import { simulate, PRESETS, FORK_DOCS } from '../simulator/index.ts';
 import { attributeWith, type AttributeInput, type Attribution, type EngineApi } from './search.ts';
 
 export {

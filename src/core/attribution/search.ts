@@ -14,11 +14,11 @@
 //  6. Status: 'explained' (residual within thresholds), 'partly-explained' (the distance to the candidate at least
 //     halved), else 'unexplained' ("look elsewhere").
 // Cancellable (AbortSignal between and inside simulations) and time-boxed.
-import type { ConfigMismatch, ForkName, Forks, Metrics, PresetName, Thresholds } from '../types.ts';
+import type { ConfigMismatch, ForkName, Forks, Metrics, PresetName, Thresholds } from '../../shared/types.ts';
 import { computeMetrics } from '../metrics/metrics.ts';
 import { withinThresholds } from '../metrics/verdict.ts';
 import { hasNFlag, flagArgs, flagNumber } from '../diagnosis/flags.ts';
-import type { SimulateRequest, SimulateResult } from '../engines/embedded/index.ts';
+import type { SimulateRequest, SimulateResult } from '../simulator/index.ts';
 
 // --- the slice of contract 1 (embedded engine) that attribution uses --------------------------------------
 // Types only: the search itself runs on any `simulate` with this shape (tests pass a cheap synthetic one).

@@ -1,5 +1,5 @@
 // The seed's two parity cases, flag for flag as its hand-off note runs them (minus -floatfile, which the runner owns).
-import type { Case, Thresholds } from '../types.ts';
+import type { Case, Thresholds } from '../../shared/types.ts';
 
 /** The seed's gate: corr ≥ 0.999 and |sum_ratio − 1| ≤ 1e-3. */
 export const SEED_THRESHOLDS: Thresholds = { corrMin: 0.999, sumRatioTol: 1e-3 };

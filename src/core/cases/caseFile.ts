@@ -1,7 +1,7 @@
 // Reading a workspace case file: both formats (YAML, JSON) treat a missing file as "no cases" and an unreadable one
 // as one error naming the file, and only then hand the text to their own parser.
 import { readFile } from 'node:fs/promises';
-import type { Case } from '../types.ts';
+import type { Case } from '../../shared/types.ts';
 
 export interface LoadResult { cases: Case[]; errors: string[] }
 

@@ -1,6 +1,6 @@
 // All the parity cases of a workspace: the seed's built-ins, tests/parity_cases.yaml, and .nb-parity/cases.json.
 import { join } from 'node:path';
-import type { Case } from '../types.ts';
+import type { Case } from '../../shared/types.ts';
 import { BUILTIN_CASES } from './builtin.ts';
 import { loadUserCases, USER_CASES_PATH } from './userCases.ts';
 import { loadYamlCases, YAML_CASES_PATH } from './yamlCases.ts';

@@ -1,5 +1,5 @@
 // Threshold spellings: parity_cases.yaml uses snake_case (corr_min, sum_ratio_min...), our JSON uses the Thresholds keys.
-import type { Thresholds } from '../types.ts';
+import type { Thresholds } from '../../shared/types.ts';
 
 const SNAKE: Record<string, keyof Thresholds> = {
   corr_min: 'corrMin',

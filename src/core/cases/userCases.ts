@@ -1,7 +1,7 @@
 // User cases: `.nb-parity/cases.json` in the workspace, validated with a JSON schema (ajv). Errors name the file,
 // the JSON path and what to do; a bad case is skipped, the good ones still load.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Case, EmbeddedOptions } from '../types.ts';
+import type { Case, EmbeddedOptions } from '../../shared/types.ts';
 import { stemFor } from './builtin.ts';
 import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';

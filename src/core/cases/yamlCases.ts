@@ -1,7 +1,7 @@
 // tests/parity_cases.yaml (formats.md §5): one Case per run, id "<case id>/<run name>", run thresholds replace the
 // case's entirely, flags = base_args + extra_args. Keeps the 0-based line of each run for the Test Explorer.
 import { LineCounter, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
-import type { Case, Thresholds } from '../types.ts';
+import type { Case, Thresholds } from '../../shared/types.ts';
 import { SEED_THRESHOLDS, stemFor } from './builtin.ts';
 import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';

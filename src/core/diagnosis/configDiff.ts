@@ -2,7 +2,7 @@
 // Only fields BOTH sides report are compared (a field one simulator never prints is not a mismatch), with two
 // deliberate exceptions where absence is itself informative: N (PyTorch never prints it; we infer it from the
 // flags or, failing that, from the ratio of the peak intensities) and Fdump.bin (reading it on one side only).
-import type { ConfigMismatch, EffectiveConfig, EngineId } from '../types.ts';
+import type { ConfigMismatch, EffectiveConfig, EngineId } from '../../shared/types.ts';
 
 const NAMES: Record<EngineId, string> = { c: 'C', torch: 'PyTorch', embedded: 'embedded' };
 const RANK: Record<ConfigMismatch['severity'], number> = { critical: 0, warning: 1, info: 2 };

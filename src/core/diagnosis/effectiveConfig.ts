@@ -2,7 +2,7 @@
 // C and the embedded engine print the same lines (formats.md §2 + the engine's header); the PyTorch CLI prints
 // far less and never prints N, so for PyTorch the crystal size comes from the flags (or the CLI default of 5),
 // with the basis recorded in `nCellsBasis` so every later statement says how it was inferred.
-import type { EffectiveConfig, EngineId } from '../types.ts';
+import type { EffectiveConfig, EngineId } from '../../shared/types.ts';
 import { DEFAULT_N, hasNFlag, lambdaAFromFlags, nCellsFromFlags } from './flags.ts';
 
 export interface ParseOptions {

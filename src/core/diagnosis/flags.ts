@@ -1,5 +1,5 @@
 // Small readers for nanoBragg flag lists (exact option names; the last occurrence wins, as in both CLIs).
-import type { EngineId } from '../types.ts';
+import type { EngineId } from '../../shared/types.ts';
 
 /** Values following the last occurrence of any of `names` (count values), or undefined. */
 export function flagArgs(flags: string[], names: string[], count = 1): string[] | undefined {

@@ -4,7 +4,7 @@
 // (both programs silently load it), and the frozen C binary.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { PreflightWarning } from '../types.ts';
+import type { PreflightWarning } from '../../shared/types.ts';
 import { flagArgs, hasNFlag, lambdaAFromFlags } from './flags.ts';
 
 export interface PreflightInput {

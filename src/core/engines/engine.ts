@@ -1,14 +1,14 @@
 // One interface for the three simulators. An engine runs one case on one side, in an empty scratch folder that the
 // orchestration created, writes its float image to `outFile`, and returns an EngineRun (never throws for a failed
 // run: failures are values the verdict explains; it throws only for programming errors).
-import type { Case, EmbeddedOptions, EngineId, EngineRun, Side } from '../types.ts';
-import type { RunSettings } from '../parity.ts';
+import type { Case, EmbeddedOptions, EngineId, EngineRun, Side } from '../../shared/types.ts';
+import type { EngineSettings } from '../settings.ts';
 import { readFloatImage, expectedSizeFromFlags, sizeFromStdout, ImageError } from '../images/floatImage.ts';
 import { parseEffectiveConfig } from '../diagnosis/effectiveConfig.ts';
 
 export interface EngineContext {
   workspace: string;
-  settings: RunSettings;
+  settings: EngineSettings;
 }
 
 export interface EngineRunRequest {
@@ -19,7 +19,7 @@ export interface EngineRunRequest {
   scratchDir: string;
   /** Absolute path of the -floatfile output (inside scratchDir). */
   outFile: string;
-  settings: RunSettings;
+  settings: EngineSettings;
   /** Embedded engine only: preset/forks for this side. */
   embedded?: EmbeddedOptions;
   timeoutMs?: number;

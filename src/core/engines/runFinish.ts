@@ -1,5 +1,5 @@
 // Turning a finished child process into an EngineRun, shared by the C and PyTorch runners (and the warm client).
-import type { EngineId, EngineRun } from '../types.ts';
+import type { EngineId, EngineRun } from '../../shared/types.ts';
 import type { EngineRunRequest } from './engine.ts';
 import { collectImage, effectiveConfigOf } from './engine.ts';
 import type { ProcessOutcome } from './process.ts';

@@ -2,8 +2,8 @@
 // image beside the bundle's images (model_<stem>.bin) and return the JSON record plus its Markdown for summary.md.
 // Loaded lazily by parity.ts, so runs without --explain never load the attribution search.
 import { join } from 'node:path';
-import type { Case, CaseResult, EngineId, PresetName } from '../types.ts';
-import type { ParityOptions } from '../parity.ts';
+import type { Case, CaseResult, EngineId, PresetName } from '../../shared/types.ts';
+import type { ParityOptions } from '../settings.ts';
 import { absolutizeFlags, stripOutputFlags } from '../cases/flags.ts';
 import { attribute, attributionToJson, formatAttributionMarkdown } from '../attribution/index.ts';
 import { encodeFloat32LE } from '../images/floatImage.ts';

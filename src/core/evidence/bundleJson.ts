@@ -1,6 +1,6 @@
 // bundle.json: the whole Bundle (minus images and stdout text, which live in their own files) so readBundle can
 // rebuild exactly what the run returned.
-import type { Bundle, EngineRun } from '../types.ts';
+import type { Bundle, EngineRun } from '../../shared/types.ts';
 import { LAYOUT_VERSION } from './layout.ts';
 
 function stripRun(r: EngineRun): Omit<EngineRun, 'image' | 'stdout' | 'stderr'> {

@@ -1,6 +1,6 @@
 // File names inside a bundle. The seed's names for the C-vs-PyTorch pair (c_tc_d1.bin, py_stdout_tc_d1.log...),
 // `emb_` for the embedded engine, and a side tag when both sides run the same engine (emb_ref_, emb_cand_).
-import type { EngineId, Side } from '../types.ts';
+import type { EngineId, Side } from '../../shared/types.ts';
 
 export const LAYOUT_VERSION = 'nb-parity/1';
 export const METRICS_SCHEMA = 'nb-parity/metrics';

@@ -3,8 +3,8 @@
 // c_*.bin / py_*.bin files with no metrics at all. Missing pieces become "unknown", never a crash.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Bundle, CaseResult, EngineId, EngineRun, Metrics, Side, Thresholds, Verdict } from '../types.ts';
-import type { RunSettings } from '../parity.ts';
+import type { Bundle, CaseResult, EngineId, EngineRun, Metrics, Side, Thresholds, Verdict } from '../../shared/types.ts';
+import type { RunSettings } from '../settings.ts';
 import { decodeFloat32LE, expectedSizeFromFlags, readFloatImage, sizeFromStdout } from '../images/floatImage.ts';
 import { SEED_THRESHOLDS } from '../cases/builtin.ts';
 import { thresholdMisses } from '../metrics/verdict.ts';

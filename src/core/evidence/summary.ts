@@ -1,6 +1,6 @@
 // summary.md: what a scientist reads first. Verdicts, then per case what differs (mismatches before numbers),
 // preflight warnings, the metrics table, how each run went, and the attribution when one was made.
-import type { Bundle, CaseResult, EngineRun } from '../types.ts';
+import type { Bundle, CaseResult, EngineRun } from '../../shared/types.ts';
 import { describeThresholds } from '../cases/thresholds.ts';
 import { engineName, num } from './texts.ts';
 

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readBundle } from '../evidence/index.ts';
-import type { Bundle, ConfigMismatch } from '../types.ts';
+import type { Bundle, ConfigMismatch } from '../../shared/types.ts';
 import type { AttemptCase, AttemptInput, AttemptVerdict } from './compose.ts';
 import { LedgerError } from './edits.ts';
 

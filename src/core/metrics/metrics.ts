@@ -15,7 +15,7 @@
 // Two passes over the data: the first gathers sums, counts, extrema and the squared difference; the second the
 // centred second moments for Pearson's r (the naive Σxy − n·x̄ȳ form loses ~8 digits when corr ≈ 1, which is
 // exactly where parity decisions are made).
-import type { Metrics } from '../types.ts';
+import type { Metrics } from '../../shared/types.ts';
 
 export class MetricsInputError extends Error {
   constructor(message: string) {

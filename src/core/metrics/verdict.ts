@@ -1,7 +1,7 @@
 // Metrics + the case's thresholds + how both runs ended → pass / fail / error with a one-line reason.
 // "error" means the comparison itself is not meaningful (a run crashed, produced nothing, produced NaN/Inf,
 // or the sizes differ); "fail" means both runs are sound and a threshold is missed, and says by how much.
-import type { EngineRun, Metrics, Thresholds, ThresholdMiss, Verdict } from '../types.ts';
+import type { EngineRun, Metrics, Thresholds, ThresholdMiss, Verdict } from '../../shared/types.ts';
 
 export interface JudgeInput {
   metrics?: Metrics;

@@ -1,18 +1,18 @@
 // The results webview host: one WebviewPanel per bundle shown (a run reuses the panel of the previous run).
-// Protocol (src/protocol/messages.ts): the webview says `ready` → we send the snapshot, then each image once as an
+// Protocol (src/shared/messages.ts): the webview says `ready` → we send the snapshot, then each image once as an
 // exact-size ArrayBuffer; images above PREVIEW_MAX_PIXELS go first as a k×k max-binned preview and at full
 // resolution only when the webview asks (`requestFullImage`), once per webview document and snapshot. A hidden webview loses its document; when it comes back it says `ready` again and gets a
 // fresh snapshot. After a window reload the serializer reopens the bundle dir the webview kept in its state.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Bundle } from '../../core/types.ts';
+import type { Bundle } from '../../shared/types.ts';
 import { bundleFiles, loadCaseImages } from '../../core/evidence/index.ts';
 import {
   imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
   type WebviewToHost,
-} from '../../protocol/messages.ts';
-import { metricsMarkdown } from '../../protocol/metricsMarkdown.ts';
-import { maxBin, previewBinning } from '../../protocol/preview.ts';
+} from '../../shared/messages.ts';
+import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
+import { maxBin, previewBinning } from '../../shared/preview.ts';
 import { buildWebviewHtml, makeNonce } from './html.ts';
 import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';

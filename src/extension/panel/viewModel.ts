@@ -1,10 +1,10 @@
 // Pure: an evidence Bundle (+ trend of earlier bundles) → the webview's ViewModel and the list of images to send.
 // No vscode import, unit-tested in Node.
 import * as path from 'node:path';
-import type { Bundle, CaseResult, EffectiveConfig, EngineRun } from '../../core/types.ts';
+import type { Bundle, CaseResult, EffectiveConfig, EngineRun } from '../../shared/types.ts';
 import type {
   AttributionView, BeamCenter, CaseView, EngineView, ImageRef, ImageRole, TrendPoint, ViewModel,
-} from '../../protocol/messages.ts';
+} from '../../shared/messages.ts';
 import { expectedSizeFromFlags } from '../../core/images/floatImage.ts';
 
 export interface ViewModelOptions {

@@ -1,5 +1,5 @@
 // The user's nanoBragg C binary as an engine: absolute paths, empty scratch cwd, -floatfile into the scratch folder.
-import type { EngineRun } from '../../types.ts';
+import type { EngineRun } from '../../../shared/types.ts';
 import { absolutizeFlags, stripOutputFlags } from '../../cases/flags.ts';
 import type { Engine, EngineRunRequest } from '../engine.ts';
 import { runProcess } from '../process.ts';

@@ -1,8 +1,8 @@
 // The user's PyTorch port as an engine: `<python> -m nanobrag_torch <flags> -floatfile OUT` in an empty scratch cwd.
 // Mode seam: `chooseTorchMode` picks 'cold' (a fresh interpreter per run: `runTorchCold`) or 'warm' (the fork-server
 // client under ./warm/, owned by the warm-torch work, dispatched from `runTorch`).
-import type { EngineRun } from '../../types.ts';
-import type { RunSettings } from '../../parity.ts';
+import type { EngineRun } from '../../../shared/types.ts';
+import type { EngineSettings } from '../../settings.ts';
 import { absolutizeFlags, stripOutputFlags } from '../../cases/flags.ts';
 import type { Engine, EngineRunRequest } from '../engine.ts';
 import { runProcess } from '../process.ts';
@@ -15,7 +15,7 @@ import { warmSupported } from './warm/pool.ts';
 export type TorchMode = 'cold' | 'warm';
 
 /** 'auto' is warm where the platform can fork (not Windows); unset means cold. */
-export function chooseTorchMode(settings: RunSettings): TorchMode {
+export function chooseTorchMode(settings: EngineSettings): TorchMode {
   if (settings.torchMode === 'auto') return warmSupported() ? 'warm' : 'cold';
   return settings.torchMode === 'warm' ? 'warm' : 'cold';
 }

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { EngineRun } from '../../../types.ts';
+import type { EngineRun } from '../../../../shared/types.ts';
 import type { EngineRunRequest } from '../../engine.ts';
 import { finishProcessRun, type CommandPlan, type ProcessOutcome } from '../../runFinish.ts';
 import { authoritativeBook, authoritativeCaseKey, compareFiles, type Comparison } from './authoritative.ts';

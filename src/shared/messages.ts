@@ -5,7 +5,7 @@
 //   webview → host  `ready`      (once the script runs; carries the restored PersistedState if any)
 //   host → webview  `snapshot`   (the whole ViewModel: numbers only, no pixels)
 //   host → webview  `image` × n  (one exact-size ArrayBuffer of float32 per image id, sent once per snapshot)
-//                                 Images above PREVIEW_MAX_PIXELS (src/protocol/preview.ts) come first as a
+//                                 Images above PREVIEW_MAX_PIXELS (src/shared/preview.ts) come first as a
 //                                 `level: 'preview'` image (k×k max-binned); then, on request:
 //   webview → host  `requestFullImage` (caseId, role) → host → webview the `level: 'full'` image (once per
 //                                 webview document and snapshot), then its `response`.
@@ -16,12 +16,12 @@
 
 import type {
   ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
-} from '../core/types.ts';
+} from './types.ts';
 
-// Re-exported so the webview (which may import only src/protocol) can name the core shapes it displays.
+// Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
 export type {
   ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
-} from '../core/types.ts';
+} from './types.ts';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -1,6 +1,6 @@
 // Number formatting shared by the webview, the Markdown export and (ideally) summary.md, so the three agree digit
 // for digit: correlation and sum ratio with 6 decimals, other metrics in 4 significant digits.
-import type { Thresholds } from '../core/types.ts';
+import type { Thresholds } from './types.ts';
 
 export function fmtFixed(v: number | null | undefined, decimals = 6): string {
   if (v === null || v === undefined) return 'n/a';

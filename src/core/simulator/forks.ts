@@ -1,6 +1,6 @@
 // Named semantic forks: each is one place where C and the PyTorch port (or the spec) disagree.
 // Default values reproduce C; the `pytorch` preset describes the port.
-import type { ForkName, Forks, PresetName } from '../../types.ts';
+import type { ForkName, Forks, PresetName } from '../../shared/types.ts';
 import { EmbeddedFlagError } from './flags.ts';
 
 export const FORK_DOCS: Record<ForkName, { values: string[]; c: string; doc: string }> = {

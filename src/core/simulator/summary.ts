@@ -1,6 +1,6 @@
 // The engine's stdout: the same lines, wording and number formats as the C binary's summary
 // (formats.md §2), preceded by one header line naming engine version, preset and forks.
-import type { EffectiveConfig, PresetName } from '../../types.ts';
+import type { EffectiveConfig, PresetName } from '../../shared/types.ts';
 import type { SetupInfo, SimConfig } from './config.ts';
 import { fmtF, fmtG } from './cformat.ts';
 import { formatForks } from './forks.ts';

@@ -1,0 +1,49 @@
+// The ground floor of the run: what a parity run is asked to do (RunSettings, ParityOptions) and the narrower
+// EngineSettings an engine reads. Shapes only (plus ParityError), so engines, evidence and the CLI can share them
+// without importing the orchestrator.
+import type { Case, EngineId, ProgressEvent, EmbeddedOptions } from '../shared/types.ts';
+
+export interface RunSettings {
+  cBinary?: string;
+  python?: string;
+  extraEnv?: Record<string, string>;
+  /** Default 'reports'. */
+  reportsRoot?: string;
+  /** Default '2025-11-source-weights'. */
+  initiative?: string;
+  /** Default 'phase_e'. */
+  phase?: string;
+  timeoutMs?: { reference?: number; candidate?: number };
+  /** Cases run at the same time (each case already runs its two sides concurrently). Default 1. */
+  concurrency?: number;
+  /** False in VS Code Restricted Mode: never launch C, Python or make. */
+  allowPrograms: boolean;
+  embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
+  torchMode?: 'cold' | 'warm' | 'auto';
+  /** Warm mode: check each case once per worker life against a cold run, byte for byte (default true). */
+  torchAuthoritative?: boolean;
+  explain?: boolean;
+  /** Build golden_suite_generator/nanoBragg with make when it is missing (default true). */
+  buildC?: boolean;
+  /** Probe the interpreter for torch version / CUDA for env.json (one extra Python start; default true). */
+  probeTorch?: boolean;
+}
+
+export interface ParityOptions {
+  workspace: string;
+  cases: Case[];
+  candidate: EngineId;
+  reference: EngineId;
+  settings: RunSettings;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  onLog?: (line: string) => void;
+}
+
+/** A problem that stops the run before any evidence is written (nothing to compare, nothing launched). */
+export class ParityError extends Error {
+  constructor(message: string) { super(message); this.name = 'ParityError'; }
+}
+
+/** What an engine adapter reads of the run settings (C, PyTorch, embedded). */
+export type EngineSettings = Pick<RunSettings, 'cBinary' | 'python' | 'extraEnv' | 'allowPrograms' | 'torchMode' | 'torchAuthoritative'>;
