@@ -2,6 +2,7 @@
 // "error" means the comparison itself is not meaningful (a run crashed, produced nothing, produced NaN/Inf,
 // or the sizes differ); "fail" means both runs are sound and a threshold is missed, and says by how much.
 import type { EngineRun, Metrics, Thresholds, ThresholdMiss, Verdict } from '../../shared/types.ts';
+import { float32ResolutionNote } from './ulps.ts';
 
 export interface JudgeInput {
   metrics?: Metrics;
@@ -116,7 +117,18 @@ export function judge(input: JudgeInput): Verdict {
     };
   }
   const reason = failed.map((f) => `${f.metric} ${fmt(f.value)} (needs ${f.limit}; ${f.by})`).join('; ');
-  return { status: 'fail', reason, failed };
+  const ulps = maxAbsResolutionNote(metrics, thresholds, reference, candidate);
+  return { status: 'fail', reason: ulps ? `${reason}; ${ulps}` : reason, failed };
+}
+
+/** The float32-resolution sentence for a max-|Δ| miss at a bright pixel (text only; pass/fail unchanged). */
+function maxAbsResolutionNote(m: Metrics, t: Thresholds, reference: EngineRun, candidate: EngineRun): string | undefined {
+  if (t.maxAbsMax === undefined || m.maxAbsDiff === null || !m.maxAbsDiffAt) return undefined;
+  const i = m.maxAbsDiffAt[0] * reference.fpixels + m.maxAbsDiffAt[1];
+  const r = reference.image?.[i];
+  const c = candidate.image?.[i];
+  if (r === undefined || c === undefined) return undefined;
+  return float32ResolutionNote(m.maxAbsDiff, t.maxAbsMax, Math.max(Math.abs(r), Math.abs(c)));
 }
 
 /** "corr ≥ 0.999, |sum ratio − 1| ≤ 0.001" — the thresholds a case sets, in one phrase. */
