@@ -3,7 +3,7 @@
 //      runParity's own wall time (case loading excluded, bundle on disk included) and the whole `nb-parity run`
 //      process, against the simulators' own time = Σ over cases of the slower side's simulator time (the two sides
 //      run concurrently). Target: orchestration overhead (runParity wall / simulators − 1) ≤ 10 %.
-//   2. computeMetrics on a 4096² pair. Target ≤ 0.5 s.
+//   2. computeMetrics on a 4096² pair. Target ≤ 0.5 s. Then parse + align + compare of two real traces (≤ 20 ms).
 //   3. One attribution (--explain) of the demo's TC-D1 gap.
 //   4. With NB_C_BIN and NB_TORCH_WORKSPACE (a nanoBragg checkout with src/nanobrag_torch) set, the same for the real
 //      C vs PyTorch pair (simulator time there = each program's wall time, which includes Python start-up).
@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { benchMetrics } from '../src/core/metrics/metrics.ts';
+import { printTraceBench } from './bench-trace.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ms = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'n/a');
@@ -79,6 +80,7 @@ report('demo TC-D1+TC-D3 parity, embedded (preset c) vs embedded (preset pytorch
 // 2. Metrics on 4096².
 const m = benchMetrics(4096, 4096, 3);
 console.log(`\nmetrics on a 4096² pair: ${ms(m.ms)} (target ≤ 500 ms: ${m.ms <= 500 ? 'met' : 'NOT met'})`);
+printTraceBench();
 
 // 3. Attribution of the demo's TC-D1 gap.
 const explained = await cliRun(['TC-D1', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--explain']);
