@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseNumber, parseTrace, parseValue } from '../../src/core/trace/index.ts';
+import { decodeFloat32LE } from '../../src/core/images/floatImage.ts';
+import { finalProduct, parseNumber, parseTrace, parseValue, traceMatchesImage } from '../../src/core/trace/index.ts';
 
 const GOLDENS = path.join(import.meta.dirname, '..', 'fixtures', 'c-goldens');
 const TRACES = path.join(import.meta.dirname, '..', 'fixtures', 'traces');
@@ -154,4 +155,28 @@ describe('the 15 real C traces (c-goldens)', () => {
     assert.deepEqual(t.warnings, []);
     assert.equal(t.entries.filter((e) => e.group === 'source' && e.name === 'polar').length, 3);
   });
+});
+
+describe('the factor model on the 15 real C traces', () => {
+  const index = JSON.parse(readFileSync(path.join(GOLDENS, 'traces.json'), 'utf8')) as Array<{ id: string; slow: number; fast: number; trace: string }>;
+  const fpixels = Object.fromEntries(
+    readFileSync(path.join(GOLDENS, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; fpixels: number })
+      .map((m) => [m.id, m.fpixels]),
+  );
+  for (const item of index) {
+    it(`${item.id}: the traced factors multiply to C's I_pixel_final, and the trace matches the C image`, () => {
+      const t = parseTrace(readFileSync(path.join(GOLDENS, item.trace), 'utf8'));
+      const fin = t.byKey.get('I_pixel_final')!.values[0].numbers[0];
+      const product = finalProduct(t)!;
+      assert.ok(Math.abs(product - fin) <= 1e-12 * Math.abs(fin), `${item.id}: ${product} vs ${fin}`);
+      const img = { image: decodeFloat32LE(readFileSync(path.join(GOLDENS, `${item.id}.c.bin`))), fpixels: fpixels[item.id] };
+      assert.equal(traceMatchesImage(t, img, item.slow, item.fast), true);
+      const centre = img.image[item.slow * img.fpixels + item.fast];
+      const other = img.image.findIndex((v) => Math.abs(v - centre) > 1e-3 * Math.abs(centre));
+      assert.equal(traceMatchesImage(t, img, Math.floor(other / img.fpixels), other % img.fpixels), false, 'a pixel with another value does not match');
+    });
+  }
 });

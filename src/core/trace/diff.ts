@@ -5,7 +5,7 @@
 import { alignTraces } from './align.ts';
 import { isDifference, resultsAgree, relativeDifference } from './classify.ts';
 import { factorModel, tracedFinal, type FactorModel } from './factors.ts';
-import { FEEDS } from './names.ts';
+import { FEEDS, FINAL_NAMES } from './names.ts';
 import { parseTrace } from './parse.ts';
 import { activeQuirks, QUIRKS, type Quirk } from './quirks.ts';
 import { buildRows } from './rows.ts';
@@ -161,6 +161,8 @@ export function compareTraces(reference: ParsedTrace | string, candidate: Parsed
     verdict = 'agree';
   }
   if (verdict !== 'differ') for (const r of rows) r.reaches = verdict === 'agree-by-compensation' && r.reaches;
+  // The final rows are the result itself: they reach it exactly when the results differ.
+  else for (const r of rows) if ((FINAL_NAMES as readonly string[]).includes(r.key) && isDifference(r.class)) r.reaches = true;
 
   const relResult = bothKnown ? relativeDifference([resRef], [resCand]) : null;
   const diff: TraceDiff = {

@@ -62,6 +62,12 @@ function applied(trace: ParsedTrace): Map<string, number> | undefined {
   return out;
 }
 
+/** A side's final intensity recomputed from its traced factors (undefined when a factor is missing). */
+export function finalProduct(trace: ParsedTrace): number | undefined {
+  const m = applied(trace);
+  return m ? [...m.values()].reduce((p, v) => p * v, 1) : undefined;
+}
+
 const GROUPS: ReadonlyArray<readonly string[]> = [
   ['I_before_scaling', 'polar'],
   ['steps'],

@@ -5,7 +5,7 @@ export { alignTraces, type AlignedPair } from './align.ts';
 export { classifyValues, relativeDifference, resultsAgree, PRECISION_TOL } from './classify.ts';
 export { ALIASES, FEEDS, FORMAT_ONLY, HINTS } from './names.ts';
 export { QUIRKS } from './quirks.ts';
-export { factorModel, tracedFinal } from './factors.ts';
+export { factorModel, finalProduct, tracedFinal } from './factors.ts';
 export { compareTraces, pixelValue, traceMatchesImage, type CompareOptions, type TraceImage } from './diff.ts';
 export { renderFirstDivergenceMarkdown, firstDivergenceLine, quote } from './text.ts';
 export type * from './types.ts';
