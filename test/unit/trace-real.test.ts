@@ -117,4 +117,17 @@ describe('real trace pairs', () => {
     assert.equal(line, 'First Divergence: F_latt_a 1 vs 5 (N cells) at pixel (129, 129); trace reports/x/trace_diff_tc_d3_seed_s129_f129.json');
     assert.equal(firstDivergenceLine(results.get('tc_d3_N1')!, 'x'), undefined);
   });
+
+  it('reads the same with CRLF line ends, and with the sides swapped (PyTorch as reference)', () => {
+    const c = readFileSync(path.join(DIR, 'tc_d1_N1.c.trace.log'), 'utf8');
+    const py = readFileSync(path.join(DIR, 'tc_d1_N1.py.trace.log'), 'utf8');
+    const crlf = compareTraces(c.replace(/\n/g, '\r\n'), py.replace(/\n/g, '\r\n'));
+    assert.equal(crlf.verdict, 'agree-by-compensation');
+    assert.equal(crlf.rows.length, compareTraces(c, py).rows.length);
+    const swapped = compareTraces(py, readFileSync(path.join(DIR, 'tc_d3_seed.c.trace.log'), 'utf8').replace(/\n/g, '\r\n'));
+    assert.equal(swapped.referenceFormat, 'py');
+    const seed = compareTraces(readFileSync(path.join(DIR, 'tc_d3_seed.py.trace.log'), 'utf8'), readFileSync(path.join(DIR, 'tc_d3_seed.c.trace.log'), 'utf8'));
+    assert.equal(seed.verdict, 'differ');
+    assert.deepEqual([seed.firstDivergence?.name, seed.firstDivergence?.reference, seed.firstDivergence?.candidate], ['F_latt_a', '5', '1']);
+  });
 });
