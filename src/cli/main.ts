@@ -8,6 +8,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   run: { summary: 'run parity cases and write an evidence bundle', load: async () => (await import('./run.ts')).runCommand },
   cases: { summary: 'list the parity cases of a workspace with their source', load: async () => (await import('./cases.ts')).casesCommand },
   record: { summary: 'record a bundle as an attempt in docs/fix_plan.md', load: async () => (await import('./record.ts')).recordCommand },
+  compare: { summary: 'compare two evidence bundles case by case: better, worse or unchanged', load: async () => (await import('./compare.ts')).compareCommand },
+  export: { summary: 'export a case of a bundle as .npy images or a metrics CSV', load: async () => (await import('./export.ts')).exportCommand },
   explain: { summary: 'attribute a bundle\'s divergence to named semantic forks', load: async () => (await import('./explain.ts')).explainCommand },
 };
 
