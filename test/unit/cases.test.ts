@@ -78,7 +78,7 @@ test('cases.json is validated by schema: file, JSON path and what to do', () => 
   assert.match(all, /cases\.1: unknown property "colour"/);
   assert.match(all, /cases\.1\.thresholds\.corrMin: must be number/);
   assert.match(all, /cases\.2: missing required "id"/);
-  assert.ok(r.errors.every((e) => e.includes('README section "Cases"')));
+  assert.ok(r.errors.every((e) => e.includes('see docs/cases.md for the format')));
   assert.match(parseUserCases('{oops', '/ws/c.json').errors[0], /\/ws\/c\.json: not valid JSON/);
   assert.match(parseUserCases('{"cases": 3}', '/ws/c.json').errors[0], /cases: must be array/);
 });

@@ -69,7 +69,7 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-const HINT = 'see the README section "Cases" for the format';
+const HINT = 'see docs/cases.md for the format';
 
 function explain(e: ErrorObject): string {
   const path = e.instancePath ? e.instancePath.replace(/^\//, '').replace(/\//g, '.') : '(top level)';

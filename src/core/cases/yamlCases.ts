@@ -70,6 +70,6 @@ function argList(v: unknown): string[] {
 
 function makeCase(id: string, label: string, description: string | undefined, flags: string[], th: Thresholds | undefined,
   file: string, line: number): Case {
-  // A case without any thresholds would pass vacuously: the seed's gate applies instead (documented in the README).
+  // A case without any thresholds would pass vacuously: the seed's gate applies instead (documented in docs/cases.md).
   return { id, label, description, source: 'yaml', flags, fileStem: stemFor(id), thresholds: th ?? { ...SEED_THRESHOLDS }, location: { file, line } };
 }

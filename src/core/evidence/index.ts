@@ -1,4 +1,4 @@
-// Evidence bundles: layout, STAMP, atomic writes, reading ours and older layouts. See README "Evidence bundles".
+// Evidence bundles: layout, STAMP, atomic writes, reading ours and older layouts. See docs/bundle-format.md.
 export { readBundle, loadCaseImages, listBundles } from './reader.ts';
 export { newStamp, stampToDate, createBundleDir, phaseDir, STAMP_RE, DEFAULT_INITIATIVE, DEFAULT_PHASE, DEFAULT_REPORTS_ROOT } from './stamp.ts';
 export { writeFileAtomic, moveNoClobber } from './atomic.ts';

@@ -1,5 +1,5 @@
 // The embedded nanoBragg simulator: C flags in, C's float image out (bit-exact with the `c` preset), computed
-// in worker threads. See README "## Embedded simulator" for flags, forks, presets and the stdout format.
+// in worker threads. See docs/simulator.md for flags, forks, presets and the stdout format.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';

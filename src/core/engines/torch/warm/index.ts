@@ -1,4 +1,4 @@
-// Warm PyTorch runs through a Python fork-server (issue 8). See README "Warm PyTorch runs".
+// Warm PyTorch runs through a Python fork-server (issue 8). See docs/warm-torch.md.
 export { WarmTorchServer, WarmServerError, type WarmServerOptions, type WarmRunRequest, type WarmRunResult } from './server.ts';
 export { getWarmServer, disposeWarmServers, warmSupported, warmServerKey, prewarmWarmServer } from './pool.ts';
 export { prewarmTorch } from './prewarm.ts';
