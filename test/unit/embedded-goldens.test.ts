@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { simulate } from '../../src/core/simulator/index.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
+const realRuns = fileURLToPath(new URL('../fixtures/real-runs/', import.meta.url));
 const cases = readFileSync(`${dir}manifest.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; fpixels: number; spixels: number; flags: string; c_image: string });
 
 function goldenArgs(c: { flags: string; fpixels: number; spixels: number }): string[] {
@@ -64,7 +65,7 @@ for (const c of extra) {
 test('TC-D1 with -N 5: every pixel NaN, the same NaN bits as C, and C\'s "-nan" statistics', async () => {
   const c = cases.find((x) => x.id === 'tc-d1-commented')!;
   const r = await simulate({ args: [...goldenArgs(c), '-N', '5'], cwd: dir, workers: 0, writeFloatfile: false });
-  const ref = readFileSync(`${dir}real-runs/c_tc_d1_N5.bin`);
+  const ref = readFileSync(`${realRuns}c_tc_d1_N5.bin`);
   assert.ok(Buffer.from(r.image.buffer, r.image.byteOffset, r.image.byteLength).equals(ref));
   assert.match(r.stdout, /\nmean= -nan rms= -nan rmsd= -nan\n/);
 });

@@ -1,5 +1,5 @@
 // With --preset pytorch the engine models the PyTorch port's semantics. The real PyTorch outputs of the seed's
-// commands (test/fixtures/c-goldens/real-runs, from ../shared/reference/real-runs) must be reproduced to
+// commands (test/fixtures/real-runs, from ../shared/reference/real-runs) must be reproduced to
 // correlation ≥ 0.9999 and |sum ratio − 1| ≤ 1e-4 (the port computes in float32, so not bit-exact).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { simulate } from '../../src/core/simulator/index.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
+const realRuns = fileURLToPath(new URL('../fixtures/real-runs/', import.meta.url));
 const common = ['-default_F', '100', '-distance', '231.274660', '-lambda', '0.9768', '-pixel', '0.172', '-detpixels_x', '256', '-detpixels_y', '256', '-oversample', '1', '-nonoise', '-nointerpolate'];
 // The seed's exact TC-D1 (commented fixture) and TC-D3 commands.
 const D1 = ['-mat', 'A.mat', '-sourcefile', 'two_sources_commented.txt', '-hdivsteps', '0', '-vdivsteps', '0', '-dispsteps', '1', ...common];
@@ -36,7 +37,7 @@ const runs: [string, string[], number?][] = [
 for (const [file, args, maxRel] of runs) {
   test(`--preset pytorch reproduces real PyTorch ${file}`, async () => {
     const r = await simulate({ args, cwd: dir, workers: 0, preset: 'pytorch', writeFloatfile: false });
-    const ref = new Float32Array(new Uint8Array(readFileSync(`${dir}real-runs/${file}`)).buffer);
+    const ref = new Float32Array(new Uint8Array(readFileSync(`${realRuns}${file}`)).buffer);
     const m = compare(ref, r.image);
     console.log(`  ${file}: corr ${m.corr.toFixed(9)}, sum ratio − 1 = ${(m.sumRatio - 1).toExponential(2)}, max rel ${m.maxRel.toExponential(2)}`);
     assert.ok(m.corr >= 0.9999, `correlation ${m.corr}`);
@@ -47,7 +48,7 @@ for (const [file, args, maxRel] of runs) {
 
 test('the c preset does NOT reproduce PyTorch on the seed command (the forks matter)', async () => {
   const r = await simulate({ args: D1, cwd: dir, workers: 0, preset: 'c', writeFloatfile: false });
-  const ref = new Float32Array(new Uint8Array(readFileSync(`${dir}real-runs/py_tc_d1.bin`)).buffer);
+  const ref = new Float32Array(new Uint8Array(readFileSync(`${realRuns}py_tc_d1.bin`)).buffer);
   const m = compare(ref, r.image);
   assert.ok(m.corr < 0.5 && m.sumRatio < 0.1, `corr ${m.corr} sum ratio ${m.sumRatio}`);
 });
