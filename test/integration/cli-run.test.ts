@@ -1,21 +1,18 @@
 // `nb-parity run` / `nb-parity cases` through the built CLI (dist/cli.mjs via bin/nb-parity.mjs), real processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir, removeAfterTests } from '../tempDirs.ts';
+import { removeAfterTests } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
 const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir() });
 
-async function workspace(): Promise<string> {
-  const ws = join(await makeTempDir('nbp-cli-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
-  return ws;
-}
+const workspace = () => copyDemoWorkspace('nbp-cli-');
 
 test('nb-parity run (embedded both sides, seed presets): JSON result, exit 1 on fail, seed-like numbers, bundle on disk', async () => {
   const ws = await workspace();

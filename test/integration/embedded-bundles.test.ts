@@ -4,12 +4,12 @@
 // separate node process with 2 workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { execa } from 'execa';
+import { makeTempDirSync, removeTempDirNow } from '../helpers/tempDirs.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = join(root, 'test/fixtures/c-goldens');
@@ -17,7 +17,7 @@ const flags = ['-mat', 'A.mat', '-default_F', '100', '-hdivrange', '0.5', '-hdiv
 
 for (const format of ['cjs', 'esm'] as const) {
   test(`engine bundled as ${format} finds engine-worker.mjs next to itself and reproduces tc-d3`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), `nb-bundle-${format}-`));
+    const dir = makeTempDirSync(`nb-bundle-${format}-`);
     try {
       copyFileSync(join(root, 'dist/engine-worker.mjs'), join(dir, 'engine-worker.mjs'));
       const entry = join(dir, 'entry.ts');
@@ -32,7 +32,7 @@ simulate({ args: ${JSON.stringify(flags)}, cwd: ${JSON.stringify(fixtures)}, wor
       assert.equal(r.exitCode, 0, r.stderr);
       assert.ok(Buffer.from(r.stdout, 'base64').equals(readFileSync(join(fixtures, 'tc-d3.c.bin'))));
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDirNow(dir);
     }
   });
 }

@@ -3,13 +3,13 @@
 // the C binary for scripts (byte-identical float file, exit codes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { simulate } from '../../src/core/simulator/index.ts';
 import { liveWorkers } from '../../src/core/simulator/pool.ts';
+import { makeTempDirSync, removeTempDirNow } from '../helpers/tempDirs.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/nb-parity.mjs', import.meta.url));
@@ -72,7 +72,7 @@ test('an already-aborted signal rejects without starting workers', async () => {
 });
 
 test('nb-parity simulate (bundled CLI): byte-identical float file, C-compatible stdout, exit 0', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'nb-sim-'));
+  const out = makeTempDirSync('nb-sim-');
   try {
     const file = join(out, 'tc_d3.bin');
     const r = await execa('node', [bin, 'simulate', ...args('tc-d3'), '-floatfile', file, '--workers', '2'], { cwd: dir, reject: false });
@@ -91,12 +91,12 @@ test('nb-parity simulate (bundled CLI): byte-identical float file, C-compatible 
     assert.equal(readFileSync(join(out, 'floatimage.bin')).length, 8 * 8 * 4);
     assert.equal(r2.stdout, '');
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    removeTempDirNow(out);
   }
 });
 
 test('nb-parity simulate: bad input exits 2 naming the flag and writes nothing', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'nb-sim-'));
+  const out = makeTempDirSync('nb-sim-');
   try {
     for (const [argv, msg] of [
       [['-cell', '100', '-default_F', '100', '-lamda', '1'], /-lamda: unknown flag/],
@@ -111,12 +111,12 @@ test('nb-parity simulate: bad input exits 2 naming the flag and writes nothing',
       assert.equal(existsSync(join(out, 'x.bin')), false);
     }
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    removeTempDirNow(out);
   }
 });
 
 test('nb-parity simulate: SIGINT cancels promptly, exit 130, no float file', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'nb-sim-'));
+  const out = makeTempDirSync('nb-sim-');
   try {
     // Large enough to run for minutes; SIGINT is sent once the run reports progress (its handler is installed by then).
     const child = execa('node', [bin, 'simulate', '-mat', join(dir, 'A.mat'), '-default_F', '100', '-N', '5', '-oversample', '8', '-detpixels', '2048', '-floatfile', 'big.bin', '--workers', '2', '--progress'], { cwd: out, reject: false });
@@ -131,7 +131,7 @@ test('nb-parity simulate: SIGINT cancels promptly, exit 130, no float file', asy
     assert.ok(ms < 3000);
     assert.equal(existsSync(join(out, 'big.bin')), false);
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    removeTempDirNow(out);
   }
 });
 

@@ -4,9 +4,7 @@
 // and the e2e suite; this checks the data those layers hand to the webview.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runParity } from '../../src/core/parity.ts';
 import { loadCases } from '../../src/core/cases/index.ts';
@@ -15,6 +13,8 @@ import { imageMessage, isHostToWebview, isViewModel, type ImageRole } from '../.
 import { buildViewModel, trendFrom } from '../../src/extension/panel/viewModel.ts';
 import { bundleDirFromMarkdown, bundleStatus, caseResultMarkdown, outcomeOf } from '../../src/extension/resultText.ts';
 import { resolveSettings } from '../../src/extension/settingsModel.ts';
+import { removeTempDirNow } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 // Integration tests run after `npm run build`: use the bundled engine worker.
@@ -22,9 +22,8 @@ const worker = join(repo, 'dist/engine-worker.mjs');
 if (!process.env.NB_ENGINE_WORKER && existsSync(worker)) process.env.NB_ENGINE_WORKER = worker;
 
 test('two embedded runs of TC-D1/TC-D3 → panel view model, exact-size images, trend over both bundles', { timeout: 240_000 }, async () => {
-  const ws = await mkdtemp(join(tmpdir(), 'nbp-ext-'));
+  const ws = await copyDemoWorkspace('nbp-ext-');
   try {
-    await cp(join(repo, 'examples/demo-workspace'), ws, { recursive: true });
     const { cases } = await loadCases(ws);
     const seed = cases.filter((c) => c.source === 'builtin');
     assert.deepEqual(seed.map((c) => c.id), ['TC-D1', 'TC-D3']);
@@ -79,6 +78,6 @@ test('two embedded runs of TC-D1/TC-D3 → panel view model, exact-size images, 
     }
     assert.match(bundleStatus(bundle).text, /^\$\(error\) Parity 0\/2 · TC-D1 corr 0\.\d{6}$/);
   } finally {
-    await rm(ws, { recursive: true, force: true });
+    removeTempDirNow(ws);
   }
 });

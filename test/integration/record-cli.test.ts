@@ -2,17 +2,16 @@
 // on a copy of the demo workspace with bundles written by a real `nb-parity run` (embedded engine on both sides:
 // the user's C binary and PyTorch port cannot exist in CI, the embedded simulator is our own real program).
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { splitLines } from '../../src/core/ledger/index.ts';
+import { copyDemoWorkspaceSync } from '../helpers/demoWorkspace.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = path.join(ROOT, 'bin/nb-parity.mjs');
-const DEMO = path.join(ROOT, 'examples/demo-workspace');
 const FIX = path.join(ROOT, 'test/fixtures');
 
 const nb = (args: string[], cwd: string) => execa('node', [CLI, ...args], { cwd, reject: false, timeout: 120_000 });
@@ -25,10 +24,8 @@ describe('nb-parity record (real CLI)', () => {
   let ws: string;
   before(() => {
     assert.ok(existsSync(path.join(ROOT, 'dist/cli.mjs')), 'dist/cli.mjs missing: run npm run build (npm run test:integration does)');
-    ws = mkdtempSync(path.join(tmpdir(), 'nb-record-'));
-    cpSync(DEMO, ws, { recursive: true });
+    ws = copyDemoWorkspaceSync('nb-record-');
   });
-  after(() => rmSync(ws, { recursive: true, force: true }));
 
   it('records a failing demo run as the next attempt: dry run writes nothing, the diff applies with patch, bytes outside the entry are kept', async () => {
     const run = await nb(['run', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--quiet'], ws);

@@ -1,17 +1,16 @@
 // The unified diff we print is real: GNU patch(1) applied to each corpus ledger gives exactly our new text
 // (CRLF files, a missing final newline, 4,000-character lines and status edits included).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import { flipPlanRows, listItems, parseLedger, planRecord, unifiedDiff } from '../../src/core/ledger/index.ts';
-import { LEDGERS, PASS_INPUT, PLANS } from '../unit/ledgerHelpers.ts';
+import { LEDGERS, PASS_INPUT, PLANS } from '../helpers/ledger.ts';
+import { makeTempDirSync } from '../helpers/tempDirs.ts';
 
 describe('unified diff applies with patch(1)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nb-diff-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = makeTempDirSync('nb-diff-');
 
   const check = async (name: string, before: Buffer, afterText: string) => {
     const f = path.join(dir, name);

@@ -13,17 +13,13 @@ import { isAlive, runProcess } from '../../src/core/engines/process.ts';
 import { resolveCBinary } from '../../src/core/engines/c/index.ts';
 import { readBundle } from '../../src/core/evidence/index.ts';
 import type { Case } from '../../src/shared/types.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const STANDIN_C = join(ROOT, 'test/fixtures/standins/nanoBragg');
 const STANDIN_PY = join(ROOT, 'test/fixtures/standins/python');
 
-async function workspace(): Promise<string> {
-  const ws = join(await makeTempDir('nbp-runners-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
-  return ws;
-}
+const workspace = () => copyDemoWorkspace('nbp-runners-');
 
 const SMALL: Case = {
   id: 'SMALL', label: 'small', source: 'user', fileStem: 'small', thresholds: { corrMin: 0.999, sumRatioTol: 1e-3 },

@@ -1,15 +1,16 @@
 // A whole parity run with the PyTorch side in warm mode: the evidence bundle must say which mode ran (commands.txt,
 // env.json) and the warm image must be the one a cold run gives. The PyTorch side is the STAND-IN port
 // (test/fixtures/standin-port) copied into a temporary workspace's src/: CI has no real nanobrag_torch.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Case } from '../../src/shared/types.ts';
 import { runParity, type RunSettings } from '../../src/core/parity.ts';
 import { disposeWarmServers } from '../../src/core/engines/torch/warm/index.ts';
+import { beforeRemoval } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspaceSync } from '../helpers/demoWorkspace.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,14 +23,11 @@ const CASES: Case[] = ['A', 'B'].map((x, i) => ({
 
 let ws: string;
 before(() => {
-  ws = mkdtempSync(join(tmpdir(), 'nb-warm-bundle-'));
+  ws = copyDemoWorkspaceSync('nb-warm-bundle-', ['A.mat']);
   cpSync(join(REPO, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
-  cpSync(join(REPO, 'examples/demo-workspace/A.mat'), join(ws, 'A.mat'));
 });
-after(async () => {
-  await disposeWarmServers();
-  rmSync(ws, { recursive: true, force: true });
-});
+// The warm servers run in the workspace: stop them before its folder is removed.
+beforeRemoval(disposeWarmServers);
 
 const settings = (torchMode: RunSettings['torchMode']): RunSettings =>
   ({ allowPrograms: true, python: PYTHON, probeTorch: false, concurrency: 2, torchMode, initiative: 'warm-test' });

@@ -3,14 +3,15 @@
 // torch). Checks the authoritative-runs safeguard, the fallbacks, and what the EngineRun says about the mode.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Case, EngineRun } from '../../src/shared/types.ts';
 import type { RunSettings } from '../../src/core/settings.ts';
 import { createTorchEngine, chooseTorchMode } from '../../src/core/engines/torch/index.ts';
 import { disposeWarmServers, prewarmTorch } from '../../src/core/engines/torch/warm/index.ts';
+import { beforeRemoval } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspaceSync } from '../helpers/demoWorkspace.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,14 +38,11 @@ async function run(c: Case, settings: Partial<RunSettings>): Promise<{ run: Engi
 }
 
 before(() => {
-  ws = mkdtempSync(join(tmpdir(), 'nb-warm-dispatch-'));
+  ws = copyDemoWorkspaceSync('nb-warm-dispatch-', ['A.mat']);
   cpSync(join(REPO, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
-  cpSync(join(REPO, 'examples/demo-workspace/A.mat'), join(ws, 'A.mat'));
 });
-after(async () => {
-  await disposeWarmServers();
-  rmSync(ws, { recursive: true, force: true });
-});
+// The warm servers run in the workspace: stop them before its folder is removed.
+beforeRemoval(disposeWarmServers);
 
 describe('PyTorch engine in warm mode (stand-in port through the real runner)', () => {
   it("'auto' means warm on this platform, unset means cold", () => {

@@ -4,12 +4,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WarmTorchServer, WarmServerError } from '../../src/core/engines/torch/warm/server.ts';
 import { isAlive } from '../../src/core/engines/process.ts';
+import { makeTempDirSync } from '../helpers/tempDirs.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,8 +44,7 @@ async function cold(args: string[], cwd: string, src = STANDIN_SRC) {
   return { exitCode: r.exitCode, signal: r.signal ?? undefined, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-before(() => { root = mkdtempSync(join(tmpdir(), 'nb-warm-test-')); });
-after(() => { rmSync(root, { recursive: true, force: true }); });
+before(() => { root = makeTempDirSync('nb-warm-test-'); });
 
 describe('warm fork-server (stand-in port; real Python processes)', () => {
   const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });

@@ -22,7 +22,7 @@ type Page = E2ePage & {
   getByTestId(id: string): Locator;
   mouse: E2ePage['mouse'] & { wheel(dx: number, dy: number): Promise<void> };
 };
-import { sampleViewModel } from '../unit/webview-fixtures.ts';
+import { sampleViewModel } from '../helpers/viewModel.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PW_DIR = join(ROOT, 'test/e2e/.cache/playwright/node_modules/playwright-core');

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile, cp } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILTIN_CASES, loadCases, parseUserCases, parseYamlCases, selectCases, SEED_FIXTURE } from '../../src/core/cases/index.ts';
 import { absolutizeFlags, shellJoin, splitArgs, stripOutputFlags } from '../../src/core/cases/flags.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 test('built-in TC-D1/TC-D3 carry the seed flags, stems and thresholds', () => {
   const [d1, d3] = BUILTIN_CASES;
@@ -84,8 +84,7 @@ test('cases.json is validated by schema: file, JSON path and what to do', () => 
 });
 
 test('loadCases merges built-ins, yaml and user cases; duplicates are reported and skipped', async () => {
-  const ws = await makeTempDir('nbp-cases-');
-  await cp(join(import.meta.dirname, '../../examples/demo-workspace/tests'), join(ws, 'tests'), { recursive: true });
+  const ws = await copyDemoWorkspace('nbp-cases-', ['tests']);
   await mkdir(join(ws, '.nb-parity'));
   await writeFile(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases: [
     { id: 'TC-D1', flags: '-N 1', thresholds: {} },

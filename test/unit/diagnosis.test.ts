@@ -8,7 +8,7 @@ import { configLines, parseEffectiveConfig } from '../../src/core/diagnosis/effe
 import { diffConfigs, inferNFromPeaks, sideNames } from '../../src/core/diagnosis/configDiff.ts';
 import { simulate } from '../../src/core/simulator/index.ts';
 import { inspectSourceFile, preflight } from '../../src/core/diagnosis/preflight.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
 const read = (f: string) => readFileSync(path.join(DIR, f), 'utf8');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createBundleDir, listBundles, loadCaseImages, newStamp, readBundle, writeFileAtomic, moveNoClobber, commandsText, perCaseLines } from '../../src/core/evidence/index.ts';
 import { splitArgs } from '../../src/core/cases/flags.ts';
 import type { Bundle, EngineRun, Metrics } from '../../src/shared/types.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const tmp = () => makeTempDir('nbp-evidence-');
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { ImageError, expectedSizeFromFlags, readFloatImage, sizeFromStdout, writeFloatImage } from '../../src/core/images/floatImage.ts';
 import { differenceImage, encodePng } from '../../src/core/images/png.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const DIR = path.join(import.meta.dirname, '../fixtures/real-runs');
 

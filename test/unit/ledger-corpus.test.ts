@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { dominantEol, LedgerError, planRecord, splitLines } from '../../src/core/ledger/index.ts';
-import { deleteLines, LEDGERS, PASS_INPUT, readFixture } from './ledgerHelpers.ts';
+import { deleteLines, LEDGERS, PASS_INPUT, readFixture } from '../helpers/ledger.ts';
 
 interface Expect {
   file: string;

@@ -1,15 +1,14 @@
 // File-side pieces of the ledger writer: the atomic replace that refuses a file changed since it was read, and the
 // bundle → AttemptInput converters (our Bundle type and the tolerant metrics.json reader).
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { atomicWriteIfUnchanged, attemptInputFromBundle, LedgerError, readAttemptInputFromDir, workspaceOfLedger } from '../../src/core/ledger/index.ts';
 import type { Bundle, CaseResult, EngineRun } from '../../src/shared/types.ts';
+import { makeTempDirSync } from '../helpers/tempDirs.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'nb-ledger-io-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDirSync('nb-ledger-io-');
 
 describe('atomicWriteIfUnchanged', () => {
   it('replaces the file, keeps its mode, leaves no temp file', async () => {

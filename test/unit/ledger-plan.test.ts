@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { flipPlanRows, LedgerError, splitLines } from '../../src/core/ledger/index.ts';
-import { PLANS, readFixture } from './ledgerHelpers.ts';
+import { PLANS, readFixture } from '../helpers/ledger.ts';
 
 const P = '✅ Attempt #41 (20251112T101500Z)';
 const req = (rows: string[], phase = 'E') => ({ phase, rows, attemptNumber: 41, stamp: '20251112T101500Z', planName: 'plan.md' });

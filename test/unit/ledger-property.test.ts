@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { planRecord, unifiedDiff } from '../../src/core/ledger/index.ts';
-import { deleteLines, PASS_INPUT } from './ledgerHelpers.ts';
+import { deleteLines, PASS_INPUT } from '../helpers/ledger.ts';
 
 const words = fc.constantFrom('corr 0.9612', 'sum_ratio 141.2', '✅', '❌ failed', '⚠️ partial', '—', 'a\u00a0b', 'x\u202fy', '🧪', 'Phase E', 'reports/x/20251009T104310Z/', 'TC-D1');
 const phrase = fc.array(words, { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEdits, itemChoices, parseLedger, phaseOf, phaseRows, planReferenceOf, propose, revalidate } from '../../src/core/ledger/index.ts';
-import { LEDGERS, PASS_INPUT, PLANS, readFixture } from './ledgerHelpers.ts';
+import { LEDGERS, PASS_INPUT, PLANS, readFixture } from '../helpers/ledger.ts';
 
 describe('ledger proposal (VS Code flow logic)', () => {
   it('lists every item with its state; the archived seed item preselects its live successor', () => {

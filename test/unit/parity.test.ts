@@ -1,24 +1,19 @@
 // runParity with the embedded engine on both sides (in-process worker threads, no child processes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runParity, ParityError } from '../../src/core/parity.ts';
 import { readBundle, loadCaseImages } from '../../src/core/evidence/index.ts';
 import type { Case } from '../../src/shared/types.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const small = (id: string, extra: string[] = []): Case => ({
   id, label: id, source: 'user', fileStem: id.toLowerCase(), thresholds: { corrMin: 0.999, sumRatioTol: 1e-3 },
   flags: ['-mat', 'A.mat', '-default_F', '100', '-distance', '100', '-lambda', '1', '-pixel', '0.1', '-detpixels', '32', '-nonoise', '-nointerpolate', ...extra],
 });
 
-async function workspace(): Promise<string> {
-  const ws = join(await makeTempDir('nbp-parity-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
-  return ws;
-}
+const workspace = () => copyDemoWorkspace('nbp-parity-');
 
 test('embedded vs embedded: presets per side, verdicts, mismatches first in summary.md, bundle.json round trip', async () => {
   const ws = await workspace();

@@ -2,13 +2,13 @@
 // authoritative-runs book and the byte comparison (real temp files, no processes).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveWarmServerScript, thisModuleFile, WARM_SERVER_RELATIVE } from '../../src/core/engines/torch/warm/serverScript.ts';
 import { parseServerLine, encodeClientMessage } from '../../src/core/engines/torch/warm/protocol.ts';
 import { warmServerKey, warmSupported } from '../../src/core/engines/torch/warm/pool.ts';
 import { AuthoritativeBook, authoritativeCaseKey, compareFiles } from '../../src/core/engines/torch/warm/authoritative.ts';
+import { makeTempDirSync, removeTempDirNow } from '../helpers/tempDirs.ts';
 
 describe('warm server script location', () => {
   const root = '/opt/ext/nanobragg-parity';
@@ -84,7 +84,7 @@ describe('authoritative runs', () => {
     assert.equal(book.distrust('srv', 2), undefined);
   });
   it('compares files byte for byte and says where they differ', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nb-warm-cmp-'));
+    const dir = makeTempDirSync('nb-warm-cmp-');
     try {
       const a = join(dir, 'a.bin');
       const b = join(dir, 'b.bin');
@@ -101,7 +101,7 @@ describe('authoritative runs', () => {
       assert.match((await compareFiles(a, b)).detail, /sizes differ: 1200000 vs 400/);
       assert.match((await compareFiles(a, join(dir, 'nope.bin'))).detail, /missing .*nope\.bin/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDirNow(dir);
     }
   });
 });

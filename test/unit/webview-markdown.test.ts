@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { metricsMarkdown } from '../../src/shared/metricsMarkdown.ts';
 import { fmtCorrelation, fmtNumber, fmtSumRatio, meetsThreshold } from '../../src/shared/format.ts';
-import { sampleViewModel } from './webview-fixtures.ts';
+import { sampleViewModel } from '../helpers/viewModel.ts';
 
 test('metricsMarkdown: one table row per case with 6-decimal metrics and threshold badges', () => {
   const md = metricsMarkdown(sampleViewModel());

@@ -4,7 +4,7 @@ import {
   DEFAULT_VIEW_SETTINGS, PROTOCOL_VERSION, exactArrayBuffer, imageFromMessage, imageMessage, isHostToWebview,
   isPersistedState, isViewModel, isWebviewToHost, type ViewModel,
 } from '../../src/shared/messages.ts';
-import { sampleViewModel } from './webview-fixtures.ts';
+import { sampleViewModel } from '../helpers/viewModel.ts';
 
 test('image message survives structuredClone with an exact-size ArrayBuffer', () => {
   const img = new Float32Array(6 * 4).map((_, i) => i * 0.5 - 3);
