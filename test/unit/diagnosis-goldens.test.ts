@@ -1,6 +1,6 @@
 // False config mismatches on passing runs: for every c-goldens case (real C stdout, test/fixtures/c-goldens,
 // copied from ../shared/reference/c-goldens) the embedded engine with preset c reproduces the image byte for byte
-// (embedded-goldens.test.ts), so the config diff between the real C stdout and the embedded stdout must be empty.
+// (simulator-goldens.test.ts), so the config diff between the real C stdout and the embedded stdout must be empty.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
