@@ -2,11 +2,12 @@
 // (embedded engine on both sides, real processes). A "fix" of TC-D3 is the candidate switched to the C preset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 import { decodeNpy } from '../../src/core/images/npy.ts';
 import { decodeFloat32LE } from '../../src/core/images/floatImage.ts';
 import { CSV_COLUMNS } from '../../src/core/export/caseExport.ts';
@@ -16,8 +17,7 @@ const BIN = join(ROOT, 'bin/nb-parity.mjs');
 const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir() });
 
 async function demoBundles(): Promise<{ ws: string; broken: string; fixed: string }> {
-  const ws = join(await makeTempDir('nbp-compare-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  const ws = await copyDemoWorkspace('nbp-compare-');
   const run = async (preset: string) => {
     const r = await nbp(['run', 'TC-D3', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--candidate-preset', preset, '--json', '--quiet']);
     assert.notEqual(r.exitCode, 2, r.stderr);
