@@ -59,6 +59,8 @@ export interface RawOptions {
   waterSize: number;
   /** Flags accepted but without effect on the float image (listed in the summary). */
   noEffect: string[];
+  /** -trace_pixel S F (slow first, as in C): the pixel whose computed values are traced. */
+  tracePixel?: { slow: number; fast: number };
 }
 
 const RTD = 180.0 * (1 / Math.PI);
@@ -248,7 +250,10 @@ def(['-progress'], noEffect('progress meter'));
 def(['-seed'], noEffect('noise RNG seed', 1));
 def(['-adc'], noEffect('int-image ADC offset', 1));
 def(['-scale'], noEffect('int-image scale', 1));
-def(['-trace_pixel'], noEffect('C trace output', 2));
+def(['-trace_pixel'], {
+  arity: 2, help: 'trace one pixel (slow fast): C\'s TRACE_C lines on stdout',
+  apply: (o, v, f) => { o.tracePixel = { slow: int(f, v[0]!), fast: int(f, v[1]!) }; o.noEffect.push(f); },
+});
 def(['-printout_pixel'], noEffect('C printout', 2));
 def(['-printout'], noEffect('C per-pixel printout'));
 // C sets these but never uses them in the rendering loop.

@@ -9,11 +9,13 @@ import { EmbeddedFlagError, defaultRawOptions, parseFlags, type RawOptions } fro
 import { readSmv, smvValue, type SmvFrame } from './smv.ts';
 import { resolveForks } from './forks.ts';
 import { defaultWorkers, renderImage } from './pool.ts';
+import { tracePixelOf, withInterpStop, type EmbeddedTrace, type PixelRef } from './pixelTrace.ts';
 import { effectiveConfigOf, imageStats, resultLines, setupLines } from './summary.ts';
 
 export { EmbeddedFlagError } from './flags.ts';
 export { PRESETS, FORK_DOCS, FORK_NAMES, resolveForks } from './forks.ts';
 export { ENGINE_VERSION } from './summary.ts';
+export type { EmbeddedTrace, PixelRef } from './pixelTrace.ts';
 
 export interface SimulateRequest {
   args: string[];
@@ -48,7 +50,7 @@ export function defaultOmpThreads(): number {
   return env > 0 ? env : availableParallelism();
 }
 
-export interface PreparedSimulation { config: SimConfig; info: SetupInfo; preset: PresetName; floatfile?: string; setup: string[] }
+export interface PreparedSimulation { config: SimConfig; info: SetupInfo; preset: PresetName; floatfile?: string; setup: string[]; tracePixel?: PixelRef }
 
 /** Parse and resolve everything (reads -mat/-hkl/-sourcefile) without rendering. Throws EmbeddedFlagError. */
 export function prepareSimulation(req: Pick<SimulateRequest, 'args' | 'cwd' | 'preset' | 'forks' | 'ompThreads'>): PreparedSimulation {
@@ -66,12 +68,30 @@ export function prepareSimulation(req: Pick<SimulateRequest, 'args' | 'cwd' | 'p
   }
   const { config, info } = buildConfig(raw, { cwd, forks, ompThreads: req.ompThreads ?? defaultOmpThreads(), mask });
   const floatfile = raw.floatFile ? (isAbsolute(raw.floatFile) ? raw.floatFile : resolve(cwd, raw.floatFile)) : undefined;
-  return { config, info, preset, floatfile, setup: setupLines(config, info, preset) };
+  return { config, info, preset, floatfile, setup: setupLines(config, info, preset), tracePixel: raw.tracePixel };
 }
 
 const RTD = 180.0 * (1 / Math.PI);
 
 /** C's header defaults from an SMV frame (-mask flips BEAM_CENTER_Y, -img does not). */
+/** C prints the TRACE_CONFIG line for any pixel, the block only for one it computes (inside the detector, roi, mask). */
+function traceLines(config: SimConfig, info: SetupInfo, p: PixelRef): string[] {
+  if (p.slow < 0 || p.fast < 0 || p.slow >= config.spixels || p.fast >= config.fpixels) return [`TRACE_CONFIG: tracing pixel (spixel=${p.slow}, fpixel=${p.fast})`];
+  return tracePixelOf(withInterpStop(config), info, p).lines;
+}
+
+/**
+ * Trace one pixel (slow, fast) of a case given by its C flags, with a preset and fork overrides applied: C's
+ * TRACE_C pixel block as the kernel computes it, and the pixel's float32 value (the same kernel code as the
+ * image). Renders only the pixel's row (plus C's interpolation scan when an HKL grid interpolates).
+ */
+export function traceEmbedded(req: Pick<SimulateRequest, 'args' | 'cwd' | 'preset' | 'forks' | 'ompThreads'>, pixel?: PixelRef): EmbeddedTrace {
+  const prep = prepareSimulation(req);
+  const p = pixel ?? prep.tracePixel;
+  if (!p) throw new EmbeddedFlagError('traceEmbedded: no pixel (give one, or -trace_pixel S F in the flags)');
+  return tracePixelOf(withInterpStop(prep.config), prep.info, p);
+}
+
 function applySmvHeader(o: RawOptions, f: SmvFrame, isMask: boolean): void {
   const v = (k: string): number => smvValue(f.header, k);
   o.fpixels = f.width;
@@ -111,7 +131,9 @@ export async function simulate(req: SimulateRequest): Promise<SimulateResult> {
   const write = (req.writeFloatfile ?? true) && floatfile !== undefined;
   if (write) await writeAtomic(floatfile!, image);
   const stats = imageStats(config, image);
-  const lines = [...prep.setup, ...resultLines(stats, write ? floatfile : undefined, config.fpixels * config.spixels)];
+  // -trace_pixel: C prints the pixel's block during its render, between the setup and the result lines.
+  const trace = prep.tracePixel ? traceLines(config, info, prep.tracePixel) : [];
+  const lines = [...prep.setup, ...trace, ...resultLines(stats, write ? floatfile : undefined, config.fpixels * config.spixels)];
   const stdout = `${lines.join('\n')}\n`;
   return {
     image, fpixels: config.fpixels, spixels: config.spixels, stdout,

@@ -3,6 +3,11 @@
 // renormalisation of the diffracted vector by the polarization routine, and float32 rounding only at the end.
 // Invariants (incident vectors, crystal vectors per φ/mosaic step) are hoisted: C recomputes them identically.
 import type { SimConfig } from './config.ts';
+import { fmtG } from './cformat.ts';
+import type { TraceSink } from './traceSink.ts';
+
+const g = (x: number): string => fmtG(x, 15);
+const v3 = (x: number, y: number, z: number): string => `${g(x)} ${g(y)} ${g(z)}`;
 
 /** C polint: 4-point Lagrange interpolation at x through (xa[i], ya[i]), in C's operation order. */
 function polint(xa0: number, xa1: number, xa2: number, xa3: number, y0: number, y1: number, y2: number, y3: number, x: number): number {
@@ -35,7 +40,7 @@ export interface InterpStop { pixel: number; evalIndex: number }
  * With `scanInterp` the render stops at the first evaluation that would switch C's interpolation off and
  * returns its position (the caller then renders again with cfg.interpUntil* set); otherwise returns undefined.
  */
-export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Float32Array, onRow?: (row: number) => void, scanInterp = false): InterpStop | undefined {
+export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Float32Array, onRow?: (row: number) => void, scanInterp = false, sink?: TraceSink): InterpStop | undefined {
   const { fpixels, oversample: os, subpixel, pixel, closeDistance, distance, forks } = cfg;
   const [fx, fy, fz] = cfg.fdet, [sx, sy, sz] = cfg.sdet, [ox, oy, oz] = cfg.odet, [p0x, p0y, p0z] = cfg.pix0;
   const [bx, by, bz] = cfg.beam;
@@ -94,6 +99,9 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
       if (fpixel < roiX0 || fpixel > roiX1 || spixel < roiY0 || spixel > roiY1) continue;
       if (mask && mask[spixel * fpixels + fpixel] === 0) continue;
       const pixIdx = spixel * fpixels + fpixel;
+      // The traced pixel records the values this very loop computes (C's TRACE_C names and order).
+      const tr = sink !== undefined && pixIdx === sink.pixel ? sink : undefined;
+      const L = tr?.lines;
       let evalIdx = 0;
       let I = Ibg;
       let polar = nopolar ? 1.0 : 0.0;
@@ -141,6 +149,15 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
             for (let s = 0; s < nSrc; s++) {
               const ix = incX[s]!, iy = incY[s]!, iz = incZ[s]!, lambda = lam[s]!;
               const qx = (dx - ix) / lambda, qy = (dy - iy) / lambda, qz = (dz - iz) / lambda;
+              if (L !== undefined) {
+                tr!.cos2theta = ix * dx + iy * dy + iz * dz;
+                if (s === 0) {
+                  L.push(...tr!.detectorLines, `TRACE_C: pixel_pos_meters ${v3(posx, posy, posz)}`, `TRACE_C: R_distance_meters ${g(airpath)}`,
+                    `TRACE_C: omega_pixel_sr ${g(omega)}`, `TRACE_C: close_distance_meters ${g(closeDistance)}`, `TRACE_C: obliquity_factor ${g(closeDistance / airpath)}`,
+                    `TRACE_C: diffracted_vec ${v3(dx, dy, dz)}`, `TRACE_C: incident_vec ${v3(ix, iy, iz)}`, `TRACE_C: lambda_meters ${g(lambda)}`,
+                    `TRACE_C: lambda_angstroms ${g(lambda * 1e10)}`, `TRACE_C: scattering_vec_A_inv ${v3(qx, qy, qz)}`);
+                }
+              }
               if (dmin > 0.0) {
                 const stol = 0.5 * Math.sqrt(qx * qx + qy * qy + qz * qz);
                 if (stol > 0.0 && dmin > 0.5 / stol) continue;
@@ -174,11 +191,15 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
                 const h = a0 * qx + a1 * qy + a2 * qz;
                 const k = b0 * qx + b1 * qy + b2 * qz;
                 const l = c0 * qx + c1 * qy + c2 * qz;
-                let Flatt = 1.0;
-                if (sincgA) { const x = PI * h; Flatt *= x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x); }
-                if (sincgB) { const x = PI * k; Flatt *= x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x); }
-                if (sincgC) { const x = PI * l; Flatt *= x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x); }
+                let Fa = 1.0, Fb = 1.0, Fc = 1.0;
+                if (sincgA) { const x = PI * h; Fa = x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x); }
+                if (sincgB) { const x = PI * k; Fb = x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x); }
+                if (sincgC) { const x = PI * l; Fc = x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x); }
+                // C multiplies 1.0 by each computed factor; a factor left at 1.0 changes nothing, so this is exact.
+                const Flatt = Fa * Fb * Fc;
+                if (L !== undefined) traceLattice(tr!, s, 0, 0, a0, a1, a2, b0, b1, b2, c0, c1, c2, h, k, l, square ? [Fa, Fb, Fc] : undefined, Flatt);
                 if (Flatt === 0.0 && waterSize === 0.0) continue;
+                if (L !== undefined) traceCell(tr!, s, 0, 0, defaultF, Flatt, perSourceP ? pSrc : polar, lambda);
                 I += perSourceP ? defaultF * defaultF * Flatt * Flatt * pSrc : defaultF * defaultF * Flatt * Flatt;
                 if (osThick) I *= capture;
                 if (osPolar) I *= polar;
@@ -193,11 +214,12 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
                   const k = latt[base + 3]! * qx + latt[base + 4]! * qy + latt[base + 5]! * qz;
                   const l = latt[base + 6]! * qx + latt[base + 7]! * qy + latt[base + 8]! * qz;
                   const h0 = Math.ceil(h - 0.5), k0 = Math.ceil(k - 0.5), l0 = Math.ceil(l - 0.5);
-                  let Flatt = 1.0;
+                  let Flatt = 1.0, Fa = 1.0, Fb = 1.0, Fc = 1.0;
                   if (square) {
-                    if (sincgA) { const x = PI * h; Flatt *= x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x); }
-                    if (sincgB) { const x = PI * k; Flatt *= x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x); }
-                    if (sincgC) { const x = PI * l; Flatt *= x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x); }
+                    if (sincgA) { const x = PI * h; Fa = x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x); }
+                    if (sincgB) { const x = PI * k; Fb = x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x); }
+                    if (sincgC) { const x = PI * l; Fc = x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x); }
+                    Flatt = Fa * Fb * Fc;
                   } else {
                     const dh = h - h0, dk = k - k0, dl = l - l0;
                     if (round) {
@@ -213,6 +235,7 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
                       else if (tophat) Flatt = NNN * (rad * fudge < 0.3969 ? 1 : 0);
                     }
                   }
+                  if (L !== undefined) traceLattice(tr!, s, t, m, latt[base]!, latt[base + 1]!, latt[base + 2]!, latt[base + 3]!, latt[base + 4]!, latt[base + 5]!, latt[base + 6]!, latt[base + 7]!, latt[base + 8]!, h, k, l, square ? [Fa, Fb, Fc] : undefined, Flatt);
                   if (Flatt === 0.0 && waterSize === 0.0) continue;
                   let Fcell = defaultF;
                   let nearest = true;
@@ -229,6 +252,7 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
                   if (nearest && hData && h0 <= hMax && h0 >= hMin && k0 <= kMax && k0 >= kMin && l0 <= lMax && l0 >= lMin) {
                     Fcell = hData[(h0 - hMin) * hStride + (k0 - kMin) * kStride + (l0 - lMin)]!;
                   }
+                  if (L !== undefined) traceCell(tr!, s, t, m, Fcell, Flatt, perSourceP ? pSrc : polar, lambda);
                   I += perSourceP ? Fcell * Fcell * Flatt * Flatt * pSrc : Fcell * Fcell * Flatt * Flatt;
                   if (osThick) I *= capture;
                   if (osPolar) I *= polar;
@@ -244,8 +268,47 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
       if (!osPolar && !perSourceP) test *= polar;
       if (!osOmega) test *= omega;
       out[rowOff + fpixel] = test;
+      if (L !== undefined) {
+        L.push(`TRACE_C: I_before_scaling ${g(I)}`, ...tr!.constantLines, `TRACE_C: steps ${steps}`,
+          `TRACE_C: oversample_thick ${osThick ? 1 : 0}`, `TRACE_C: oversample_polar ${osPolar ? 1 : 0}`, `TRACE_C: oversample_omega ${osOmega ? 1 : 0}`,
+          `TRACE_C: capture_fraction ${g(capture)}`, `TRACE_C: polar ${g(polar)}`, `TRACE_C: omega_pixel ${g(omega)}`,
+          `TRACE_C: cos_2theta ${g(tr!.cos2theta)}`, `TRACE_C: I_pixel_final ${g(test)}`, `TRACE_C: floatimage_accumulated ${g(out[rowOff + fpixel]!)}`);
+        tr!.value = out[rowOff + fpixel]!;
+      }
     }
     onRow?.(spixel);
   }
   return undefined;
+}
+
+/** C's lattice lines: the full block for source 0, φ step 0, domain 0; a TRACE_C_PHI line for every φ step of source 0, domain 0 (square shape). */
+function traceLattice(tr: TraceSink, s: number, t: number, m: number, a0: number, a1: number, a2: number, b0: number, b1: number, b2: number,
+  c0: number, c1: number, c2: number, h: number, k: number, l: number, abc: [number, number, number] | undefined, Flatt: number): void {
+  if (s !== 0 || m !== 0) return;
+  const L = tr.lines;
+  if (t === 0) {
+    L.push(`TRACE_C: rot_a_angstroms ${v3(a0 * 1e10, a1 * 1e10, a2 * 1e10)}`, `TRACE_C: rot_b_angstroms ${v3(b0 * 1e10, b1 * 1e10, b2 * 1e10)}`,
+      `TRACE_C: rot_c_angstroms ${v3(c0 * 1e10, c1 * 1e10, c2 * 1e10)}`, ...tr.reciprocalLines,
+      `TRACE_C: hkl_frac ${v3(h, k, l)}`, `TRACE_C: hkl_rounded ${cInt(Math.ceil(h - 0.5))} ${cInt(Math.ceil(k - 0.5))} ${cInt(Math.ceil(l - 0.5))}`);
+    if (abc) L.push(`TRACE_C: F_latt_a ${g(abc[0])}`, `TRACE_C: F_latt_b ${g(abc[1])}`, `TRACE_C: F_latt_c ${g(abc[2])}`, `TRACE_C: F_latt ${g(Flatt)}`);
+  }
+  // C prints the per-φ line (and the F_latt_* lines) only for the parallelepiped shape.
+  if (abc) L.push(`TRACE_C_PHI phi_tic=${t} phi_deg=${g(tr.phiDeg[t] ?? 0)} k_frac=${g(k)} F_latt_b=${g(abc[1])} F_latt=${g(Flatt)}`);
+}
+
+/** C's F_cell line (source 0, first φ step and domain) and its hard-coded source-2 block. */
+function traceCell(tr: TraceSink, s: number, t: number, m: number, Fcell: number, Flatt: number, polar: number, lambda: number): void {
+  if (t !== 0 || m !== 0) return;
+  if (s === 0) tr.lines.push(`TRACE_C: F_cell ${g(Fcell)}`);
+  if (s === 2) {
+    tr.lines.push(`TRACE_C_SOURCE2: F_cell ${g(Fcell)}`, `TRACE_C_SOURCE2: F_latt ${g(Flatt)}`, `TRACE_C_SOURCE2: F_cell_squared ${g(Fcell * Fcell)}`,
+      `TRACE_C_SOURCE2: F_latt_squared ${g(Flatt * Flatt)}`, `TRACE_C_SOURCE2: I_contribution ${g(Fcell * Fcell * Flatt * Flatt)}`,
+      `TRACE_C_SOURCE2: polar ${g(polar)}`, `TRACE_C_SOURCE2: cos2theta ${g(tr.cos2theta)}`, `TRACE_C_SOURCE2: lambda_angstroms ${g(lambda * 1e10)}`,
+      'TRACE_C_SOURCE2: source_index 2');
+  }
+}
+
+/** C's (int) conversion as glibc prints it: out-of-range and NaN become INT_MIN. */
+function cInt(x: number): string {
+  return Number.isFinite(x) && x >= -2147483648 && x <= 2147483647 ? String(x === 0 ? 0 : x) : '-2147483648';
 }
