@@ -10,6 +10,8 @@ const HELP = `usage: nb-parity simulate <nanoBragg flags> [-floatfile OUT.bin] [
 Runs the embedded nanoBragg simulator (TypeScript, worker threads) with the C binary's flags and writes
 the raw float32 image (little-endian, slow index outer). Without -floatfile it writes floatimage.bin in the
 current folder, as C does. It never reads or writes Fdump.bin, intimage.img, image.pgm or noise images.
+With -trace_pixel S F (slow first) it prints C's TRACE_C pixel block for that pixel on stdout: the values the
+engine computed, under C's names and in C's %.15g format, with the preset/forks applied.
 
 options (double dash, so they cannot clash with nanoBragg flags):
   --workers N          compute threads (default min(4, cores); 1 or 0 = compute in the main thread)
