@@ -3,11 +3,11 @@
 // still the C golden.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/c-goldens/', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/nb-parity.mjs', import.meta.url));
@@ -20,25 +20,21 @@ for (const id of ['phi3', 'div2d']) {
     const c = manifest.find((m) => m.id === id)!;
     const t = traces.find((x) => x.id === id)!;
     const want = pixelBlock(readFileSync(`${dir}${t.trace}`, 'utf8'));
-    const out = mkdtempSync(join(tmpdir(), 'nb-trace-cli-'));
-    try {
-      for (const workers of ['1', '3']) {
-        const file = join(out, `${id}_w${workers}.bin`);
-        const args = [bin, 'simulate', ...c.flags.split(/\s+/), '-detpixels_x', String(c.fpixels), '-detpixels_y', String(c.spixels),
-          '-nonoise', '-nopgm', '-noprogress', '-trace_pixel', String(t.slow), String(t.fast), '-floatfile', file, '--workers', workers, '--omp-threads', '2'];
-        const r = await execa('node', args, { cwd: dir, reject: false });
-        assert.equal(r.exitCode, 0, r.stderr);
-        assert.deepEqual(pixelBlock(r.stdout), want, `workers ${workers}`);
-        assert.ok(readFileSync(file).equals(readFileSync(`${dir}${c.c_image}`)), `workers ${workers}: float file is the C golden`);
-      }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
+    const out = await makeTempDir('nb-trace-cli-');
+    for (const workers of ['1', '3']) {
+      const file = join(out, `${id}_w${workers}.bin`);
+      const args = [bin, 'simulate', ...c.flags.split(/\s+/), '-detpixels_x', String(c.fpixels), '-detpixels_y', String(c.spixels),
+        '-nonoise', '-nopgm', '-noprogress', '-trace_pixel', String(t.slow), String(t.fast), '-floatfile', file, '--workers', workers, '--omp-threads', '2'];
+      const r = await execa('node', args, { cwd: dir, reject: false });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.deepEqual(pixelBlock(r.stdout), want, `workers ${workers}`);
+      assert.ok(readFileSync(file).equals(readFileSync(`${dir}${c.c_image}`)), `workers ${workers}: float file is the C golden`);
     }
   });
 }
 
 test('nb-parity simulate -trace_pixel with a missing value is a clear flag error (exit 2)', async () => {
-  const r = await execa('node', [bin, 'simulate', '-cell', '100', '100', '100', '90', '90', '90', '-default_F', '1', '-detpixels', '8', '-trace_pixel', '3'], { reject: false, cwd: tmpdir() });
-  assert.notEqual(r.exitCode, 0);
-  assert.match(r.stderr, /-trace_pixel/);
+  const r = await execa('node', [bin, 'simulate', '-cell', '100', '100', '100', '90', '90', '90', '-default_F', '1', '-detpixels', '8', '-trace_pixel', '3'], { reject: false, cwd: await makeTempDir('nb-trace-cli-') });
+  assert.equal(r.exitCode, 2);
+  assert.match(r.stderr, /-trace_pixel: expects 2 values/);
 });
