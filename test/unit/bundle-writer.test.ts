@@ -81,7 +81,7 @@ test('addTraceFiles: new trace files, every other byte identical except summary.
   });
   assert.deepEqual(added, ['trace_c_tiny_s3_f7.log', 'trace_py_tiny_s3_f7.log', 'trace_diff_tiny_s3_f7.json', 'first_divergence.md']);
   const after = await snapshot(b.dir);
-  const rewritten = new Set([bundleFiles.summary, bundleFiles.bundle, bundleFiles.complete]);
+  const rewritten = new Set<string>([bundleFiles.summary, bundleFiles.bundle, bundleFiles.complete]);
   for (const [name, hash] of Object.entries(before)) {
     if (rewritten.has(name)) assert.notEqual(after[name], hash, `${name} was rewritten`);
     else assert.equal(after[name], hash, `${name} is byte-identical`);
