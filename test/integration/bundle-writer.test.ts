@@ -1,27 +1,23 @@
-// The bundle writer on real files: complete.json is written last and names every file with its sha256; a cancelled
+// The bundle writer on real files (whole bundles from runParity with the embedded engine, so an integration test): complete.json is written last and names every file with its sha256; a cancelled
 // run says so; adding trace files changes no existing byte except summary.md, bundle.json and complete.json; nothing
 // is ever clobbered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runParity } from '../../src/core/parity.ts';
 import { BundleWriter, bundleFiles, readCompletion, type RunTexts } from '../../src/core/evidence/index.ts';
 import type { Case, EngineRun } from '../../src/shared/types.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const small: Case = {
   id: 'TINY', label: 'TINY', source: 'user', fileStem: 'tiny', thresholds: { corrMin: 0.999, sumRatioTol: 1e-3 },
   flags: ['-mat', 'A.mat', '-default_F', '100', '-distance', '100', '-lambda', '1', '-pixel', '0.1', '-detpixels', '24', '-nonoise', '-nointerpolate'],
 };
 
-async function workspace(): Promise<string> {
-  const ws = join(await makeTempDir('nbp-writer-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
-  return ws;
-}
+const workspace = () => copyDemoWorkspace('nbp-writer-');
 
 const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 
