@@ -4,10 +4,9 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { PresetName } from '../shared/types.ts';
-import { readBundle, loadCaseImages, writeFileAtomic, bundleFiles } from '../core/evidence/index.ts';
+import { readBundle, loadCaseImages, BundleWriter } from '../core/evidence/index.ts';
 import { attributionToJson, formatAttributionTable, type Attribution } from '../core/attribution/index.ts';
 import { attributeCaseResult, presetFor } from '../core/attribution/forCase.ts';
-import { encodeFloat32LE } from '../core/images/floatImage.ts';
 import { BUILTIN_CASES } from '../core/cases/index.ts';
 
 const HELP = `usage: nb-parity explain BUNDLE [options]
@@ -43,20 +42,6 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-}
-
-/** Write `data` under the first free name of `names(n)` for n = 1, 2, …; returns the name used. */
-async function writeFresh(dir: string, names: (n: number) => string, data: string | Uint8Array): Promise<string> {
-  for (let n = 1; n < 1000; n++) {
-    const name = names(n);
-    try {
-      await writeFileAtomic(join(dir, name), data);
-      return name;
-    } catch (err) {
-      if (!/refusing to overwrite/.test((err as Error).message)) throw err;
-    }
-  }
-  throw new Error(`${dir}: no free file name for ${names(1)}`);
 }
 
 export async function explainCommand(argv: string[]): Promise<number> {
@@ -119,7 +104,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
         failures++;
         continue;
       }
-      const referencePreset = (presetOpt as PresetName | undefined) ?? presetFor(c.reference.engine, c.reference.stdout ?? '');
+      const referencePreset = (presetOpt as PresetName | undefined) ?? presetFor(c.reference);
       log(`${c.caseId}: attributing (reference preset ${referencePreset}, time box ${budget} s)…`);
       const a = await attributeCaseResult(c, {
         flags, cwd: workspace, referencePreset, reference: images.reference, candidate: images.candidate,
@@ -143,14 +128,10 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const text = `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
   let written: string;
   try {
-    written = await writeFresh(dir, (n) => (n === 1 ? bundleFiles.attribution : bundleFiles.attribution.replace(/\.json$/, `-${n}.json`)), text);
-    const k = written === bundleFiles.attribution ? 1 : Number(/-(\d+)\.json$/.exec(written)?.[1] ?? 2);
-    for (const [stem, a] of Object.entries(results)) {
-      if (!a.modelImage || a.status === 'no-divergence' || a.status === 'not-modelled') continue;
-      const base = bundleFiles.model(stem);
-      const model = await writeFresh(dir, (n) => (k + n - 1 === 1 ? base : base.replace(/\.bin$/, `-${k + n - 1}.bin`)), encodeFloat32LE(a.modelImage));
-      log(`model image for ${stem}: ${join(dir, model)}`);
-    }
+    const models = Object.entries(results)
+      .filter(([, a]) => a.modelImage && a.status !== 'no-divergence' && a.status !== 'not-modelled')
+      .map(([stem, a]) => ({ stem, image: a.modelImage! }));
+    written = (await BundleWriter.open(dir).addAttribution(text, models, log)).attribution;
   } catch (err) {
     return bad(`could not record the attribution in ${dir}: ${(err as Error).message}`);
   }

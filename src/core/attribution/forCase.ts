@@ -1,15 +1,23 @@
-// Attribution for one finished parity case (what `run --explain`, `nb-parity explain` and the extension call):
-// picks the reference's preset, the flags, the config mismatches and the thresholds from the CaseResult.
-import type { CaseResult, ConfigMismatch, EngineId, PresetName } from '../../shared/types.ts';
+// THE attribution entry point for one finished parity case — what `run --explain`, `nb-parity explain` and the
+// extension call: picks the reference's preset, the flags, the config mismatches and the thresholds from the
+// CaseResult and runs the search on the simulator (./index.ts wires src/core/simulator in).
+import type { CaseResult, ConfigMismatch, EngineRun, PresetName } from '../../shared/types.ts';
 import { parseEffectiveConfig } from '../diagnosis/effectiveConfig.ts';
 import { diffConfigs } from '../diagnosis/configDiff.ts';
 import { attribute } from './index.ts';
 import type { Attribution } from './search.ts';
 
-/** Which embedded preset models a reference engine's semantics: C → c, PyTorch → pytorch, embedded → its own preset. */
-export function presetFor(engine: EngineId, stdout: string): PresetName {
-  if (engine === 'torch') return 'pytorch';
-  if (engine === 'embedded') return parseEffectiveConfig(stdout, 'embedded').embedded?.preset === 'pytorch' ? 'pytorch' : 'c';
+/**
+ * Which simulator preset models a reference run's semantics: C → c, PyTorch → pytorch, embedded → the preset it ran
+ * (recorded in run.info by a fresh run, else read back from its stdout).
+ */
+export function presetFor(run: Pick<EngineRun, 'engine' | 'stdout' | 'info'>): PresetName {
+  if (run.engine === 'torch') return 'pytorch';
+  if (run.engine === 'embedded') {
+    const recorded = run.info?.preset as PresetName | undefined;
+    if (recorded) return recorded;
+    return parseEffectiveConfig(run.stdout ?? '', 'embedded').embedded?.preset === 'pytorch' ? 'pytorch' : 'c';
+  }
   return 'c';
 }
 
@@ -28,9 +36,11 @@ export interface CaseAttributionOptions {
   candidate: Float32Array;
   fpixels: number;
   spixels: number;
-  /** Override the flags (old bundles that did not record them). */
+  /** Override the flags (old bundles that did not record them; a fresh run's absolutized flags). */
   flags?: string[];
   referencePreset?: PresetName;
+  /** Override the mismatches (a fresh run passes exactly the ones it judged with, even none). */
+  mismatches?: ConfigMismatch[];
   signal?: AbortSignal;
   timeBudgetMs?: number;
   workers?: number;
@@ -40,12 +50,12 @@ export async function attributeCaseResult(c: CaseResult, o: CaseAttributionOptio
   return attribute({
     flags: o.flags ?? c.flags,
     cwd: o.cwd,
-    referencePreset: o.referencePreset ?? presetFor(c.reference.engine, c.reference.stdout ?? ''),
+    referencePreset: o.referencePreset ?? presetFor(c.reference),
     reference: o.reference,
     candidate: o.candidate,
     fpixels: o.fpixels,
     spixels: o.spixels,
-    mismatches: mismatchesOf(c),
+    mismatches: o.mismatches ?? mismatchesOf(c),
     thresholds: c.thresholds && Object.keys(c.thresholds).length ? c.thresholds : undefined,
     signal: o.signal,
     timeBudgetMs: o.timeBudgetMs,

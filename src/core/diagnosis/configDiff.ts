@@ -94,13 +94,36 @@ function lambdaList(srcs: NonNullable<EffectiveConfig['sources']>): string {
   return [...counts].map(([k, n]) => (n > 1 ? `${k} (${n} sources)` : k)).join(', ');
 }
 
+interface DiffSides {
+  reference: EffectiveConfig;
+  candidate: EffectiveConfig;
+  labels: DiffLabels;
+  /** How the two sides are named in explanations. */
+  R: string;
+  C: string;
+  add: (field: string, reference: string, candidate: string, explanation: string, severity: ConfigMismatch['severity']) => void;
+}
+
 export function diffConfigs(reference: EffectiveConfig, candidate: EffectiveConfig, labels: DiffLabels): ConfigMismatch[] {
   const { R, C } = sideNames(reference, candidate, labels);
   const out: ConfigMismatch[] = [];
   const add = (field: string, reference: string, candidate: string, explanation: string, severity: ConfigMismatch['severity']) =>
     out.push({ field, reference, candidate, explanation, severity });
+  const d: DiffSides = { reference, candidate, labels, R, C, add };
+  const { nRef, nCand } = diffCells(d);
+  diffSources(d);
+  const maxN = Math.max(...(nRef ?? [1]), ...(nCand ?? [1]));
+  const lambdaMatters = maxN > 1;
+  diffSourceLambdas(d, lambdaMatters);
+  diffScalars(d, lambdaMatters);
 
-  // --- N cells ---------------------------------------------------------------------------------------------
+  // A mismatch shows two different values, never the same one twice (e.g. both runs reading Fdump.bin is a hazard
+  // for preflight, not a difference between them).
+  return out.filter((m) => m.reference !== m.candidate).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+}
+
+/** N cells, inferring a side's N from the peak ratio when it does not print it. */
+function diffCells({ reference, candidate, labels, R, C, add }: DiffSides): { nRef?: number[]; nCand?: number[] } {
   let nRef = reference.nCells;
   let nCand = candidate.nCells;
   let inferred = '';
@@ -129,7 +152,11 @@ export function diffConfigs(reference: EffectiveConfig, candidate: EffectiveConf
       'critical');
   }
 
-  // --- sources ---------------------------------------------------------------------------------------------
+  return { nRef, nCand };
+}
+
+/** Source count, ghost sources, and the polarization they spoil. */
+function diffSources({ reference, candidate, labels, R, C, add }: DiffSides): void {
   const ghostsRef = reference.sources?.filter(isGhostSource).length ?? 0;
   const ghostsCand = candidate.sources?.filter(isGhostSource).length ?? 0;
   if (reference.nSources !== undefined && candidate.nSources !== undefined && reference.nSources !== candidate.nSources) {
@@ -151,10 +178,10 @@ export function diffConfigs(reference: EffectiveConfig, candidate: EffectiveConf
     add('polarization', polRef ?? 'not printed', polCand ?? 'not printed',
       `${side} computes polarization once per pixel from the FIRST source; here that is a ghost with zero direction, so P = 0.5·(1−K) in every pixel instead of the real Kahn factor.`, 'warning');
   }
+}
 
-  // --- λ per source ----------------------------------------------------------------------------------------
-  const maxN = Math.max(...(nRef ?? [1]), ...(nCand ?? [1]));
-  const lambdaMatters = maxN > 1;
+/** λ per source (file column vs -lambda) and source directions. */
+function diffSourceLambdas({ reference, candidate, R, C, add }: DiffSides, lambdaMatters: boolean): void {
   const srcLambdaMismatch = (srcs: EffectiveConfig['sources'], lambdaA: number | undefined) =>
     srcs && lambdaA !== undefined ? srcs.filter((s) => !isGhostSource(s) && !close(s.lambda * 1e10, lambdaA)) : [];
   if (reference.sourceLambdaPolicy === 'file' && candidate.sourceLambdaPolicy === 'cli') {
@@ -187,8 +214,10 @@ export function diffConfigs(reference: EffectiveConfig, candidate: EffectiveConf
         `${dirs.length} source position(s) differ between the runs.`, 'critical');
     }
   }
+}
 
-  // --- scalar settings -------------------------------------------------------------------------------------
+/** Scalar settings, detector geometry, pix0 and the Fdump.bin hazard. */
+function diffScalars({ reference, candidate, labels, R, C, add }: DiffSides, lambdaMatters: boolean): void {
   const num = (field: keyof EffectiveConfig, label: string, why: string, severity: ConfigMismatch['severity'], rel = 1e-4) => {
     const a = reference[field] as number | undefined;
     const b = candidate[field] as number | undefined;
@@ -231,8 +260,4 @@ export function diffConfigs(reference: EffectiveConfig, candidate: EffectiveConf
       `"reading Fs from Fdump.bin" on ${who}: structure factors came from a stale Fdump.bin in the working folder (hidden state), not from -hkl/-default_F; delete it or run in an empty folder.`,
       'critical');
   }
-
-  // A mismatch shows two different values, never the same one twice (e.g. both runs reading Fdump.bin is a hazard
-  // for preflight, not a difference between them).
-  return out.filter((m) => m.reference !== m.candidate).sort((a, b) => RANK[a.severity] - RANK[b.severity]);
 }

@@ -5,3 +5,5 @@ export { writeFileAtomic, moveNoClobber } from './atomic.ts';
 export { bundleFiles, filePrefix, LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSION } from './layout.ts';
 export { metricsJson, metricsFields, commandsText, diagnosticsText, perCaseLines } from './texts.ts';
 export { summaryMarkdown } from './summary.ts';
+export { BundleWriter, type RunTexts, type TraceFiles, type Rewrites } from './bundleWriter.ts';
+export { readCompletion, hashBundleFiles, type Completion, type CompletionStatus } from './completion.ts';

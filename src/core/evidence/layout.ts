@@ -31,4 +31,13 @@ export const bundleFiles = {
   sumRatio: 'sum_ratio.txt',
   summary: 'summary.md',
   preflight: 'preflight.txt',
+  /** Written LAST: the run finished (or was cancelled) and these files, with these sha256s, are the bundle. */
+  complete: 'complete.json',
+  /** Pixel traces (added to a finished bundle later): per case stem and slow/fast pixel. */
+  traceC: (stem: string, s: number, f: number) => `trace_c_${stem}_s${s}_f${f}.log`,
+  tracePy: (stem: string, s: number, f: number) => `trace_py_${stem}_s${s}_f${f}.log`,
+  traceDiff: (stem: string, s: number, f: number) => `trace_diff_${stem}_s${s}_f${f}.json`,
+  firstDivergence: 'first_divergence.md',
 } as const;
+
+export const COMPLETE_SCHEMA = 'nb-parity/complete';

@@ -3,85 +3,16 @@
 // lazy start, idle stop, restart after a crash (once), cancel/timeout of single runs, and no orphans on dispose or
 // on our own exit. Results have the shape of a cold process outcome so the runner treats both alike.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
-import type { ProcessOutcome } from '../../process.ts';
-import { encodeClientMessage, parseServerLine, type ClientMessage, type DoneMessage, type HelloMessage, type ServerMessage } from './protocol.ts';
+import { encodeClientMessage, parseServerLine, type ClientMessage, type HelloMessage, type ServerMessage } from './protocol.ts';
+import { WarmServerError, type Child, type Pending, type WarmRunRequest, type WarmRunResult, type WarmServerOptions } from './serverTypes.ts';
+import { killGroup, readAndRemove } from './groups.ts';
 import { resolveWarmServerScript } from './serverScript.ts';
 
-export type WarmServerErrorKind = 'start-failed' | 'crashed' | 'unavailable' | 'rejected' | 'disposed';
-
-export class WarmServerError extends Error {
-  constructor(message: string, readonly kind: WarmServerErrorKind) {
-    super(message);
-    this.name = 'WarmServerError';
-  }
-}
-
-export interface WarmServerOptions {
-  /** Interpreter that cold runs would use (absolute path or a name on PATH). */
-  python: string;
-  /** Variables set on top of the inherited environment, as for a cold run (KMP_DUPLICATE_LIB_OK, PYTHONPATH...). */
-  env?: Record<string, string>;
-  scriptPath?: string;
-  /** Stop the parent after this long without runs (default 10 min). It starts again on the next run. */
-  idleMs?: number;
-  /** Allowed time for the parent to import torch and say hello (default 120 s: a busy 2-core machine is slow). */
-  startTimeoutMs?: number;
-  /** Parent crashes tolerated before the server refuses (default 1: "restart once"). */
-  maxRestarts?: number;
-  onLog?: (line: string) => void;
-}
-
-export interface WarmRunRequest {
-  /** Arguments after `python -m <module>`. */
-  argv: string[];
-  /** The run's (empty) scratch folder: the child's working directory. */
-  cwd: string;
-  /** Extra variables for this run only, on top of the server's env. */
-  env?: Record<string, string>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  module?: string;
-}
-
-/** A cold process outcome (never a spawn error: a parent that cannot start throws), plus warm facts. */
-export interface WarmRunResult extends Omit<ProcessOutcome, 'spawnError'> {
-  /** Round trip seen by the caller, including a lazy start if one was needed. */
-  wallMs: number;
-  /** Fork to reap, measured by the parent. */
-  childMs?: number;
-  /** Child pid (also its process group id). */
-  pid?: number;
-  serverPid?: number;
-  serverLife: number;
-  /** True when this run had to start (or restart) the parent. */
-  coldStart: boolean;
-}
-
-interface Pending {
-  id: string;
-  startedAt: number;
-  pid?: number;
-  cancelled: boolean;
-  timedOut: boolean;
-  stdoutPath: string;
-  stderrPath: string;
-  settle: (m: DoneMessage | { type: 'rejected'; reason: string; message: string } | Error) => void;
-}
-
-interface Child {
-  pid: number;
-  stdin: Writable;
-  stdout: Readable;
-  stderr: Readable;
-  unref(): void;
-  ref(): void;
-  exited: Promise<{ exitCode?: number; signal?: string }>;
-}
+export { WarmServerError, type WarmServerErrorKind, type WarmRunRequest, type WarmRunResult, type WarmServerOptions } from './serverTypes.ts';
 
 const live = new Set<WarmTorchServer>();
 /** Worker lives are numbered across all servers, so a life id never repeats within this process. */
@@ -94,21 +25,6 @@ function installExitHook(): void {
   process.on('exit', () => { for (const s of live) s.killNow(); });
 }
 
-function killGroup(pid: number): void {
-  try { process.kill(-pid, 'SIGKILL'); } catch {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-  }
-}
-
-function readAndRemove(path: string): string {
-  try {
-    const text = readFileSync(path, 'utf8');
-    rmSync(path, { force: true });
-    return text;
-  } catch {
-    return '';
-  }
-}
 
 export class WarmTorchServer {
   readonly python: string;

@@ -1,0 +1,76 @@
+// The warm fork-server client's shapes: options, one run's request and result, its errors, and the bookkeeping
+// of a run in flight and of the parent process.
+import type { Readable, Writable } from 'node:stream';
+import type { ProcessOutcome } from '../../process.ts';
+import type { DoneMessage } from './protocol.ts';
+
+export type WarmServerErrorKind = 'start-failed' | 'crashed' | 'unavailable' | 'rejected' | 'disposed';
+
+export class WarmServerError extends Error {
+  constructor(message: string, readonly kind: WarmServerErrorKind) {
+    super(message);
+    this.name = 'WarmServerError';
+  }
+}
+
+export interface WarmServerOptions {
+  /** Interpreter that cold runs would use (absolute path or a name on PATH). */
+  python: string;
+  /** Variables set on top of the inherited environment, as for a cold run (KMP_DUPLICATE_LIB_OK, PYTHONPATH...). */
+  env?: Record<string, string>;
+  scriptPath?: string;
+  /** Stop the parent after this long without runs (default 10 min). It starts again on the next run. */
+  idleMs?: number;
+  /** Allowed time for the parent to import torch and say hello (default 120 s: a busy 2-core machine is slow). */
+  startTimeoutMs?: number;
+  /** Parent crashes tolerated before the server refuses (default 1: "restart once"). */
+  maxRestarts?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface WarmRunRequest {
+  /** Arguments after `python -m <module>`. */
+  argv: string[];
+  /** The run's (empty) scratch folder: the child's working directory. */
+  cwd: string;
+  /** Extra variables for this run only, on top of the server's env. */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  module?: string;
+}
+
+/** A cold process outcome (never a spawn error: a parent that cannot start throws), plus warm facts. */
+export interface WarmRunResult extends Omit<ProcessOutcome, 'spawnError'> {
+  /** Round trip seen by the caller, including a lazy start if one was needed. */
+  wallMs: number;
+  /** Fork to reap, measured by the parent. */
+  childMs?: number;
+  /** Child pid (also its process group id). */
+  pid?: number;
+  serverPid?: number;
+  serverLife: number;
+  /** True when this run had to start (or restart) the parent. */
+  coldStart: boolean;
+}
+
+export interface Pending {
+  id: string;
+  startedAt: number;
+  pid?: number;
+  cancelled: boolean;
+  timedOut: boolean;
+  stdoutPath: string;
+  stderrPath: string;
+  settle: (m: DoneMessage | { type: 'rejected'; reason: string; message: string } | Error) => void;
+}
+
+export interface Child {
+  pid: number;
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  unref(): void;
+  ref(): void;
+  exited: Promise<{ exitCode?: number; signal?: string }>;
+}

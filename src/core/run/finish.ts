@@ -1,0 +1,84 @@
+// The run-level files of a parity run, as text: commands.txt, metrics.json, correlation/sum_ratio, diagnostics,
+// env.json, bundle.json, summary.md and attribution.json. The bundle writer decides their names and writes them.
+import type { Bundle } from '../../shared/types.ts';
+import type { TorchProbe } from '../engines/torch/index.ts';
+import type { RunTexts } from '../evidence/bundleWriter.ts';
+import { LAYOUT_VERSION } from '../evidence/layout.ts';
+import { commandsText, diagnosticsText, engineName, metricsJson, perCaseLines } from '../evidence/texts.ts';
+import { summaryMarkdown } from '../evidence/summary.ts';
+import { bundleJson } from '../evidence/bundleJson.ts';
+import { TOOL_VERSION } from '../evidence/version.ts';
+import { gitCommit } from '../workspace/git.ts';
+import { shellQuote } from '../cases/flags.ts';
+import type { ParityOptions } from '../settings.ts';
+import type { RunContext } from './context.ts';
+import type { PreparedEngines } from './prepare.ts';
+
+/** Typed arrays (the best model image) do not belong in JSON files. */
+export function jsonReplacer(_k: string, v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return `<${(v as Float32Array).length} values>`;
+  return v;
+}
+
+export function runTexts(ctx: RunContext, bundle: Bundle, env: Record<string, unknown>): RunTexts {
+  const { opts, prepared, reference, candidate, attributions } = ctx;
+  const header = [
+    `nb-parity ${TOOL_VERSION} parity run ${bundle.stamp}: candidate ${engineName(candidate)} vs reference ${engineName(reference)}`,
+    `workspace: ${opts.workspace}`,
+    ...prepared.describe,
+    'each block below runs in its own subshell: copy-paste one to reproduce that run; the two sides of a case ran concurrently',
+  ];
+  const summaryHeader = [...prepared.describe];
+  if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
+  const probed = prepared.python && opts.settings.probeTorch !== false;
+  return {
+    commands: commandsText(header, ctx.commandEntries.flat().filter(Boolean), [
+      ...prepared.setupCommands,
+      ...(probed ? [`# also ran, for env.json: ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>'`] : []),
+    ]),
+    metrics: metricsJson(bundle, reference, candidate),
+    correlation: perCaseLines(bundle, (m) => m.correlation),
+    sumRatio: perCaseLines(bundle, (m) => m.sumRatio),
+    diagnostics: diagnosticsText(bundle),
+    env: `${JSON.stringify(env, null, 2)}\n`,
+    bundleJson: bundleJson(bundle, { reference, candidate, attributions }),
+    summary: summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown: ctx.attributionMarkdown, cancelled: opts.signal?.aborted }),
+    attribution: Object.keys(attributions).length ? `${JSON.stringify(attributions, jsonReplacer, 2)}\n` : undefined,
+  };
+}
+
+const WATCHED_ENV = ['NB_C_BIN', 'NB_PY_BIN', 'KMP_DUPLICATE_LIB_OK', 'NB_RUN_PARALLEL', 'OMP_NUM_THREADS', 'NANOBRAGG_DISABLE_COMPILE', 'PYTHONPATH', 'CUDA_VISIBLE_DEVICES'];
+
+export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: TorchProbe | undefined, stamp: string, wallMs: number, bundle?: Bundle): Promise<Record<string, unknown>> {
+  const envVars: Record<string, string | null> = {};
+  for (const k of WATCHED_ENV) envVars[k] = process.env[k] ?? null;
+  for (const [k, v] of Object.entries(opts.settings.extraEnv ?? {})) envVars[k] = v;
+  return {
+    tool: { name: 'nb-parity', version: TOOL_VERSION, layout: LAYOUT_VERSION },
+    stamp,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    workspace: opts.workspace,
+    workspace_git: await gitCommit(opts.workspace) ?? null,
+    reference_engine: opts.reference,
+    candidate_engine: opts.candidate,
+    c_binary: p.cBinary ? { path: p.cBinary.path, sha256: p.cBinary.sha256, origin: p.cBinary.origin, frozen: p.cBinary.frozen } : null,
+    NB_C_BIN: process.env.NB_C_BIN ?? null,
+    python: p.python ? {
+      interpreter: p.python.python, origin: p.python.origin, torch_mode: opts.settings.torchMode ?? 'cold',
+      // What actually ran per PyTorch side (warm fork-server or cold), with the authoritative check's outcome.
+      torch_runs: bundle?.cases.flatMap((c) => [c.reference, c.candidate].filter((r) => r.engine === 'torch').map((r) => ({
+        case: c.caseId, side: r.side, mode: r.info?.mode ?? null, note: r.info?.modeNote ?? null, authoritative: r.info?.authoritative ?? null,
+      }))) ?? null,
+      python_version: probe?.pythonVersion ?? null, torch_version: probe?.torchVersion ?? null, cuda_available: probe?.cudaAvailable ?? null,
+      probe_error: probe?.error ?? null,
+    } : null,
+    embedded: opts.reference === 'embedded' || opts.candidate === 'embedded'
+      ? { reference: opts.reference === 'embedded' ? opts.settings.embedded?.reference ?? { preset: 'c' } : null, candidate: opts.candidate === 'embedded' ? opts.settings.embedded?.candidate ?? { preset: 'pytorch' } : null }
+      : null,
+    env_vars: envVars,
+    extra_env: opts.settings.extraEnv ?? {},
+    settings: { concurrency: opts.settings.concurrency ?? 1, timeout_ms: opts.settings.timeoutMs ?? null, allow_programs: opts.settings.allowPrograms, explain: !!opts.settings.explain },
+    wall_ms: Math.round(wallMs),
+  };
+}

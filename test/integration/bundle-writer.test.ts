@@ -1,0 +1,121 @@
+// The bundle writer on real files (whole bundles from runParity with the embedded engine, so an integration test): complete.json is written last and names every file with its sha256; a cancelled
+// run says so; adding trace files changes no existing byte except summary.md, bundle.json and complete.json; nothing
+// is ever clobbered.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runParity } from '../../src/core/parity.ts';
+import { BundleWriter, bundleFiles, readCompletion, type RunTexts } from '../../src/core/evidence/index.ts';
+import type { Case, EngineRun } from '../../src/shared/types.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
+
+const small: Case = {
+  id: 'TINY', label: 'TINY', source: 'user', fileStem: 'tiny', thresholds: { corrMin: 0.999, sumRatioTol: 1e-3 },
+  flags: ['-mat', 'A.mat', '-default_F', '100', '-distance', '100', '-lambda', '1', '-pixel', '0.1', '-detpixels', '24', '-nonoise', '-nointerpolate'],
+};
+
+const workspace = () => copyDemoWorkspace('nbp-writer-');
+
+const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(dir, { withFileTypes: true })) if (e.isFile()) out[e.name] = await sha(join(dir, e.name));
+  return out;
+}
+
+const texts = (tag: string): RunTexts => ({
+  commands: `c ${tag}\n`, metrics: '{}\n', correlation: '1\n', sumRatio: '1\n', diagnostics: '\n', env: '{}\n', bundleJson: `{"t":"${tag}"}\n`, summary: `# ${tag}\n`,
+});
+
+test('a run ends with complete.json: every other file listed with its sha256, and it is the newest file', async () => {
+  const ws = await workspace();
+  const b = await runParity({ workspace: ws, cases: [small], candidate: 'embedded', reference: 'embedded', settings: { allowPrograms: false } });
+  const done = await readCompletion(b.dir);
+  assert.equal(done.status, 'complete');
+  const now = await snapshot(b.dir);
+  const markerHash = now[bundleFiles.complete];
+  assert.ok(markerHash, 'complete.json exists');
+  delete now[bundleFiles.complete];
+  assert.deepEqual(done.files, now, 'the marker lists exactly the other files, with their current hashes');
+  for (const n of ['emb_ref_tiny.bin', 'emb_cand_tiny.bin', 'summary.md', 'bundle.json', 'env.json', 'commands.txt', 'metrics.json', 'preview_tiny_diff.png']) {
+    assert.ok(n in now, `${n} is listed`);
+  }
+  const raw = JSON.parse(await readFile(join(b.dir, bundleFiles.complete), 'utf8'));
+  assert.equal(raw.schema, 'nb-parity/complete');
+  assert.ok(!Number.isNaN(Date.parse(raw.finishedAt)));
+  const markerTime = (await stat(join(b.dir, bundleFiles.complete))).mtimeMs;
+  for (const n of Object.keys(now)) assert.ok((await stat(join(b.dir, n))).mtimeMs <= markerTime, `${n} was written before complete.json`);
+});
+
+test('a cancelled run is marked cancelled; a bundle without the marker reads as missing', async () => {
+  const ws = await workspace();
+  const ac = new AbortController();
+  ac.abort();
+  const b = await runParity({ workspace: ws, cases: [small], candidate: 'embedded', reference: 'embedded', settings: { allowPrograms: false }, signal: ac.signal });
+  const c = await readCompletion(b.dir);
+  assert.equal(c.status, 'cancelled');
+  assert.ok(c.files && 'summary.md' in c.files);
+
+  const bare = await makeTempDir('nbp-writer-bare-');
+  await writeFile(join(bare, 'summary.md'), 'x');
+  assert.deepEqual(await readCompletion(bare), { status: 'missing' });
+  await writeFile(join(bare, bundleFiles.complete), '{"schema":"nb-parity/complete","status":"done?"');
+  assert.deepEqual(await readCompletion(bare), { status: 'missing' }, 'a torn marker is no marker');
+});
+
+test('addTraceFiles: new trace files, every other byte identical except summary.md, bundle.json and complete.json', async () => {
+  const ws = await workspace();
+  const b = await runParity({ workspace: ws, cases: [small], candidate: 'embedded', reference: 'embedded', settings: { allowPrograms: false } });
+  const before = await snapshot(b.dir);
+  const writer = BundleWriter.open(b.dir, b.stamp);
+  const added = await writer.addTraceFiles([{ stem: 'tiny', slow: 3, fast: 7, c: 'TRACE_C x\n', py: 'TRACE_PY x\n', diff: '{"first":null}\n' }], {
+    firstDivergence: '# first divergence\n', summary: '# rewritten summary\n', bundleJson: '{"rewritten":true}\n',
+  });
+  assert.deepEqual(added, ['trace_c_tiny_s3_f7.log', 'trace_py_tiny_s3_f7.log', 'trace_diff_tiny_s3_f7.json', 'first_divergence.md']);
+  const after = await snapshot(b.dir);
+  const rewritten = new Set<string>([bundleFiles.summary, bundleFiles.bundle, bundleFiles.complete]);
+  for (const [name, hash] of Object.entries(before)) {
+    if (rewritten.has(name)) assert.notEqual(after[name], hash, `${name} was rewritten`);
+    else assert.equal(after[name], hash, `${name} is byte-identical`);
+  }
+  assert.equal(await readFile(join(b.dir, 'trace_c_tiny_s3_f7.log'), 'utf8'), 'TRACE_C x\n');
+  const c = await readCompletion(b.dir);
+  assert.equal(c.status, 'complete');
+  const listed = { ...after };
+  delete listed[bundleFiles.complete];
+  assert.deepEqual(c.files, listed, 'the refreshed marker lists the trace files too');
+
+  await assert.rejects(writer.addTraceFiles([{ stem: 'tiny', slow: 3, fast: 7, c: 'other\n' }]), /refusing to overwrite/);
+  assert.equal(await readFile(join(b.dir, 'trace_c_tiny_s3_f7.log'), 'utf8'), 'TRACE_C x\n', 'the first trace is untouched');
+});
+
+test('no clobber: filing a side, previews, run files and attribution never replace an existing file', async () => {
+  const dir = await makeTempDir('nbp-writer-nc-');
+  const w = BundleWriter.open(dir);
+  const scratch = await w.scratch('emb', 'x');
+  const image = new Float32Array([1, 2, 3, 4]);
+  await writeFile(scratch.outFile, Buffer.from(image.buffer));
+  await writeFile(join(dir, 'emb_x.bin'), 'older evidence');
+  const run: EngineRun = { engine: 'embedded', side: 'reference', fpixels: 2, spixels: 2, stdout: 'out\n', stderr: '', command: ['x'], env: {}, cwd: dir, wallMs: 1, image };
+  const logs: string[] = [];
+  const filed = await w.fileSide('emb', 'x', run, (l) => logs.push(l));
+  assert.equal(filed.image, undefined, 'the image was not moved over the older file');
+  assert.match(logs.join('\n'), /could not move emb_x\.bin: refusing to overwrite/);
+  assert.equal(await readFile(join(dir, 'emb_x.bin'), 'utf8'), 'older evidence');
+  await assert.rejects(w.fileSide('emb', 'x', { ...run, image: undefined }, () => undefined), /refusing to overwrite/, 'stdout exists now');
+
+  await w.finish(texts('one'), 'complete');
+  await assert.rejects(w.finish(texts('two'), 'complete'), /refusing to overwrite/);
+  assert.equal(await readFile(join(dir, 'summary.md'), 'utf8'), '# one\n');
+
+  const first = await w.addAttribution('{"a":1}\n', [{ stem: 'x', image }]);
+  const second = await w.addAttribution('{"a":2}\n', [{ stem: 'x', image }]);
+  assert.deepEqual([first, second], [{ attribution: 'attribution.json', models: ['model_x.bin'] }, { attribution: 'attribution-2.json', models: ['model_x-2.bin'] }]);
+  assert.equal(await readFile(join(dir, 'attribution.json'), 'utf8'), '{"a":1}\n');
+  const c = await readCompletion(dir);
+  assert.ok(c.files && 'attribution-2.json' in c.files && 'model_x-2.bin' in c.files, 'the marker follows added attribution files');
+});
