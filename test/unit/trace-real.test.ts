@@ -91,7 +91,7 @@ describe('real trace pairs', () => {
     assert.equal(d.verdict, 'differ');
     assert.equal(d.firstDivergence?.name, 'F_latt_a');
     assert.ok(d.laterDivergences.some((x) => x.name === 'steps' && x.reference === '4' && x.candidate === '2'));
-    assert.equal(row(d, 'lambda_meters').artefact?.quirk, 'incident-last-source');
+    assert.equal(row(d, 'lambda_meters').artefact?.quirk, 'incident-source0');
   });
 
   it('tc_d1_N1: results agree by compensation, steps 4 vs 2 and polar 0.5 vs 1 named', () => {
@@ -112,7 +112,7 @@ describe('real trace pairs', () => {
     const md = renderFirstDivergenceMarkdown(d, { reference: 'trace_c_tc_d3_seed_s129_f129.log' });
     assert.match(md, /^# First divergence: tc_d3_seed at pixel \(129, 129\)/);
     assert.match(md, /\| F_latt_a \| 1 \| 5 \| .* \| differs \| \*\*→ first divergence\*\*/);
-    assert.match(md, /\| incident_vec \|.*artefact: C prints the last source/);
+    assert.match(md, /\| incident_vec \|.*artefact: C prints the first source/);
     const line = firstDivergenceLine(d, 'reports/x/trace_diff_tc_d3_seed_s129_f129.json');
     assert.equal(line, 'First Divergence: F_latt_a 1 vs 5 (N cells) at pixel (129, 129); trace reports/x/trace_diff_tc_d3_seed_s129_f129.json');
     assert.equal(firstDivergenceLine(results.get('tc_d3_N1')!, 'x'), undefined);

@@ -15,9 +15,9 @@ export interface Quirk {
 }
 
 export const QUIRKS = {
-  incidentLastSource: {
-    id: 'incident-last-source',
-    reason: 'C prints the last source of its source loop, PyTorch the nominal beam',
+  incidentOneSource: {
+    id: 'incident-source0',
+    reason: 'C prints the first source of its loop (source 0; a ghost source when the file starts with comment lines), PyTorch the nominal beam',
     inherent: ['incident_vec', 'lambda_meters', 'lambda_angstroms', 'scattering_vec_A_inv', 'hkl_frac', 'hkl_rounded'],
     tainted: ['F_latt_a', 'F_latt_b', 'F_latt_c', 'F_latt', 'F_cell'],
   },
@@ -94,7 +94,7 @@ export function activeQuirks(ctx: QuirkContext): Quirk[] {
     // A real cell edge is ≥ 1 Å: values ~1e-9 under the Å label are metres.
     if (v.length && Math.max(...v.map(Math.abs)) < 1e-6) out.push(QUIRKS.rotMetres);
   }
-  if (c && py && (lastNumber(c, 'steps') ?? 1) > 1) out.push(QUIRKS.incidentLastSource);
+  if (c && py && (lastNumber(c, 'steps') ?? 1) > 1) out.push(QUIRKS.incidentOneSource);
   out.push(QUIRKS.scatteringUnits, QUIRKS.beamCenterLogging, QUIRKS.hklRounding);
   if (c && py) out.push(QUIRKS.polarFolded);
   if (ctx.knownForks.includes(QUIRKS.phiCarryover.id)) out.push(QUIRKS.phiCarryover);

@@ -23,7 +23,7 @@ function ratioText(r: number): string {
   return `×${fmt(r, 3)}`;
 }
 
-/** "incident_vec, scattering_vec_A_inv (C prints the last source …); rot_a_angstroms … (…)" */
+/** "incident_vec, scattering_vec_A_inv (C prints source 0 …); rot_a_angstroms … (…)" */
 function artefactList(rows: readonly TraceRow[]): string {
   const byReason = new Map<string, string[]>();
   for (const r of rows) {
