@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   atomicWriteIfUnchanged, attemptInputFromFolder, DEFAULT_ITEM, DEFAULT_MAX_LINES, flipPlanRows, LedgerError, planRecord,
-  unifiedDiff, workspaceOfLedger, type FlipPlan,
+  unifiedDiff, withFileLock, workspaceOfLedger, type FlipPlan,
 } from '../core/ledger/index.ts';
 
 
@@ -26,7 +26,7 @@ compact style: one line plus Metrics: and Artifacts: sub-lines. Prints the unifi
   --dry-run         print the diff, write nothing
   --max-lines N     refuse an edit that takes the ledger past N lines (default ${DEFAULT_MAX_LINES})
 
-Files are replaced atomically (temp file + rename) and only if they did not change since they were read.`;
+Files are replaced atomically (temp file + rename) under an exclusive lock file (.<name>.nb-parity.lock, holding\npid, host and time; a dead holder's or a stale lock is taken over): concurrent records get consecutive numbers.`;
 
 async function readText(file: string, what: string): Promise<{ buf: Buffer; text: string }> {
   let buf: Buffer;
@@ -52,7 +52,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
       options: {
         ledger: { type: 'string' }, item: { type: 'string' }, bundle: { type: 'string' }, note: { type: 'string' },
         status: { type: 'string' }, plan: { type: 'string' }, phase: { type: 'string' }, rows: { type: 'string' },
-        'dry-run': { type: 'boolean' }, 'max-lines': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, 'max-lines': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -85,34 +85,46 @@ export async function recordCommand(argv: string[]): Promise<number> {
   try {
     const ledgerPath = path.resolve(ledger);
     const ledgerName = displayName(ledgerPath);
-    const { buf, text } = await readText(ledgerPath, 'ledger');
     const input = await attemptInputFromFolder(bundle, workspaceOfLedger(ledgerPath), str('note'));
-    const rec = planRecord(text, { itemId, input, status: str('status'), maxLines, ledgerName });
+    const planFile = plan ? path.resolve(plan) : undefined;
 
-    let flip: { file: string; name: string; buf: Buffer; text: string; plan: FlipPlan } | undefined;
-    if (plan && phase && rows) {
-      if (input.verdict !== 'pass') throw new LedgerError('verdict', `refusing to flip ${rows.join(', ')} to [D]: the bundle's verdict is ${input.verdict}, not pass. Record the attempt without --plan.`);
-      const file = path.resolve(plan);
-      const name = displayName(file);
-      const p = await readText(file, 'plan');
-      flip = { file, name, ...p, plan: flipPlanRows(p.text, { phase, rows, attemptNumber: rec.attemptNumber, stamp: input.stamp, planName: name }) };
-    }
+    /** Read both files and compute both edits: once for the preview, again under the locks for the write. */
+    const prepare = async () => {
+      const l = await readText(ledgerPath, 'ledger');
+      const rec = planRecord(l.text, { itemId, input, status: str('status'), maxLines, ledgerName });
+      let flip: { file: string; name: string; buf: Buffer; text: string; plan: FlipPlan } | undefined;
+      if (planFile && phase && rows) {
+        if (input.verdict !== 'pass') throw new LedgerError('verdict', `refusing to flip ${rows.join(', ')} to [D]: the bundle's verdict is ${input.verdict}, not pass. Record the attempt without --plan.`);
+        const name = displayName(planFile);
+        const p = await readText(planFile, 'plan');
+        flip = { file: planFile, name, ...p, plan: flipPlanRows(p.text, { phase, rows, attemptNumber: rec.attemptNumber, stamp: input.stamp, planName: name }) };
+      }
+      return { ...l, rec, flip };
+    };
+    const show = ({ text, rec, flip }: Awaited<ReturnType<typeof prepare>>) => {
+      console.log(`[${rec.itemId}] Attempt #${rec.attemptNumber} (${input.verdict}, ${input.stamp}) → ${ledgerName}, ${rec.where}; ${rec.linesBefore} → ${rec.linesAfter} lines (cap ${maxLines}).`);
+      for (const w of rec.warnings) console.log(`warning: ${w}`);
+      for (const r of flip?.plan.rows ?? []) console.log(`plan ${flip!.name} row ${r.id} (line ${r.line + 1}): ${r.action === 'flipped' ? `${r.before} → [D]` : `left alone (${r.reason})`}`);
+      process.stdout.write(unifiedDiff(text, rec.newText, ledgerName.split(path.sep).join('/')));
+      if (flip && flip.plan.edits.length) process.stdout.write(unifiedDiff(flip.text, flip.plan.newText, flip.name.split(path.sep).join('/')));
+    };
 
-    console.log(`[${rec.itemId}] Attempt #${rec.attemptNumber} (${input.verdict}, ${input.stamp}) → ${ledgerName}, ${rec.where}; ${rec.linesBefore} → ${rec.linesAfter} lines (cap ${maxLines}).`);
-    for (const w of rec.warnings) console.log(`warning: ${w}`);
-    for (const r of flip?.plan.rows ?? []) console.log(`plan ${flip!.name} row ${r.id} (line ${r.line + 1}): ${r.action === 'flipped' ? `${r.before} → [D]` : `left alone (${r.reason})`}`);
-    process.stdout.write(unifiedDiff(text, rec.newText, ledgerName.split(path.sep).join('/')));
-    if (flip && flip.plan.edits.length) process.stdout.write(unifiedDiff(flip.text, flip.plan.newText, flip.name.split(path.sep).join('/')));
-
-    if (dryRun) { console.log('(dry run: nothing written)'); return 0; }
-    // Both edits were computed and validated above; only now touch the files.
-    await atomicWriteIfUnchanged(ledgerPath, buf, rec.newText);
-    if (flip && flip.plan.edits.length) {
-      try { await atomicWriteIfUnchanged(flip.file, flip.buf, flip.plan.newText); }
-      catch (e) { throw new LedgerError('partial', `${ledgerName} was written (Attempt #${rec.attemptNumber}), but the plan was not: ${(e as Error).message}`); }
-    }
-    console.log(`wrote ${ledgerName}${flip && flip.plan.edits.length ? ` and ${flip.name}` : ''}`);
-    return 0;
+    if (dryRun) { show(await prepare()); console.log('(dry run: nothing written)'); return 0; }
+    // Read-compare-write under an exclusive lock (ledger first, then plan: one order, no deadlock). Reading under the
+    // lock means a record that finished meanwhile is seen, and this one becomes the next number instead of a clash.
+    const both = <T>(fn: () => Promise<T>) => withFileLock(ledgerPath, () => (planFile ? withFileLock(planFile, fn) : fn()));
+    return await both(async () => {
+      const p = await prepare();
+      show(p);
+      const { buf, rec, flip } = p;
+      await atomicWriteIfUnchanged(ledgerPath, buf, rec.newText);
+      if (flip && flip.plan.edits.length) {
+        try { await atomicWriteIfUnchanged(flip.file, flip.buf, flip.plan.newText); }
+        catch (e) { throw new LedgerError('partial', `${ledgerName} was written (Attempt #${rec.attemptNumber}), but the plan was not: ${(e as Error).message}`); }
+      }
+      console.log(`wrote ${ledgerName}${flip && flip.plan.edits.length ? ` and ${flip.name}` : ''}`);
+      return 0;
+    });
   } catch (e) {
     if (e instanceof LedgerError) { console.error(`nb-parity record: ${e.message}`); return 1; }
     throw e;

@@ -10,3 +10,4 @@ export { unifiedDiff } from './diff.ts';
 export { attemptInputFromBundle, attemptInputFromFolder, enrichFromDir, readAttemptInputFromDir, relativeBundlePath, workspaceOfLedger, dateFromStamp } from './bundleInput.ts';
 export { atomicWriteIfUnchanged } from './atomicWrite.ts';
 export { itemChoices, planReferenceOf, phaseOf, phaseRows, propose, revalidate, type ItemChoice, type PlanRow, type Proposal, type ProposalRequest, type Revalidation } from './proposal.ts';
+export { withFileLock, lockPathFor, type LockOptions } from './fileLock.ts';
