@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { splitLines } from '../../src/core/ledger/index.ts';
 import { makeTempDir } from '../tempDirs.ts';
+import { ensureCompletion } from './bundleHelpers.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
@@ -21,6 +22,7 @@ test('16 concurrent records → 16 attempts with 16 distinct numbers; the rest o
   const run = await nb(['run', 'DEMO-MAT-N1/detpixels-64', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--reference-preset', 'pytorch', '--quiet', '--json'], ws);
   assert.equal(run.exitCode, 0, run.stderr);
   const bundle = JSON.parse(run.stdout).bundle as string;
+  await ensureCompletion(bundle);
   const ledger = join(ws, 'docs/fix_plan.md');
   const before = await readFile(ledger, 'utf8');
 
