@@ -4,19 +4,18 @@
 // (corr ≈ 0.06) was reported as PASS, exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, cp } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir } from '../tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
 const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir(), timeout: 120_000 });
 
 test('nb-parity run on a case with unreadable thresholds or a misspelt key: exit 2 naming file, line and the fix', async () => {
-  const ws = join(await makeTempDir('nbp-caseerr-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  const ws = await copyDemoWorkspace('nbp-caseerr-');
   const yaml = join(ws, 'tests/parity_cases.yaml');
   await appendFile(yaml, [
     '  - id: QUOTED',

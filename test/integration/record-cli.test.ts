@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { splitLines } from '../../src/core/ledger/index.ts';
 import { copyDemoWorkspaceSync } from '../helpers/demoWorkspace.ts';
-import { ensureCompletion } from './bundleHelpers.ts';
+import { ensureCompletion } from '../helpers/completion.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = path.join(ROOT, 'bin/nb-parity.mjs');

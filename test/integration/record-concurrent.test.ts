@@ -4,21 +4,20 @@
 // user's C binary and PyTorch port cannot exist in CI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { splitLines } from '../../src/core/ledger/index.ts';
-import { makeTempDir } from '../tempDirs.ts';
-import { ensureCompletion } from './bundleHelpers.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
+import { ensureCompletion } from '../helpers/completion.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
 const nb = (args: string[], cwd: string) => execa(process.execPath, [BIN, ...args], { reject: false, cwd, timeout: 120_000 });
 
 test('16 concurrent records → 16 attempts with 16 distinct numbers; the rest of the file intact; a dead pid\'s lock recovered', async () => {
-  const ws = join(await makeTempDir('nb-conc-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  const ws = await copyDemoWorkspace('nb-conc-');
   const run = await nb(['run', 'DEMO-MAT-N1/detpixels-64', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--reference-preset', 'pytorch', '--quiet', '--json'], ws);
   assert.equal(run.exitCode, 0, run.stderr);
   const bundle = JSON.parse(run.stdout).bundle as string;

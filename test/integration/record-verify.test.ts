@@ -4,11 +4,11 @@
 // plan rows); now each is refused with its cause and the ledger and plan are left byte for byte as they were.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir } from '../tempDirs.ts';
-import { ensureCompletion, rehash } from './bundleHelpers.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
+import { ensureCompletion, rehash } from '../helpers/completion.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
@@ -16,8 +16,7 @@ const nb = (args: string[], cwd: string) => execa(process.execPath, [BIN, ...arg
 const EMB = ['--candidate', 'embedded', '--reference', 'embedded', '--quiet', '--json'];
 
 async function setup() {
-  const ws = join(await makeTempDir('nb-verify-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  const ws = await copyDemoWorkspace('nb-verify-');
   const runOne = async (args: string[]) => {
     const r = await nb(['run', ...args, '--workspace', ws, ...EMB], ws);
     assert.ok(r.exitCode === 0 || r.exitCode === 1, r.stderr);
@@ -105,8 +104,7 @@ test('engines are named as run, the same bundle twice needs --force, plan rows f
 });
 
 test('an older bundle\'s image pair without metrics is not turned into a case', async () => {
-  const ws = join(await makeTempDir('nb-verify-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  const ws = await copyDemoWorkspace('nb-verify-');
   const dir = join(ws, 'reports/old/phase_x/20250101T000000Z');
   await execa('mkdir', ['-p', dir]);
   await writeFile(join(dir, 'metrics.json'), JSON.stringify({ tc_d1: { correlation: 0.9999, sum_ratio: 1.0001 } }));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { commandsText, summaryMarkdown } from '../../src/core/evidence/index.ts';
 import { composeEntry, parseLedger, planRecord } from '../../src/core/ledger/index.ts';
 import type { Bundle, CaseResult, EngineRun } from '../../src/shared/types.ts';
-import { LEDGERS, PASS_INPUT, readFixture } from './ledgerHelpers.ts';
+import { LEDGERS, PASS_INPUT, readFixture } from '../helpers/ledger.ts';
 
 const EVIL = 'X\n## [EVIL-001] injected\n- Next Actions: rm -rf | `whoami` <img src=x onerror=alert(1)>';
 

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { lockPathFor, withFileLock } from '../../src/core/ledger/index.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const holder = (pid: number, host = hostname()) => `${JSON.stringify({ pid, hostname: host, createdAt: new Date().toISOString(), token: 't' })}\n`;
 
