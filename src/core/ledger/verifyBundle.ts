@@ -32,7 +32,7 @@ async function checkCompletion(dir: string, opts: VerifyOptions): Promise<string
   const c = await readCompletion(dir);
   if (c.status === 'missing') {
     if (opts.acceptUnmarked) return 'no completion marker, recorded with --accept-unmarked';
-    throw new LedgerError('incomplete', `${dir}: no ${bundleFiles.complete}, so the run did not finish: it was killed, crashed or ran out of disk space before writing it (or the bundle predates completion markers, layout nb-parity/1 before 0.2, or another tool wrote it). Rerun the case; to record it anyway pass ${ACCEPT_UNMARKED_FLAG} (the entry says so).`);
+    throw new LedgerError('incomplete', `${dir}: no ${bundleFiles.complete}, so the run did not finish: it was killed, crashed or ran out of disk space before writing it (or it was written before nb-parity wrote completion markers, or by another tool). Rerun the case; to record it anyway pass ${ACCEPT_UNMARKED_FLAG} (the entry says so).`);
   }
   if (c.status === 'cancelled') {
     throw new LedgerError('cancelled', `${dir}: ${bundleFiles.complete} says the run was cancelled${c.finishedAt ? ` at ${c.finishedAt}` : ''}; its remaining cases never ran, so it is not an attempt. Rerun the case.`);
