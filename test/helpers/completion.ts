@@ -1,7 +1,6 @@
-// Bundles for the record tests. `record` refuses a bundle without complete.json (the run's last write). Until the
-// run writes it itself (the BundleWriter, landing separately), a bundle from a real `nb-parity run` gets it here,
-// exactly as the writer makes it: status "complete" and the sha256 of every file. Once the run writes it, this
-// finds the marker and leaves it alone, so the tests then check the real one.
+// Completion markers for the record tests. A real `nb-parity run` writes complete.json itself (BundleWriter), and
+// ensureCompletion then leaves that real marker alone; it writes one only for a bundle the test stripped of it
+// (e.g. to stand for a cancelled run), the way the writer does: a status and the sha256 of every file.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCompletion } from '../../src/core/evidence/completion.ts';
