@@ -79,7 +79,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const quiet = values.quiet || false;
   for (const e of errors) console.error(`nb-parity run: warning: ${e}`);
   const { cases, unknown } = selectCases(all, positionals);
-  if (unknown.length) return bad(`unknown case(s) ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
+  if (unknown.length) {
+    // A case refused by its case file (bad thresholds, unknown key...) is "unknown" here: say why instead.
+    const why = errors.filter((e) => unknown.some((u) => e.includes(`(${u})`) || e.includes(`"${u}"`) || e.includes(`${u}.runs[`)));
+    if (why.length) return bad(`case(s) ${unknown.join(', ')} not run: the case file has errors for them:\n  ${why.join('\n  ')}`);
+    return bad(`unknown case(s) ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
+  }
 
   const settings: RunSettings = {
     allowPrograms: true,

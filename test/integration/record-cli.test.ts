@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { splitLines } from '../../src/core/ledger/index.ts';
 import { copyDemoWorkspaceSync } from '../helpers/demoWorkspace.ts';
+import { ensureCompletion } from '../helpers/completion.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = path.join(ROOT, 'bin/nb-parity.mjs');
@@ -31,6 +32,7 @@ describe('nb-parity record (real CLI)', () => {
     const run = await nb(['run', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--quiet'], ws);
     assert.equal(run.exitCode, 1, `nb-parity run should report the seed's failing parity: ${run.stderr}`);
     const bundle = newest(ws);
+    await ensureCompletion(bundle);
     const rel = path.relative(ws, bundle);
     const ledger = path.join(ws, 'docs/fix_plan.md');
     const before = readFileSync(ledger);
@@ -65,7 +67,7 @@ describe('nb-parity record (real CLI)', () => {
     assert.deepEqual(readdirSync(path.join(ws, 'docs')).filter((f) => f.endsWith('.tmp')), [], 'temp file left behind');
 
     // Numbering continues from the file as it now is.
-    const again = await nb(['record', '--ledger', 'docs/fix_plan.md', '--item', 'SOURCE-WEIGHT-001', '--bundle', rel, '--dry-run'], ws);
+    const again = await nb(['record', '--ledger', 'docs/fix_plan.md', '--item', 'SOURCE-WEIGHT-001', '--bundle', rel, '--dry-run', '--force'], ws);
     assert.match(again.stdout, /Attempt #4 /);
   });
 
@@ -73,6 +75,7 @@ describe('nb-parity record (real CLI)', () => {
     const run = await nb(['run', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--candidate-preset', 'c', '--quiet'], ws);
     assert.equal(run.exitCode, 0, `identical presets should pass: ${run.stdout}${run.stderr}`);
     const bundle = newest(ws);
+    await ensureCompletion(bundle);
     const stamp = path.basename(bundle);
     const planBefore = readFileSync(path.join(ws, 'plans/active/source-weighting.md'), 'utf8');
     const r = await nb(['record', '--ledger', 'docs/fix_plan.md', '--item', 'SOURCE-WEIGHT-001', '--bundle', bundle, '--status', 'done (Phase E parity captured)',
@@ -129,9 +132,9 @@ describe('nb-parity record (real CLI)', () => {
     const dir = path.join(ws, 'reports/2025-11-source-weights/phase_d/20251009T104310Z');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'metrics.json'), JSON.stringify({ tc_d1: { correlation: 0.999994, sum_ratio: 1.000012 }, tc_d3: { correlation: 0.0644, sum_ratio: 143.9 } }, null, 2));
-    const r = await nb(['record', '--ledger', 'docs/fix_plan.md', '--item', 'DETECTOR-PIVOT-003', '--bundle', dir, '--dry-run'], ws);
+    const r = await nb(['record', '--ledger', 'docs/fix_plan.md', '--item', 'DETECTOR-PIVOT-003', '--bundle', dir, '--dry-run', '--accept-unmarked'], ws);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stdout, /\+ {2}\* \[2025-10-09\] Attempt #1 — Result: ❌ fail \(nb-parity, .*judged now with the seed.*\)\. TC-D1 ✅ corr 0\.999994, sum_ratio 1\.000012; TC-D3 ❌ corr 0\.064400/);
+    assert.match(r.stdout, /\+ {2}\* \[2025-10-09\] Attempt #1 — Result: ❌ fail \(nb-parity, .*judged now with the seed.*no completion marker, recorded with --accept-unmarked\)\. TC-D1 ✅ corr 0\.999994, sum_ratio 1\.000012; TC-D3 ❌ corr 0\.064400/);
     assert.match(r.stdout, /first attempt, under "- Attempts History:"/);
   });
 });

@@ -46,7 +46,7 @@ test('parity_cases.yaml: one case per run, base+extra args, run thresholds repla
 });
 
 test('parity_cases.yaml errors name the file and line and keep the good cases', () => {
-  const text = 'cases:\n  - id: A\n    base_args: "-N 1"\n    thresholds: {corr_min: high, bogus: 1}\n    runs:\n      - extra_args: "-detpixels 8"\n      - name: ok\n        extra_args: "-detpixels 8"\n  - base_args: "-N 2"\n';
+  const text = 'cases:\n  - id: T\n    thresholds: {corr_min: high, bogus: 1}\n  - id: A\n    base_args: "-N 1"\n    runs:\n      - extra_args: "-detpixels 8"\n      - name: ok\n        extra_args: "-detpixels 8"\n  - base_args: "-N 2"\n';
   const { cases, errors } = parseYamlCases(text, '/ws/p.yaml');
   assert.deepEqual(cases.map((c) => c.id), ['A/ok']);
   assert.ok(errors.some((e) => e.includes('/ws/p.yaml') && e.includes('corr_min') && e.includes('expected a number')), errors.join('\n'));
@@ -67,9 +67,9 @@ test('cases.json is validated by schema: file, JSON path and what to do', () => 
   assert.equal(ok.cases[0].location?.line, 3);
 
   const bad = JSON.stringify({ cases: [
-    { id: 'GOOD', flags: ['-N', '1'], thresholds: {} },
+    { id: 'GOOD', flags: ['-N', '1'], thresholds: { corrMin: 0.9 } },
     { id: 'BAD', flags: 7, thresholds: { corrMin: 'x' }, colour: 'red' },
-    { flags: '-N 1', thresholds: {} },
+    { flags: '-N 1', thresholds: { corrMin: 0.9 } },
   ] });
   const r = parseUserCases(bad, '/ws/.nb-parity/cases.json');
   assert.deepEqual(r.cases.map((c) => c.id), ['GOOD']);
@@ -87,8 +87,8 @@ test('loadCases merges built-ins, yaml and user cases; duplicates are reported a
   const ws = await copyDemoWorkspace('nbp-cases-', ['tests']);
   await mkdir(join(ws, '.nb-parity'));
   await writeFile(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases: [
-    { id: 'TC-D1', flags: '-N 1', thresholds: {} },
-    { id: 'MINE', flags: '-N 1', fileStem: 'tc_d3', thresholds: {} },
+    { id: 'TC-D1', flags: '-N 1', thresholds: { corrMin: 0.9 } },
+    { id: 'MINE', flags: '-N 1', fileStem: 'tc_d3', thresholds: { corrMin: 0.9 } },
     { id: 'MINE-2', flags: '-N 1 -detpixels 32', thresholds: { corrMin: 0.5 } },
   ] }));
   const { cases, errors } = await loadCases(ws);
@@ -115,4 +115,59 @@ test('flag helpers: shell-like split, absolute paths, runner-owned outputs, quot
   assert.deepEqual(stripOutputFlags(['-N', '1', '-floatfile', 'x.bin', '-intfile', 'i.img', '-nonoise']), ['-N', '1', '-nonoise']);
   const argv = ['prog', 'a b', "it's", '-x', ''];
   assert.deepEqual(splitArgs(shellJoin(argv)), argv);
+});
+
+// issue 12 item 3: a thresholds map that cannot be read is an error for that case, never "no gate, always passes".
+test('unreadable thresholds are an error for the case; the seed gate applies only when the key is absent', () => {
+  const bad: [string, RegExp][] = [
+    ['{corr_min: "0.999"}', /corr_min: expected a number, got "0\.999" \(a quoted number is text/],
+    ['{corr_min: .nan}', /corr_min: expected a number, got null|corr_min: expected a number, got NaN/],
+    ['{treshold_min: 1}', /unknown threshold/],
+    ['{}', /empty thresholds map/],
+    ['', /expected a mapping/],
+  ];
+  for (const [th, re] of bad) {
+    const text = `cases:\n  - id: GOOD\n    base_args: "-N 1"\n  - id: BAD\n    base_args: "-N 1"\n    thresholds: ${th}\n`;
+    const { cases, errors } = parseYamlCases(text, '/ws/p.yaml');
+    assert.deepEqual(cases.map((c) => c.id), ['GOOD'], `thresholds ${th}: ${errors.join('\n')}`);
+    assert.deepEqual(cases[0].thresholds, { corrMin: 0.999, sumRatioTol: 1e-3 }, 'absent key → the seed gate');
+    assert.ok(errors.some((e) => re.test(e) && e.startsWith('/ws/p.yaml:6:')), `thresholds ${th}: ${errors.join('\n')}`);
+  }
+  // A run's unreadable thresholds drop that run only.
+  const runs = parseYamlCases('cases:\n  - id: C\n    runs:\n      - name: a\n      - name: b\n        thresholds: {}\n', '/ws/p.yaml');
+  assert.deepEqual(runs.cases.map((c) => c.id), ['C/a']);
+  const json = parseUserCases(JSON.stringify({ cases: [{ id: 'E', flags: '-N 1', thresholds: {} }] }), '/ws/c.json');
+  assert.deepEqual(json.cases, []);
+  assert.match(json.errors[0], /cases\.0\.thresholds: empty/);
+});
+
+test('unknown keys in a YAML case or run are errors with a "did you mean"', () => {
+  const text = 'cases:\n  - id: A\n    base_args: "-N 1"\n    treshold: {corr_min: 0.5}\n  - id: B\n    runs:\n      - name: r\n        extra_arg: "-N 2"\n  - id: C\n';
+  const { cases, errors } = parseYamlCases(text, '/ws/p.yaml');
+  assert.deepEqual(cases.map((c) => c.id), ['C']);
+  assert.ok(errors.some((e) => /^\/ws\/p\.yaml:4: .*unknown key "treshold" \(did you mean "thresholds"\?\)/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /^\/ws\/p\.yaml:8: .*unknown key "extra_arg" \(did you mean "extra_args"\?\)/.test(e)), errors.join('\n'));
+  const json = parseUserCases(JSON.stringify({ cases: [{ id: 'J', flags: '-N 1', treshold: {}, thresholds: { corrMn: 1 } }] }), '/ws/c.json');
+  assert.match(json.errors.join('\n'), /unknown property "treshold" \(did you mean "thresholds"\?\)/);
+  assert.match(json.errors.join('\n'), /unknown property "corrMn" \(did you mean "corrMin"\?\)/);
+});
+
+// issue 12 item 2: a newline in an id would become a `## [ID]` heading in fix_plan.md.
+test('case ids and run names with control characters are refused, naming file and line', () => {
+  const text = 'cases:\n  - id: OK\n  - id: |\n      EVIL\n      ## [X]\n    base_args: "-N 1"\n  - id: R\n    runs:\n      - name: "a\\tb"\n';
+  const { cases, errors } = parseYamlCases(text, '/ws/p.yaml');
+  assert.deepEqual(cases.map((c) => c.id), ['OK']);
+  assert.ok(errors.some((e) => /^\/ws\/p\.yaml:3: .*case id "EVIL\\n## \[X\]\\n" contains a newline/.test(e)), errors.join('\n'));
+  assert.ok(errors.some((e) => /^\/ws\/p\.yaml:9: .*run name "a\\tb" contains a tab/.test(e)), errors.join('\n'));
+  const json = parseUserCases(JSON.stringify({ cases: [{ id: 'A\u0007B', flags: '-N 1', thresholds: { corrMin: 1 } }] }), '/ws/c.json');
+  assert.deepEqual(json.cases, []);
+  assert.match(json.errors[0], /cases\.0\.id: a case id must be one word without spaces, newlines or control characters/);
+});
+
+test('YAML syntax errors name their real line; a BOM in cases.json is accepted', () => {
+  const broken = parseYamlCases('cases:\n  - id: A\n    base_args: "-N 1\n  - id: B\n', '/ws/p.yaml');
+  assert.match(broken.errors[0], /^\/ws\/p\.yaml:[1-9]\d*: YAML syntax error/);
+  const bom = parseUserCases(`\uFEFF${JSON.stringify({ cases: [{ id: 'B', flags: '-N 1', thresholds: { corrMin: 0.9 } }] })}`, '/ws/c.json');
+  assert.deepEqual(bom.errors, []);
+  assert.deepEqual(bom.cases.map((c) => c.id), ['B']);
 });

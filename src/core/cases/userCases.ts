@@ -5,12 +5,15 @@ import type { Case, EmbeddedOptions } from '../../shared/types.ts';
 import { stemFor } from './builtin.ts';
 import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';
+import { didYouMean } from './suggest.ts';
 
 export const USER_CASES_PATH = '.nb-parity/cases.json';
 
 const thresholdsSchema = {
   type: 'object',
   additionalProperties: false,
+  // An empty map would make the case pass whatever the images are.
+  minProperties: 1,
   properties: {
     corrMin: { type: 'number', minimum: -1, maximum: 1 },
     sumRatioTol: { type: 'number', minimum: 0 },
@@ -45,7 +48,7 @@ export const USER_CASES_SCHEMA = {
         additionalProperties: false,
         required: ['id', 'flags', 'thresholds'],
         properties: {
-          id: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' },
+          id: { type: 'string', minLength: 1, pattern: '^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]+$' },
           label: { type: 'string' },
           description: { type: 'string' },
           flags: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
@@ -75,11 +78,25 @@ function explain(e: ErrorObject): string {
   const path = e.instancePath ? e.instancePath.replace(/^\//, '').replace(/\//g, '.') : '(top level)';
   switch (e.keyword) {
     case 'required': return `${path}: missing required "${(e.params as { missingProperty: string }).missingProperty}"`;
-    case 'additionalProperties': return `${path}: unknown property "${(e.params as { additionalProperty: string }).additionalProperty}" (remove it or check its spelling)`;
+    case 'additionalProperties': {
+      const k = (e.params as { additionalProperty: string }).additionalProperty;
+      return `${path}: unknown property "${k}"${didYouMean(k, knownKeys(path))} (remove it or check its spelling)`;
+    }
+    case 'minProperties': return `${path}: empty: give at least one threshold (e.g. "corrMin": 0.999), or the case would pass whatever the images are`;
+    case 'pattern': return /\.id$/.test(path) ? `${path}: a case id must be one word without spaces, newlines or control characters` : `${path}: ${e.message ?? e.keyword}`;
     case 'enum': return `${path}: must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
     case 'oneOf': return `${path}: must be a string of flags ("-mat A.mat -N 5") or a list of strings`;
     default: return `${path}: ${e.message ?? e.keyword}`;
   }
+}
+
+/** The keys allowed at a JSON path, for "did you mean". */
+function knownKeys(path: string): string[] {
+  if (/thresholds$/.test(path)) return Object.keys(thresholdsSchema.properties);
+  if (/embedded\.(reference|candidate)$/.test(path)) return Object.keys(embeddedSchema.properties);
+  if (/embedded$/.test(path)) return ['reference', 'candidate'];
+  if (/^cases\.\d+$/.test(path)) return Object.keys(USER_CASES_SCHEMA.properties.cases.items.properties);
+  return Object.keys(USER_CASES_SCHEMA.properties);
 }
 
 export function loadUserCases(file: string): Promise<LoadResult> {
@@ -89,7 +106,8 @@ export function loadUserCases(file: string): Promise<LoadResult> {
 export function parseUserCases(text: string, file: string): LoadResult {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A byte-order mark (Windows editors add one) is not JSON, but it is not the user's mistake either.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     return { cases: [], errors: [`${file}: not valid JSON (${(err as Error).message}); fix the syntax, ${HINT}`] };
   }

@@ -2,6 +2,7 @@
 // preflight warnings, the metrics table, how each run went, and the attribution when one was made.
 import type { Bundle, CaseResult, EngineRun } from '../../shared/types.ts';
 import { describeThresholds } from '../cases/thresholds.ts';
+import { mdInline as md } from '../../shared/mdText.ts';
 import { engineName, num } from './texts.ts';
 
 /** "embedded (preset pytorch)" when the side is the embedded engine, else the engine's name. */
@@ -15,7 +16,7 @@ const ICON = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' } as co
 function runLine(r: EngineRun): string {
   const how = r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
   const sim = r.simMs !== undefined ? `, simulator ${(r.simMs / 1000).toFixed(2)} s` : '';
-  return `- ${r.side} — ${engineName(r.engine)}: ${how} in ${(r.wallMs / 1000).toFixed(2)} s${sim}${r.error ? ` — ${r.error}` : ''}`;
+  return `- ${r.side} — ${engineName(r.engine)}: ${how} in ${(r.wallMs / 1000).toFixed(2)} s${sim}${r.error ? ` — ${md(r.error)}` : ''}`;
 }
 
 /** Loose view of an attribution record (its exact shape belongs to src/core/attribution). */
@@ -23,16 +24,16 @@ function attributionLines(a: unknown): string[] {
   if (!a || typeof a !== 'object') return [];
   const o = a as Record<string, unknown>;
   const lines = ['', '#### Attribution', ''];
-  if (typeof o.status === 'string') lines.push(`- status: **${o.status}**`);
-  if (typeof o.summary === 'string') lines.push(`- ${o.summary}`);
+  if (typeof o.status === 'string') lines.push(`- status: **${md(o.status)}**`);
+  if (typeof o.summary === 'string') lines.push(`- ${md(o.summary)}`);
   const chosen = o.chosen ?? o.forks ?? o.chosenForks;
-  if (chosen && typeof chosen === 'object') lines.push(`- forks that explain it: ${Object.entries(chosen as Record<string, unknown>).map(([k, v]) => `\`${k}=${String(v)}\``).join(', ') || 'none'}`);
+  if (chosen && typeof chosen === 'object') lines.push(`- forks that explain it: ${Object.entries(chosen as Record<string, unknown>).map(([k, v]) => md(`${k}=${String(v)}`)).join(', ') || 'none'}`);
   const steps = o.steps;
   if (Array.isArray(steps)) {
     for (const s of steps.slice(0, 12)) {
       if (s && typeof s === 'object') {
         const st = s as Record<string, unknown>;
-        lines.push(`  - ${String(st.label ?? st.fork ?? st.name ?? 'step')}${st.correlation !== undefined ? `: corr ${num(st.correlation as number)}` : ''}${st.sumRatio !== undefined ? `, sum ratio ${num(st.sumRatio as number)}` : ''}`);
+        lines.push(`  - ${md(String(st.label ?? st.fork ?? st.name ?? 'step'))}${st.correlation !== undefined ? `: corr ${num(st.correlation as number)}` : ''}${st.sumRatio !== undefined ? `, sum ratio ${num(st.sumRatio as number)}` : ''}`);
       }
     }
   }
@@ -42,15 +43,15 @@ function attributionLines(a: unknown): string[] {
 
 function caseSection(c: CaseResult, attribution: unknown, attributionMd?: string): string[] {
   const m = c.metrics;
-  const out = [`### ${c.caseId} — ${ICON[c.verdict.status]}`, '', `${c.verdict.reason}`, ''];
+  const out = [`### ${md(c.caseId)} — ${ICON[c.verdict.status]}`, '', md(c.verdict.reason), ''];
   if (c.mismatches.length) {
     out.push('**What differs between the two runs** (from their own output):', '');
-    for (const mm of c.mismatches) out.push(`- ${mm.severity === 'critical' ? '🔴' : mm.severity === 'warning' ? '🟠' : 'ℹ️'} **${mm.field}**: ${mm.reference} vs ${mm.candidate} — ${mm.explanation}`);
+    for (const mm of c.mismatches) out.push(`- ${mm.severity === 'critical' ? '🔴' : mm.severity === 'warning' ? '🟠' : 'ℹ️'} **${md(mm.field)}**: ${md(mm.reference)} vs ${md(mm.candidate)} — ${md(mm.explanation)}`);
     out.push('');
   }
   if (c.preflight.length) {
     out.push('**Preflight warnings:**', '');
-    for (const w of c.preflight) out.push(`- ${w.message}`);
+    for (const w of c.preflight) out.push(`- ${md(w.message)}`);
     out.push('');
   }
   out.push(`Thresholds: ${describeThresholds(c.thresholds)}`, '');
@@ -80,11 +81,11 @@ export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate:
     '',
     `Candidate **${sideName(opts.candidate, b.cases[0]?.candidate)}** vs reference **${sideName(opts.reference, b.cases[0]?.reference)}** — ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error.${opts.cancelled ? ' The run was cancelled; the remaining cases were not run.' : ''}`,
     '',
-    ...(opts.header ?? []).map((h) => `- ${h}`),
+    ...(opts.header ?? []).map((h) => `- ${md(h)}`),
     '',
     '| case | verdict | correlation | sum ratio | RMSE | max abs diff |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...b.cases.map((c) => `| ${c.caseId} | ${ICON[c.verdict.status]} | ${num(c.metrics?.correlation)} | ${num(c.metrics?.sumRatio)} | ${num(c.metrics?.rmse)} | ${num(c.metrics?.maxAbsDiff)} |`),
+    ...b.cases.map((c) => `| ${md(c.caseId)} | ${ICON[c.verdict.status]} | ${num(c.metrics?.correlation)} | ${num(c.metrics?.sumRatio)} | ${num(c.metrics?.rmse)} | ${num(c.metrics?.maxAbsDiff)} |`),
     '',
   ];
   for (const c of b.cases) out.push(...caseSection(c, opts.attributions?.[c.fileStem], opts.attributionMarkdown?.[c.fileStem]));

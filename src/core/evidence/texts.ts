@@ -1,5 +1,6 @@
 // The text files of a bundle, built from the results (pure: no I/O), so the same words reach files, CLI and tests.
 import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds } from '../../shared/types.ts';
+import { shellCommentText as oneComment } from '../../shared/mdText.ts';
 import { shellQuote } from '../cases/flags.ts';
 import { LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSION } from './layout.ts';
 
@@ -141,17 +142,17 @@ export interface CommandEntry { caseId: string; side: string; run: EngineRun; mo
 
 /** commands.txt: each command as run, in a subshell that recreates its cwd and environment (copy-paste reproducible). */
 export function commandsText(header: string[], entries: CommandEntry[], extra: string[] = []): string {
-  const out = header.map((h) => `# ${h}`);
+  const out = header.map((h) => `# ${oneComment(h)}`);
   out.push('');
   for (const line of extra) out.push(line);
   if (extra.length) out.push('');
   for (const e of entries) {
     const r = e.run;
     const outcome = r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
-    out.push(`# [${e.caseId}] ${e.side} (${engineName(r.engine)}) — ${outcome}, ${(r.wallMs / 1000).toFixed(2)} s${e.movedTo ? `; image moved to ${e.movedTo}` : ''}`);
+    out.push(`# ${oneComment(`[${e.caseId}] ${e.side} (${engineName(r.engine)}) — ${outcome}, ${(r.wallMs / 1000).toFixed(2)} s${e.movedTo ? `; image moved to ${e.movedTo}` : ''}`)}`);
     if (e.inProcess) out.push('# ran in-process; this is the equivalent command line');
-    if (r.info?.mode === 'warm') out.push(`# ran in the warm PyTorch fork-server (torch pre-imported, the port imported fresh); this is the equivalent cold command line${r.info.authoritative ? `; authoritative check: ${String(r.info.authoritative)}` : ''}`);
-    if (r.info?.modeNote) out.push(`# ${String(r.info.modeNote)}`);
+    if (r.info?.mode === 'warm') out.push(`# ran in the warm PyTorch fork-server (torch pre-imported, the port imported fresh); this is the equivalent cold command line${r.info.authoritative ? `; authoritative check: ${oneComment(String(r.info.authoritative))}` : ''}`);
+    if (r.info?.modeNote) out.push(`# ${oneComment(String(r.info.modeNote))}`);
     const envs = Object.entries(r.env);
     out.push('(');
     out.push(`  mkdir -p ${shellQuote(r.cwd)} && cd ${shellQuote(r.cwd)} &&`);

@@ -7,6 +7,7 @@ import { readBundle } from '../evidence/index.ts';
 import type { Bundle, ConfigMismatch } from '../../shared/types.ts';
 import type { AttemptCase, AttemptInput, AttemptVerdict } from './compose.ts';
 import { LedgerError } from './edits.ts';
+import { verifyBundle, type VerifyOptions } from './verifyBundle.ts';
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** The seed's thresholds, used only to judge a legacy bundle that recorded no verdict. */
@@ -187,15 +188,31 @@ async function readForks(dir: string): Promise<string[]> {
   return dedupe(out, 4);
 }
 
+/** "torch vs c", with the embedded engine's preset when it ran: the engines that really ran, from bundle.json. */
+function enginesOf(bundle: Bundle): string | undefined {
+  if (bundle.layout === 'legacy') return 'engines not recorded (older bundle layout)';
+  const first = bundle.cases[0];
+  if (!first) return undefined;
+  const name = (r: Bundle['cases'][number]['reference']) => (r.engine === 'embedded' && r.info?.preset ? `embedded (preset ${String(r.info.preset)})` : r.engine);
+  return `${name(first.candidate)} vs ${name(first.reference)}`;
+}
+
 /**
- * A bundle folder → AttemptInput: the evidence module's readBundle (our layout exactly, older layouts tolerantly);
- * when it finds no case there, the ledger's own metrics.json reader gives the specific error.
+ * A bundle folder → AttemptInput: the evidence module's readBundle (our layout exactly, older layouts tolerantly),
+ * then verifyBundle (completion marker, hashes, files agree, verdict re-judged). An older bundle's image pair with
+ * no metrics is not a case (its name would be invented from the file name); when no case is left, the ledger's own
+ * metrics.json reader gives the specific error.
  */
-export async function attemptInputFromFolder(dir: string, workspaceRoot: string, note?: string): Promise<AttemptInput> {
+export async function attemptInputFromFolder(dir: string, workspaceRoot: string, note?: string, opts: VerifyOptions = {}): Promise<AttemptInput> {
   const abs = path.resolve(dir);
-  let bundle: Bundle;
-  try { bundle = await readBundle(abs); }
+  let read: Bundle;
+  try { read = await readBundle(abs); }
   catch (e) { throw new LedgerError('bundle', `--bundle ${dir}: ${(e as Error).message}`); }
-  if (bundle.cases.length === 0) return readAttemptInputFromDir(abs, workspaceRoot, note);
-  return enrichFromDir(attemptInputFromBundle({ ...bundle, dir: abs }, workspaceRoot, note), abs);
+  const { bundle, caveat } = await verifyBundle({ ...read, dir: abs }, opts);
+  const cases = bundle.layout === 'legacy' ? bundle.cases.filter((c) => c.metrics || !/records no metrics/.test(c.verdict.reason)) : bundle.cases;
+  if (cases.length === 0) return readAttemptInputFromDir(abs, workspaceRoot, note);
+  const input = attemptInputFromBundle({ ...bundle, cases }, workspaceRoot, note);
+  input.engines = enginesOf(bundle);
+  if (caveat) input.verdictSource = input.verdictSource ? `${input.verdictSource}; ${caveat}` : caveat;
+  return enrichFromDir(input, abs);
 }

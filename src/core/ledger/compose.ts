@@ -1,5 +1,7 @@
 // The attempt entry in the compact house style: one header line, then `Metrics:` and `Artifacts:` sub-lines
-// (the repo's testing rules: every attempt cites metrics and artifacts).
+// (the repo's testing rules: every attempt cites metrics and artifacts). Text from bundles (case ids, mismatch
+// values, engines) is escaped: a newline or `|` from a case file must not restructure the ledger.
+import { mdInline as md, singleLine } from '../../shared/mdText.ts';
 
 export type AttemptVerdict = 'pass' | 'fail' | 'error';
 
@@ -70,18 +72,18 @@ export function oneLine(s: string): string {
 }
 
 export function composeEntry(input: AttemptInput, n: number, style: EntryStyle = DEFAULT_STYLE): string[] {
-  const caseBits = input.cases.map((c) => `${c.caseId} ${VERDICT_WORDS[c.status].split(' ')[0]} corr ${num(c.correlation, 6)}, sum_ratio ${num(c.sumRatio, 6)}`);
-  const parts = [`Result: ${VERDICT_WORDS[input.verdict]} (nb-parity${input.engines ? `, ${input.engines}` : ''}, ${input.cases.length} case${input.cases.length === 1 ? '' : 's'}${input.verdictSource ? `, ${input.verdictSource}` : ''}).`];
+  const caseBits = input.cases.map((c) => `${md(c.caseId)} ${VERDICT_WORDS[c.status].split(' ')[0]} corr ${num(c.correlation, 6)}, sum_ratio ${num(c.sumRatio, 6)}`);
+  const parts = [`Result: ${VERDICT_WORDS[input.verdict]} (nb-parity${input.engines ? `, ${md(input.engines)}` : ''}, ${input.cases.length} case${input.cases.length === 1 ? '' : 's'}${input.verdictSource ? `, ${input.verdictSource}` : ''}).`];
   if (caseBits.length) parts.push(caseBits.join('; ') + '.');
-  if (input.mismatches.length) parts.push(`Config mismatches: ${input.mismatches.join('; ')}.`);
-  if (input.forks.length) parts.push(`Attributed forks: ${input.forks.join(', ')}.`);
+  if (input.mismatches.length) parts.push(`Config mismatches: ${input.mismatches.map(md).join('; ')}.`);
+  if (input.forks.length) parts.push(`Attributed forks: ${input.forks.map(md).join(', ')}.`);
   const note = input.note ? oneLine(input.note) : '';
   if (note) parts.push(`Note: ${note}`);
   const metrics = input.cases.length
-    ? input.cases.map((c) => `${c.caseId} correlation=${num(c.correlation, 6)}, sum_ratio=${num(c.sumRatio, 6)}, rmse=${sci(c.rmse)}, max_abs_diff=${sci(c.maxAbsDiff)}`).join('; ')
+    ? input.cases.map((c) => `${md(c.caseId)} correlation=${num(c.correlation, 6)}, sum_ratio=${num(c.sumRatio, 6)}, rmse=${sci(c.rmse)}, max_abs_diff=${sci(c.maxAbsDiff)}`).join('; ')
     : 'none (the bundle has no case results)';
-  const files = input.files?.length ? ` (${input.files.join(', ')})` : '';
-  const artifacts = `${input.bundlePath}${files}`;
+  const files = input.files?.length ? ` (${input.files.map(md).join(', ')})` : '';
+  const artifacts = `${singleLine(input.bundlePath)}${files}`;
   if (style.kind === 'heading') {
     return [
       '',

@@ -15,6 +15,18 @@ export interface FlipRequest {
   attemptNumber: number;
   stamp: string;
   planName?: string;
+  /**
+   * When set, a row flips only if its text names one of these cases (the bundle's passing cases): a passing bundle
+   * of some other case must not close it. Unset when the user chose the case explicitly (--case).
+   */
+  caseIds?: string[];
+}
+
+/** Does the row's text name the case? Case-insensitive, `-` and `_` alike (TC-D1 / tc_d1), whole words only. */
+export function rowNamesCase(rowText: string, caseId: string): boolean {
+  const norm = (t: string) => t.toLowerCase().replace(/_/g, '-');
+  const id = norm(caseId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z0-9-])${id}($|[^a-z0-9-])`).test(norm(rowText));
 }
 
 export interface RowOutcome {
@@ -78,6 +90,10 @@ export function flipPlanRows(text: string, req: FlipRequest): FlipPlan {
     if (k < 0) { outcomes.push({ id, line: i, before: '', action: 'left-alone', reason: 'no State cell like [ ] / [P] found' }); continue; }
     const state = trimSpan(line.text, cells[k]!);
     if (DONE.has(state.value)) { outcomes.push({ id, line: i, before: state.value, action: 'left-alone', reason: `already ${state.value}` }); continue; }
+    if (req.caseIds && !req.caseIds.some((c) => rowNamesCase(line.text, c))) {
+      outcomes.push({ id, line: i, before: state.value, action: 'left-alone', reason: `the row names none of the bundle's passing cases (${req.caseIds.join(', ') || 'none'}); choose one with --case ID to flip it anyway` });
+      continue;
+    }
     edits.push(replaceInLine(line, state.from, state.to, '[D]'));
     const prefix = `✅ Attempt #${req.attemptNumber} (${req.stamp})`;
     // Guidance: the header's guidance column relative to State (it is usually the last and may hold bare pipes).
