@@ -5,7 +5,7 @@ import {
   type HostToWebview, type ImageMessage, type ViewModel, type ViewSettings, type WebviewErrorKind,
 } from '../../src/shared/messages.ts';
 import { metricsMarkdown } from '../../src/shared/metricsMarkdown.ts';
-import { fmtNumber } from '../../src/shared/format.ts';
+import { formatNumber, SIG4 } from '../../src/shared/format.ts';
 import { newRequestId, post, restoredState, saveState } from './vscodeApi.ts';
 import { clear, h } from './dom.ts';
 import { CaseUi } from './caseView.ts';
@@ -145,7 +145,7 @@ function syncControls(): void {
 
 // ---- hover readout
 function fmtValue(v: number | undefined): string {
-  return v === undefined ? '—' : Number.isNaN(v) ? 'NaN' : fmtNumber(v);
+  return formatNumber(v, { ...SIG4, missing: '—' });
 }
 function showHover(v: HoverValues | undefined, caseId: string): void {
   if (!v) { readout.textContent = 'Hover an image (or focus it and use the arrow keys) to read pixel values.'; delete readout.dataset.slow; return; }

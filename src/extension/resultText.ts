@@ -1,7 +1,7 @@
 // Pure text for the VS Code surfaces: Test Explorer messages (Markdown), status bar text, quick pick details.
 // No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
 import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../shared/types.ts';
-import { fmtNumber } from '../shared/format.ts';
+import { formatNumber, JS_SPECIALS, SIG4 } from '../shared/format.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'errored';
 
@@ -15,14 +15,12 @@ export function outcomeOf(result: Pick<CaseResult, 'verdict'>): TestOutcome {
 }
 
 export function fmt6(v: number | null | undefined): string {
-  return v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(6);
+  return formatNumber(v, { form: 'fixed', digits: 6, missing: '—', nan: '—', posInf: JS_SPECIALS.posInf, negInf: JS_SPECIALS.negInf });
 }
 
 /** Compact general number (the webview's 4 significant digits), with Markdown-friendly glyphs for missing/infinite. */
 export function fmtNum(v: number | null | undefined): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  return fmtNumber(v);
+  return formatNumber(v, { ...SIG4, missing: '—', nan: '—', posInf: '∞', negInf: '−∞' });
 }
 
 /** Escapes what would break a Markdown table cell or turn text into markup. */

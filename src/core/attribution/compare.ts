@@ -3,6 +3,7 @@ import type { ConfigMismatch, ForkName, Metrics } from '../../shared/types.ts';
 import { computeMetrics } from '../metrics/metrics.ts';
 import { hasNFlag, flagArgs, flagNumber } from '../diagnosis/flags.ts';
 import type { PairNumbers } from './types.ts';
+import { formatNumber } from '../../shared/format.ts';
 
 export function pairNumbers(model: Float32Array, target: Float32Array, fpixels: number, m?: Metrics): PairNumbers {
   const metrics = m ?? computeMetrics(target, model, fpixels);
@@ -58,15 +59,11 @@ export function near1(v: number | null | undefined): string {
   const dev = Math.abs(v - 1);
   if (dev === 0) return '1';
   if (dev >= 1e-3) return g(v, 6);
-  return v.toFixed(Math.min(12, Math.ceil(-Math.log10(dev)) + 2));
+  return formatNumber(v, { form: 'fixed', digits: Math.min(12, Math.ceil(-Math.log10(dev)) + 2) });
 }
 
 export function g(v: number | null | undefined, d = 6): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(d))) : v.toExponential(2);
+  return formatNumber(v, { form: 'significant', digits: d, plain: [1e-3, 1e6], exponentDigits: 2, nan: 'n/a', posInf: '+Inf', negInf: '-Inf' });
 }
 
 /** The forks that can change the image for these flags (and the config diff), in FORK order. */

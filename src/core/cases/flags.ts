@@ -62,11 +62,7 @@ export function stripOutputFlags(flags: string[]): string[] {
   return out;
 }
 
-/** The value after a flag, if present. */
-export function flagValue(flags: string[], name: string): string | undefined {
-  const i = flags.lastIndexOf(name);
-  return i >= 0 && i + 1 < flags.length ? flags[i + 1] : undefined;
-}
+export { flagValue } from '../../shared/flagList.ts';
 
 /** Quote one word for a POSIX shell, only when needed. */
 export function shellQuote(word: string): string {

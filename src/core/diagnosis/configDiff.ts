@@ -3,15 +3,13 @@
 // deliberate exceptions where absence is itself informative: N (PyTorch never prints it; we infer it from the
 // flags or, failing that, from the ratio of the peak intensities) and Fdump.bin (reading it on one side only).
 import type { ConfigMismatch, EffectiveConfig, EngineId } from '../../shared/types.ts';
+import { formatNumber, JS_SPECIALS } from '../../shared/format.ts';
 
 const NAMES: Record<EngineId, string> = { c: 'C', torch: 'PyTorch', embedded: 'embedded' };
 const RANK: Record<ConfigMismatch['severity'], number> = { critical: 0, warning: 1, info: 2 };
 
 function g(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(4).replace(/\.?0+e/, 'e');
+  return formatNumber(v, { form: 'significant', digits: 6, plain: [1e-3, 1e6], exponentDigits: 4, trimExponent: true, ...JS_SPECIALS });
 }
 
 function close(a: number, b: number, rel = 1e-4): boolean {

@@ -1,23 +1,8 @@
 // Small readers for nanoBragg flag lists (exact option names; the last occurrence wins, as in both CLIs).
 import type { EngineId } from '../../shared/types.ts';
+import { flagNumber } from '../../shared/flagList.ts';
 
-/** Values following the last occurrence of any of `names` (count values), or undefined. */
-export function flagArgs(flags: string[], names: string[], count = 1): string[] | undefined {
-  let found: string[] | undefined;
-  for (let i = 0; i < flags.length; i++) {
-    if (names.includes(flags[i]) && i + count <= flags.length - 1) {
-      found = flags.slice(i + 1, i + 1 + count);
-    }
-  }
-  return found;
-}
-
-export function flagNumber(flags: string[], names: string[]): number | undefined {
-  const v = flagArgs(flags, names)?.[0];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-}
+export { flagArgs, flagNumber } from '../../shared/flagList.ts';
 
 export function hasFlag(flags: string[], name: string): boolean {
   return flags.includes(name);

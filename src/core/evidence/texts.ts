@@ -3,16 +3,14 @@ import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds } from '../../s
 import { shellCommentText as oneComment } from '../../shared/mdText.ts';
 import { shellQuote } from '../cases/flags.ts';
 import { LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSION } from './layout.ts';
+import { formatNumber } from '../../shared/format.ts';
 
 const ENGINE_NAME: Record<string, string> = { c: 'C', torch: 'PyTorch', embedded: 'embedded' };
 export const engineName = (id: string): string => ENGINE_NAME[id] ?? id;
 
 /** Number → stable text: 6 significant digits like the seed's correlation.txt, n/a for null/NaN. */
 export function num(v: number | null | undefined, digits = 6): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e7)) return v.toExponential(digits - 1);
-  return v.toFixed(digits);
+  return formatNumber(v, { form: 'fixed', digits, plain: [1e-4, 1e7], exponentDigits: digits - 1, nan: 'n/a', posInf: 'inf', negInf: '-inf' });
 }
 
 const jsonNum = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

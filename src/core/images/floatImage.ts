@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
 import path from 'node:path';
+import { flagValue } from '../../shared/flagList.ts';
 
 export interface ImageSize {
   fpixels: number;
@@ -102,12 +103,6 @@ export async function writeFloatImage(file: string, img: Float32Array): Promise<
 
 // --- expected size from nanoBragg flags -------------------------------------------------------------------
 
-function lastValue(flags: string[], names: string[]): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < flags.length - 1; i++) if (names.includes(flags[i])) value = flags[i + 1];
-  return value;
-}
-
 function positiveNumber(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -123,13 +118,13 @@ function positiveNumber(v: string | undefined): number | undefined {
  */
 export function expectedSizeFromFlags(flags: string[]): ImageSize | undefined {
   if (flags.some((f) => f === '-img' || f === '-mask')) return undefined;
-  const both = positiveNumber(lastValue(flags, ['-detpixels']));
-  let fp = positiveNumber(lastValue(flags, ['-detpixels_x', '-detpixels_f'])) ?? both;
-  let sp = positiveNumber(lastValue(flags, ['-detpixels_y', '-detpixels_s'])) ?? both;
-  const pixelMm = positiveNumber(lastValue(flags, ['-pixel'])) ?? 0.1;
-  const detBoth = positiveNumber(lastValue(flags, ['-detsize']));
-  const detF = positiveNumber(lastValue(flags, ['-detsize_x', '-detsize_f'])) ?? detBoth ?? 102.4;
-  const detS = positiveNumber(lastValue(flags, ['-detsize_y', '-detsize_s'])) ?? detBoth ?? 102.4;
+  const both = positiveNumber(flagValue(flags, ['-detpixels']));
+  let fp = positiveNumber(flagValue(flags, ['-detpixels_x', '-detpixels_f'])) ?? both;
+  let sp = positiveNumber(flagValue(flags, ['-detpixels_y', '-detpixels_s'])) ?? both;
+  const pixelMm = positiveNumber(flagValue(flags, ['-pixel'])) ?? 0.1;
+  const detBoth = positiveNumber(flagValue(flags, ['-detsize']));
+  const detF = positiveNumber(flagValue(flags, ['-detsize_x', '-detsize_f'])) ?? detBoth ?? 102.4;
+  const detS = positiveNumber(flagValue(flags, ['-detsize_y', '-detsize_s'])) ?? detBoth ?? 102.4;
   fp ??= Math.ceil(detF / pixelMm - 0.5);
   sp ??= Math.ceil(detS / pixelMm - 0.5);
   fp = Math.floor(fp);

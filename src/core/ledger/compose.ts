@@ -2,6 +2,7 @@
 // (the repo's testing rules: every attempt cites metrics and artifacts). Text from bundles (case ids, mismatch
 // values, engines) is escaped: a newline or `|` from a case file must not restructure the ledger.
 import { mdInline as md, singleLine } from '../../shared/mdText.ts';
+import { formatNumber, JS_SPECIALS } from '../../shared/format.ts';
 
 export type AttemptVerdict = 'pass' | 'fail' | 'error';
 
@@ -54,16 +55,13 @@ export interface EntryStyle {
 
 export const DEFAULT_STYLE: EntryStyle = { kind: 'bullet', indent: '  ', marker: '*' };
 
+// Ledger lines keep the spellings they always had (String(v) for NaN/±Inf): fix_plan.md entries are read back.
 function num(v: number | null, digits: number): string {
-  if (v === null || !Number.isFinite(v)) return v === null ? 'n/a' : String(v);
-  return v.toFixed(digits);
+  return formatNumber(v, { form: 'fixed', digits, ...JS_SPECIALS });
 }
 
 function sci(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return v === null ? 'n/a' : String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e4 ? Number(v.toPrecision(4)).toString() : v.toExponential(3);
+  return formatNumber(v, { form: 'significant', digits: 4, plain: [1e-3, 1e4], exponentDigits: 3, ...JS_SPECIALS });
 }
 
 /** One line only: a note typed by a person must not break the entry structure. */

@@ -3,6 +3,7 @@
 // or the sizes differ); "fail" means both runs are sound and a threshold is missed, and says by how much.
 import type { EngineRun, Metrics, Thresholds, ThresholdMiss, Verdict } from '../../shared/types.ts';
 import { float32ResolutionNote } from './ulps.ts';
+import { formatNumber } from '../../shared/format.ts';
 
 export interface JudgeInput {
   metrics?: Metrics;
@@ -19,12 +20,10 @@ function who(run: EngineRun): string {
 
 /** Significant digits without trailing noise: 0.999994, 1.0003, 2.3e-5. */
 export function fmt(v: number | null | undefined, digits = 6): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(digits)));
-  return v.toExponential(Math.max(0, digits - 3)).replace(/\.?0+e/, 'e');
+  return formatNumber(v, {
+    form: 'significant', digits, plain: [1e-3, 1e6], exponentDigits: Math.max(0, digits - 3), trimExponent: true,
+    nan: 'n/a', posInf: '+Inf', negInf: '-Inf',
+  });
 }
 
 /** Why one run cannot be compared, or undefined when it ended normally with an image. */
