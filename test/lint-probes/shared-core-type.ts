@@ -1,0 +1,4 @@
+// probe: src/shared/probe.ts
+// expect: (clean)
+import type { RunSettings } from '../core/settings.ts';
+export type X = RunSettings;
