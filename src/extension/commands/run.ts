@@ -1,0 +1,199 @@
+// The run family: run the seed cases, run picked cases, re-run the last run or a bundle's cases; all go through
+// runWithUi (trust gate → cancellable progress → status bar, results panel and a notification).
+import * as vscode from 'vscode';
+import type { Bundle, Case, EngineId } from '../../shared/types.ts';
+import type { ParityService, RunRequest, RunOutcome } from '../parityService.ts';
+import type { ResultsPanel, ResultsPanels } from '../panel/resultsPanel.ts';
+import type { BundleHistory } from '../history.ts';
+import type { VerdictStatusBar } from '../statusBar.ts';
+import { gateRun } from '../trust.ts';
+import { caseLine } from '../resultText.ts';
+import type { Log } from '../log.ts';
+import { pickFolder } from './folder.ts';
+
+export interface RunDeps {
+  log: Log;
+  service: ParityService;
+  panels: ResultsPanels;
+  history: BundleHistory;
+  statusBar: VerdictStatusBar;
+}
+
+export interface RunUiOptions { panel?: ResultsPanel; openPanel?: boolean }
+
+export interface ParityCommands {
+  runWithUi(req: Omit<RunRequest, 'token' | 'onProgress'>, opts?: RunUiOptions): Promise<RunOutcome | undefined>;
+  rerunBundle(bundle: Bundle, caseIds: string[] | undefined, panel?: ResultsPanel): Promise<RunOutcome | undefined>;
+}
+
+export function registerRunCommands(context: vscode.ExtensionContext, deps: RunDeps): ParityCommands {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('nbParity.runSeed', () => runSeed(deps)),
+    vscode.commands.registerCommand('nbParity.runCase', (arg?: unknown) => runCase(deps, arg)),
+    vscode.commands.registerCommand('nbParity.rerunLast', () => rerunLast(deps)),
+  );
+  return {
+    runWithUi: (req, opts) => runWithUi(deps, req, opts),
+    rerunBundle: (bundle, caseIds, panel) => rerunBundle(deps, bundle, caseIds, panel),
+  };
+}
+
+/** A run that wrote no bundle: the message names the cause; offer the fix that matches it. */
+async function showRunFailure(error: string, log: Log): Promise<void> {
+  const actions = ['Show log'];
+  if (/C binary|nanoBragg|golden_suite_generator|NB_C_BIN/i.test(error)) actions.unshift('Build C binary', 'Set nbParity.cBinary');
+  if (/python|torch|nanobrag_torch/i.test(error)) actions.unshift('Select Python interpreter');
+  const pick = await vscode.window.showErrorMessage(`Parity run failed: ${error}`, ...actions);
+  if (pick === 'Show log') log.show();
+  if (pick === 'Build C binary') await vscode.commands.executeCommand('nbParity.buildC');
+  if (pick === 'Set nbParity.cBinary') await vscode.commands.executeCommand('workbench.action.openSettings', 'nbParity.cBinary');
+  if (pick === 'Select Python interpreter') await vscode.commands.executeCommand('nbParity.selectPython');
+}
+
+/** A run from the palette/webview: trust gate → cancellable progress notification → status bar + results panel. */
+async function runWithUi(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, opts: RunUiOptions = {}): Promise<RunOutcome | undefined> {
+  const { log, service, statusBar } = deps;
+  if (service.running) {
+    const pick = await vscode.window.showWarningMessage('A parity run is already in progress. Cancel it first, or wait until it ends.', 'Cancel running parity', 'Show log');
+    if (pick === 'Cancel running parity') await service.cancelAll();
+    if (pick === 'Show log') log.show();
+    return undefined;
+  }
+  const settings = await service.settingsFor(req.folder);
+  const candidate: EngineId = req.candidate ?? settings.candidate;
+  const reference: EngineId = req.reference ?? settings.reference;
+  let embeddedOnly = req.embeddedOnly ?? false;
+  if (!embeddedOnly) {
+    const gate = await gateRun(candidate, reference, (l) => log.warn(l));
+    if (gate === 'cancelled') return undefined;
+    embeddedOnly = gate === 'embedded-only';
+  }
+  const ids = req.cases.map((c) => c.id).join(', ');
+  statusBar.running(ids);
+  const outcome = await withRunProgress(deps, { ...req, embeddedOnly }, ids);
+  return reportOutcome(deps, outcome, opts);
+}
+
+/** The run itself under a cancellable progress notification; progress also goes to the results panel. */
+async function withRunProgress(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, ids: string): Promise<RunOutcome> {
+  const { service, panels } = deps;
+  return await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `nanoBragg Parity: ${ids}`, cancellable: true },
+    async (progress, token) => {
+      // Overall fraction = mean over (case, side); report increments as VS Code expects.
+      const parts = new Map<string, number>();
+      const total = Math.max(1, req.cases.length * 2);
+      let reported = 0;
+      return service.run({
+        ...req,
+        token,
+        onProgress: (e) => {
+          if (e.caseId && e.side && e.fraction !== undefined) parts.set(`${e.caseId}/${e.side}`, Math.min(1, Math.max(0, e.fraction)));
+          const overall = ([...parts.values()].reduce((a, b) => a + b, 0) / total) * 100;
+          const increment = overall > reported ? overall - reported : undefined;
+          if (increment) reported = overall;
+          progress.report({ message: e.message, increment });
+          panels.progress(e.message, overall / 100);
+        },
+      });
+    },
+  );
+}
+
+/** After a run: status bar, history, log lines, the results panel and a notification with the next steps. */
+async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOptions): Promise<RunOutcome> {
+  const { log, panels, history, statusBar } = deps;
+  panels.progress(outcome.bundle ? 'done' : (outcome.error ?? 'stopped'), 1, true);
+  if (!outcome.bundle) {
+    statusBar.restore();
+    if (outcome.cancelled) void vscode.window.showInformationMessage('Parity run cancelled; no process is left running.');
+    else void showRunFailure(outcome.error ?? 'unknown error', log);
+    return outcome;
+  }
+  const bundle = outcome.bundle;
+  history.remember(bundle);
+  if (outcome.cancelled) {
+    statusBar.restore();
+    void vscode.window.showInformationMessage(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, 'Open parity results')
+      .then((p) => { if (p) void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir)); });
+    return outcome;
+  }
+  statusBar.showBundle(bundle);
+  for (const c of bundle.cases) log.info(caseLine(c));
+  if (opts.openPanel !== false) await panels.showRun(bundle, opts.panel);
+  const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
+  const summary = failed.length
+    ? `Parity: ${bundle.cases.length - failed.length}/${bundle.cases.length} passed. ${failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; ')}`
+    : `Parity: all ${bundle.cases.length} cases passed (${bundle.stamp}).`;
+  const show = failed.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(summary, 'Open parity results', 'Record attempt in fix_plan.md').then((pick) => {
+    if (pick === 'Open parity results') void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir));
+    if (pick === 'Record attempt in fix_plan.md') void vscode.commands.executeCommand('nbParity.recordAttempt', bundle.dir);
+  });
+  return outcome;
+}
+
+async function runSeed(deps: RunDeps): Promise<RunOutcome | undefined> {
+  const { service } = deps;
+  const folder = await pickFolder();
+  if (!folder) return undefined;
+  const { cases } = await service.casesFor(folder);
+  const seed = cases.filter((c) => c.source === 'builtin');
+  if (!seed.length) { void vscode.window.showErrorMessage('The built-in TC-D1/TC-D3 cases are missing (a user case with the same id replaced them?). See the nanoBragg Parity log.'); return undefined; }
+  return runWithUi(deps, { folder, cases: seed });
+}
+
+async function runCase(deps: RunDeps, arg?: unknown): Promise<RunOutcome | undefined> {
+  const { service, history } = deps;
+  const folder = await pickFolder();
+  if (!folder) return undefined;
+  const { cases, errors } = await service.casesFor(folder);
+  if (errors.length) void vscode.window.showWarningMessage(`Some case definitions were skipped: ${errors[0]}${errors.length > 1 ? ` (+${errors.length - 1} more in the log)` : ''}`);
+  let chosen: Case[] | undefined;
+  if (typeof arg === 'string') chosen = cases.filter((c) => c.id === arg);
+  if (!chosen?.length) {
+    const settings = service.bundleLocation(folder);
+    const last = await history.lastResults(folder, settings);
+    const icon = { pass: '$(pass)', fail: '$(error)', error: '$(warning)' } as const;
+    const items = cases.map((c) => {
+      const l = last.get(c.id);
+      const where = c.location ? `${vscode.workspace.asRelativePath(c.location.file)}:${c.location.line + 1}` : 'built-in';
+      return {
+        label: `${l ? icon[l.result.verdict.status] + ' ' : ''}${c.id}`,
+        description: `${c.source} · ${where}`,
+        detail: l ? `last (${l.stamp}): ${caseLine(l.result)}` : 'not run yet',
+        caseDef: c,
+      };
+    });
+    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Run parity case…', placeHolder: 'Pick the cases to run (Space to select several)', matchOnDescription: true, matchOnDetail: true });
+    if (!picks?.length) return undefined;
+    chosen = picks.map((p) => p.caseDef);
+  }
+  return runWithUi(deps, { folder, cases: chosen });
+}
+
+async function rerunLast(deps: RunDeps): Promise<RunOutcome | undefined> {
+  const { service, history } = deps;
+  const last = service.lastRequest;
+  if (last) return runWithUi(deps, { folder: last.folder, cases: last.cases, candidate: last.candidate, reference: last.reference, embeddedOnly: last.embeddedOnly });
+  // Nothing this session: re-run the cases of the newest bundle, if any.
+  const folder = await pickFolder();
+  if (!folder) return undefined;
+  const newest = (await history.recent(folder, service.bundleLocation(folder)))[0];
+  if (!newest) return runSeed(deps);
+  return rerunBundle(deps, newest, undefined);
+}
+
+/** Re-run a bundle's cases: current definitions by id where they exist, else as recorded in the bundle. */
+async function rerunBundle(deps: RunDeps, bundle: Bundle, caseIds: string[] | undefined, panel?: ResultsPanel): Promise<RunOutcome | undefined> {
+  const { service } = deps;
+  const folder = service.folderOf(bundle.dir) ?? await pickFolder();
+  if (!folder) return undefined;
+  const { cases } = await service.casesFor(folder);
+  const wanted = bundle.cases.filter((c) => !caseIds || caseIds.includes(c.caseId));
+  const runCases: Case[] = wanted.map((r) => cases.find((c) => c.id === r.caseId)
+    ?? { id: r.caseId, label: r.label, source: 'user', flags: r.flags, fileStem: r.fileStem, thresholds: r.thresholds });
+  if (!runCases.length) { void vscode.window.showErrorMessage(`Bundle ${bundle.dir} has no cases to re-run.`); return undefined; }
+  const first = bundle.cases[0];
+  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine }, { panel });
+}
