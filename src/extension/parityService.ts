@@ -10,6 +10,7 @@ import { resolveSettings, type RawSettings, type ResolvedSettings } from './sett
 import { pythonFromExtension } from './python.ts';
 import { errorText, type Log } from './log.ts';
 import { runLogLines } from './resultText.ts';
+import { Disposable } from './disposable.ts';
 
 export interface RunRequest {
   folder: vscode.WorkspaceFolder;
@@ -39,16 +40,18 @@ const SETTING_KEYS: (keyof RawSettings)[] = [
   'timeoutSeconds', 'explain', 'torchMode',
 ];
 
-export class ParityService implements vscode.Disposable {
+export class ParityService extends Disposable {
   private readonly active = new Set<{ controller: AbortController; done: Promise<unknown> }>();
-  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  private readonly finished = this._register(new vscode.EventEmitter<RunOutcome>());
   readonly onDidFinish = this.finished.event;
-  private readonly started = new vscode.EventEmitter<RunRequest>();
+  private readonly started = this._register(new vscode.EventEmitter<RunRequest>());
   readonly onDidStart = this.started.event;
   lastBundle?: Bundle;
   lastRequest?: RunRequest;
 
-  constructor(private readonly log: Log) {}
+  constructor(private readonly log: Log) {
+    super();
+  }
 
   get running(): boolean {
     return this.active.size > 0;
@@ -172,9 +175,9 @@ export class ParityService implements vscode.Disposable {
     return vscode.workspace.workspaceFolders?.find((f) => !path.relative(f.uri.fsPath, dir).startsWith('..'));
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     for (const e of this.active) e.controller.abort(new Error('disposed'));
-    this.finished.dispose();
-    this.started.dispose();
+    super.dispose();
   }
 }

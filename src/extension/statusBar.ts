@@ -2,13 +2,15 @@
 import * as vscode from 'vscode';
 import type { Bundle } from '../shared/types.ts';
 import { bundleStatus } from './resultText.ts';
+import { Disposable } from './disposable.ts';
 
-export class VerdictStatusBar implements vscode.Disposable {
+export class VerdictStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private last?: Bundle;
 
   constructor() {
-    this.item = vscode.window.createStatusBarItem('nbParity.verdict', vscode.StatusBarAlignment.Left, 50);
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem('nbParity.verdict', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'nanoBragg Parity';
     this.idle();
   }
@@ -44,9 +46,5 @@ export class VerdictStatusBar implements vscode.Disposable {
     this.item.backgroundColor = s.status === 'pass' ? undefined
       : new vscode.ThemeColor(s.status === 'fail' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
     this.item.show();
-  }
-
-  dispose(): void {
-    this.item.dispose();
   }
 }

@@ -9,13 +9,14 @@ import type { BundleHistory } from './history.ts';
 import { caseResultMarkdown, outcomeOf, toCrlf } from './resultText.ts';
 import { gateRun } from './trust.ts';
 import { errorText, type Log } from './log.ts';
+import { Disposable } from './disposable.ts';
 
 export const MESSAGE_CONTEXT = 'nbParity.result';
 const FOLDER_PREFIX = 'folder:';
 
 interface Deps { log: Log; service: ParityService; statusBar: VerdictStatusBar; history: BundleHistory }
 
-export class ParityTests implements vscode.Disposable {
+export class ParityTests extends Disposable {
   readonly controller: vscode.TestController;
   /** The default Run profile (exposed for the @vscode/test-electron suite, which drives it like the Test Explorer). */
   readonly runProfile: vscode.TestRunProfile;
@@ -23,10 +24,10 @@ export class ParityTests implements vscode.Disposable {
   private readonly cases = new Map<string, { caseDef: Case; folder: vscode.WorkspaceFolder }>();
   /** TestItem id → bundle dir of its last run (the message menu opens it). */
   private readonly lastBundle = new Map<string, string>();
-  private readonly disposables: vscode.Disposable[] = [];
   private refreshing?: Promise<void>;
 
   constructor(private readonly deps: Deps) {
+    super();
     this.controller = vscode.tests.createTestController('nbParity', 'nanoBragg Parity');
     this.controller.refreshHandler = () => this.refresh();
     this.controller.resolveHandler = async (item) => { if (!item) await this.refresh(); };
@@ -36,9 +37,10 @@ export class ParityTests implements vscode.Disposable {
     const later = () => { clearTimeout(timer); timer = setTimeout(() => void this.refresh(), 300); };
     for (const glob of ['**/tests/parity_cases.yaml', '**/.nb-parity/cases.json']) {
       const w = vscode.workspace.createFileSystemWatcher(glob);
-      this.disposables.push(w, w.onDidChange(later), w.onDidCreate(later), w.onDidDelete(later));
+      for (const d of [w, w.onDidChange(later), w.onDidCreate(later), w.onDidDelete(later)]) this._register(d);
     }
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(later));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(later));
+    this._register(this.controller); // last, as before: the watchers go first
   }
 
   bundleFor(testId: string): string | undefined {
@@ -179,8 +181,4 @@ export class ParityTests implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    this.controller.dispose();
-  }
 }

@@ -1,11 +1,12 @@
 // Serves proposed ledger/plan texts to `vscode.diff` under a custom scheme (read-only virtual documents).
 import * as vscode from 'vscode';
+import { Disposable } from '../disposable.ts';
 
 export const PROPOSED_SCHEME = 'nb-parity-proposed';
 
-export class ProposedContent implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ProposedContent extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   private seq = 0;
 
@@ -24,8 +25,8 @@ export class ProposedContent implements vscode.TextDocumentContentProvider, vsco
     this.texts.delete(uri.toString());
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.texts.clear();
-    this.changed.dispose();
+    super.dispose();
   }
 }

@@ -18,6 +18,7 @@ import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';
 import type { ParityService } from '../parityService.ts';
 import { errorText, type Log } from '../log.ts';
+import { Disposable } from '../disposable.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -34,7 +35,7 @@ export function panelTitle(stamp: string): string {
   return `nanoBragg Parity — ${stamp}`;
 }
 
-export class ResultsPanel implements vscode.Disposable {
+export class ResultsPanel extends Disposable {
   bundle?: Bundle;
   private viewModel?: ViewModel;
   private outgoing: OutgoingImage[] = [];
@@ -45,14 +46,13 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly previews = new Map<string, Float32Array>();
   /** Image ids whose full resolution this webview document already has (cleared with `sent`). */
   private readonly fullSent = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private disposed = false;
   /** Serialises loads so a quick second run cannot interleave its snapshot with the first one's images. */
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped per load: a newer bundle stops the older one's image sending. */
   private generation = 0;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
+    super();
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
     const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
@@ -65,15 +65,13 @@ export class ResultsPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'styles.css')).toString(),
       title: panel.title,
     });
-    this.disposables.push(
-      webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }),
-      panel.onDidChangeViewState((e) => {
-        // Hidden: the document is gone (no retainContextWhenHidden); it will say `ready` again when shown.
-        if (!e.webviewPanel.visible) { this.ready = false; this.forgetDelivered(); }
-        else if (this.ready) void this.sendAll();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this._register(webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }));
+    this._register(panel.onDidChangeViewState((e) => {
+      // Hidden: the document is gone (no retainContextWhenHidden); it will say `ready` again when shown.
+      if (!e.webviewPanel.visible) { this.ready = false; this.forgetDelivered(); }
+      else if (this.ready) void this.sendAll();
+    }));
+    this._register(panel.onDidDispose(() => this.dispose()));
   }
 
   get dir(): string | undefined {
@@ -127,7 +125,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.ready) await this.post({ type: 'snapshot', viewModel });
     // Then the pixels, case by case, each image sent as soon as it is read.
     for (const c of bundle.cases) {
-      if (generation !== this.generation || this.disposed) return;
+      if (generation !== this.generation || this.isDisposed) return;
       const roles = predicted.get(c.caseId) ?? [];
       if (!roles.length) continue;
       try {
@@ -148,7 +146,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private async post(msg: HostToWebview): Promise<boolean> {
-    if (this.disposed) return false;
+    if (this.isDisposed) return false;
     return this.panel.webview.postMessage(msg);
   }
 
@@ -305,12 +303,11 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.pixels.clear();
     this.previews.clear();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
     this.onDispose(this);
     this.panel.dispose();
   }
@@ -330,12 +327,14 @@ export async function revealFolder(dir: string): Promise<void> {
   }
 }
 
-export class ResultsPanels implements vscode.Disposable {
+export class ResultsPanels extends Disposable {
   private readonly panels = new Set<ResultsPanel>();
   /** The panel that shows fresh runs (re-used so repeated runs do not pile up tabs). */
   private runPanel?: ResultsPanel;
 
-  constructor(private readonly deps: PanelDeps) {}
+  constructor(private readonly deps: PanelDeps) {
+    super();
+  }
 
   private create(panel?: vscode.WebviewPanel): ResultsPanel {
     const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
@@ -386,7 +385,9 @@ export class ResultsPanels implements vscode.Disposable {
     return this.panels.size;
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     for (const p of [...this.panels]) p.dispose();
+    super.dispose();
   }
 }
