@@ -5,39 +5,11 @@
 // image (onNeedFull) on hover or when zoomed past the preview's resolution.
 import type { BeamCenter, ScaleName, ViewSettings } from '../../src/shared/messages.ts';
 import { h } from './dom.ts';
-import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
 import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
-import {
-  clampTransform, imageToCanvas, initialTransform, panBy, pixelAt, pixelScale, visibleRect, zoomAt, type ViewTransform,
-} from './transform.ts';
-import { fmtNumber } from '../../src/shared/format.ts';
+import { clampTransform, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';
+import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelKind } from './gridPanel.ts';
 
-export type PanelKind = 'reference' | 'candidate' | 'diff' | 'ratio' | 'model';
-
-const TITLES: Record<PanelKind, string> = {
-  reference: 'Reference',
-  candidate: 'Candidate',
-  diff: 'Δ = candidate − reference',
-  ratio: 'Ratio candidate / reference',
-  model: 'Attribution model',
-};
-
-interface Panel {
-  kind: PanelKind;
-  canvas: HTMLCanvasElement;
-  /** Colour image of `data` (full resolution, or the preview's size), redrawn into `canvas` through the transform. */
-  offscreen: HTMLCanvasElement;
-  data?: Float32Array;
-  /** 1 = `data` is the full image; k = a k×k max-binned preview of dw × dh pixels. */
-  binning: number;
-  dw: number;
-  dh: number;
-  level: HTMLElement;
-  mapping?: Mapping;
-  legend: HTMLElement;
-  status: HTMLElement;
-  figure: HTMLElement;
-}
+export type { PanelKind } from './gridPanel.ts';
 
 export interface GridEvents {
   onHover(values: HoverValues | undefined, caseId: string): void;
@@ -86,37 +58,17 @@ export class ImageGrid {
   }
 
   private makePanel(kind: PanelKind): Panel {
-    const canvas = h('canvas', {
-      'data-testid': `canvas-${kind}-${this.caseId}`,
-      tabindex: 0,
-      role: 'img',
-      'aria-label': `${TITLES[kind]} image of ${this.caseId}, ${this.fpixels}×${this.spixels} pixels. Plus and minus zoom, 0 fits, arrow keys pan; the readout shows the pixel at the centre.`,
-      class: 'image-canvas',
-    });
-    canvas.style.aspectRatio = `${this.fpixels} / ${this.spixels}`;
-    const offscreen = document.createElement('canvas');
-    offscreen.width = this.fpixels;
-    offscreen.height = this.spixels;
-    const legend = h('div', { class: 'legend', 'aria-hidden': 'true' });
-    const status = h('div', { class: 'panel-status' }, 'waiting for image…');
-    const level = h('span', { class: 'panel-level muted', 'data-testid': `level-${kind}-${this.caseId}` });
-    const figure = h('figure', { class: `panel panel-${kind}` },
-      h('figcaption', {}, TITLES[kind], ' ', level), h('div', { class: 'canvas-wrap' }, canvas, status), legend);
-    const panel: Panel = { kind, canvas, offscreen, legend, status, figure, binning: 1, dw: this.fpixels, dh: this.spixels, level };
+    const panel = createPanel(kind, this.caseId, this.fpixels, this.spixels);
     this.panels.set(kind, panel);
-    this.wire(canvas);
-    this.resize.observe(canvas);
+    this.wire(panel.canvas);
+    this.resize.observe(panel.canvas);
     return panel;
-  }
-
-  private size(canvas: HTMLCanvasElement): [number, number] {
-    return [canvas.clientWidth || 1, canvas.clientHeight || 1];
   }
 
   private wire(canvas: HTMLCanvasElement): void {
     canvas.addEventListener('wheel', (e) => {
       e.preventDefault();
-      const [w, hgt] = this.size(canvas);
+      const [w, hgt] = canvasSize(canvas);
       this.setTransform(zoomAt(this.transform, Math.exp(-e.deltaY * 0.0015), this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
     }, { passive: false });
     canvas.addEventListener('pointerdown', (e) => {
@@ -124,7 +76,7 @@ export class ImageGrid {
       this.drag = { x: e.clientX, y: e.clientY, id: e.pointerId };
     });
     canvas.addEventListener('pointermove', (e) => {
-      const [w, hgt] = this.size(canvas);
+      const [w, hgt] = canvasSize(canvas);
       if (this.drag && this.drag.id === e.pointerId) {
         const dx = e.clientX - this.drag.x, dy = e.clientY - this.drag.y;
         this.drag.x = e.clientX; this.drag.y = e.clientY;
@@ -137,11 +89,11 @@ export class ImageGrid {
     canvas.addEventListener('pointercancel', endDrag);
     canvas.addEventListener('pointerleave', () => { if (!this.drag) this.setHover(undefined); });
     canvas.addEventListener('dblclick', (e) => {
-      const [w, hgt] = this.size(canvas);
+      const [w, hgt] = canvasSize(canvas);
       this.setTransform(zoomAt(this.transform, 2, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
     });
     canvas.addEventListener('keydown', (e) => {
-      const [w, hgt] = this.size(canvas);
+      const [w, hgt] = canvasSize(canvas);
       const step = 0.1;
       let t: ViewTransform | undefined;
       switch (e.key) {
@@ -164,7 +116,7 @@ export class ImageGrid {
 
   zoomBy(factor: number): void {
     const c = this.panels.get('reference')!.canvas;
-    const [w, hgt] = this.size(c);
+    const [w, hgt] = canvasSize(c);
     this.setTransform(zoomAt(this.transform, factor, this.fpixels, this.spixels, w, hgt));
   }
 
@@ -222,7 +174,7 @@ export class ImageGrid {
   private checkResolution(): void {
     const k = this.previewBinning();
     if (k === 1) return;
-    const [w, hgt] = this.size(this.panels.get('reference')!.canvas);
+    const [w, hgt] = canvasSize(this.panels.get('reference')!.canvas);
     const devicePerImagePixel = pixelScale(this.transform, this.fpixels, this.spixels, w, hgt) * (window.devicePixelRatio || 1);
     if (devicePerImagePixel * k > 1) this.events.onNeedFull?.(this.caseId, 'zoom');
   }
@@ -306,26 +258,10 @@ export class ImageGrid {
   }
 
   private recolor(only?: Set<PanelKind>): void {
-    const { scale, clipPercentile, colorMap } = this.settings;
     for (const p of this.panels.values()) {
       if (!p.data || (only && !only.has(p.kind))) continue;
       try {
-        let map: MapName = colorMap;
-        if (p.kind === 'diff') { p.mapping = symmetricMapping(p.data, 0, scale, clipPercentile); map = 'diverging'; }
-        else if (p.kind === 'ratio') { p.mapping = symmetricMapping(p.data, 1, 'linear', clipPercentile); map = 'diverging'; }
-        else p.mapping = intensityMapping(p.data, scale, clipPercentile);
-        const ctx = p.offscreen.getContext('2d');
-        if (!ctx) throw new Error('no 2-D canvas context');
-        if (p.offscreen.width !== p.dw || p.offscreen.height !== p.dh) { p.offscreen.width = p.dw; p.offscreen.height = p.dh; }
-        const img = ctx.createImageData(p.dw, p.dh);
-        colorize(p.data, p.mapping, map, img.data);
-        ctx.putImageData(img, 0, 0);
-        p.figure.dataset.level = p.binning > 1 ? 'preview' : 'full';
-        p.level.textContent = p.binning > 1 ? `(preview: max of ${p.binning}×${p.binning})` : '';
-        p.level.title = p.binning > 1 ? 'Reduced preview of a large image; the full resolution loads when you hover or zoom in.' : '';
-        p.status.textContent = '';
-        p.status.hidden = true;
-        p.legend.replaceChildren(...legendParts(p.mapping, map, scale, clipPercentile));
+        paintPanel(p, this.settings);
       } catch (err) {
         p.status.hidden = false;
         p.status.textContent = `cannot draw: ${(err as Error).message}`;
@@ -336,54 +272,8 @@ export class ImageGrid {
   }
 
   draw(): void {
-    for (const p of this.panels.values()) this.drawPanel(p);
-  }
-
-  private drawPanel(p: Panel): void {
-    const c = p.canvas;
-    const [w, hgt] = this.size(c);
-    const dpr = window.devicePixelRatio || 1;
-    const bw = Math.max(1, Math.round(w * dpr)), bh = Math.max(1, Math.round(hgt * dpr));
-    if (c.width !== bw || c.height !== bh) { c.width = bw; c.height = bh; }
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, hgt);
-    if (!p.data) return;
-    const t = this.transform, F = this.fpixels, S = this.spixels;
-    const r = visibleRect(t, F, S, w, hgt);
-    if (r.w > 0 && r.h > 0) {
-      const [dx, dy] = imageToCanvas(t, F, S, w, hgt, r.x, r.y);
-      const k = pixelScale(t, F, S, w, hgt);
-      // A preview pixel covers b×b image pixels: the source rectangle is the same region in preview pixels.
-      const b = p.binning;
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(p.offscreen, r.x / b, r.y / b, r.w / b, r.h / b, dx, dy, r.w * k, r.h * k);
-    }
-    const k = pixelScale(t, F, S, w, hgt);
-    if (this.beam) {
-      // Pixel (s, f) has its centre at (f + 0.5, s + 0.5) in image space; BeamCenter puts pixel centres at integers.
-      const [bx, by] = imageToCanvas(t, F, S, w, hgt, this.beam.fast + 0.5, this.beam.slow + 0.5);
-      ctx.lineWidth = 1.5;
-      for (const [colour, width] of [['rgba(0,0,0,0.8)', 3.5], [this.markerColour, 1.5]] as const) {
-        ctx.strokeStyle = colour; ctx.lineWidth = width;
-        ctx.beginPath();
-        ctx.arc(bx, by, 7, 0, 2 * Math.PI);
-        ctx.moveTo(bx - 12, by); ctx.lineTo(bx - 4, by); ctx.moveTo(bx + 4, by); ctx.lineTo(bx + 12, by);
-        ctx.moveTo(bx, by - 12); ctx.lineTo(bx, by - 4); ctx.moveTo(bx, by + 4); ctx.lineTo(bx, by + 12);
-        ctx.stroke();
-      }
-    }
-    if (this.hovered) {
-      const [hx, hy] = imageToCanvas(t, F, S, w, hgt, this.hovered.fast, this.hovered.slow);
-      const size = Math.max(k, 5);
-      const off = (size - k) / 2;
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = 'rgba(0,0,0,0.8)';
-      ctx.strokeRect(hx - off - 1, hy - off - 1, size + 2, size + 2);
-      ctx.strokeStyle = this.markerColour;
-      ctx.strokeRect(hx - off, hy - off, size, size);
-    }
+    const view = { transform: this.transform, fpixels: this.fpixels, spixels: this.spixels, beam: this.beam, hovered: this.hovered, markerColour: this.markerColour };
+    for (const p of this.panels.values()) drawPanel(p, view);
   }
 
   /** The coloured image of a panel (full resolution, or the preview until it arrives) for the PNG export; undefined if not drawn yet. */
@@ -399,17 +289,4 @@ export class ImageGrid {
   dispose(): void {
     this.resize.disconnect();
   }
-}
-
-function legendParts(m: Mapping, map: MapName, scale: ScaleName, clip: number): Node[] {
-  const bar = h('span', { class: 'legend-bar' });
-  bar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => cssColor(map, t)).join(', ')})`;
-  let lo: string, hi: string;
-  switch (m.kind) {
-    case 'linear': lo = fmtNumber(m.lo); hi = fmtNumber(m.hi); break;
-    case 'log': lo = fmtNumber(m.floor); hi = fmtNumber(m.hi); break;
-    case 'symmetric': lo = fmtNumber(m.center - m.halfRange); hi = fmtNumber(m.center + m.halfRange); break;
-  }
-  const note = `${m.kind === 'symmetric' ? (m.log ? 'symlog' : 'linear') : scale}${clip < 100 ? `, p${clip}` : ''}`;
-  return [h('span', { class: 'legend-lo' }, lo), bar, h('span', { class: 'legend-hi' }, hi), h('span', { class: 'legend-note' }, note)];
 }
