@@ -1,6 +1,7 @@
 // Float32 resolution at a pixel's value: a max-|Δ| threshold tighter than a few float32 steps of the
 // pixel itself cannot be met by two float32 images of the same physics (a 9.4e8-count pixel has a
 // spacing of 64, so "max|Δ| ≤ 500" is ~8 ulps). Saying so keeps users from hunting physics in rounding.
+import { formatNumber } from '../../shared/format.ts';
 
 /** Distance from |v| to the next float32 (its ulp); 0 for non-finite v. */
 export function float32Spacing(v: number): number {
@@ -27,7 +28,7 @@ export function float32ResolutionNote(maxAbsDiff: number, limit: number, pixelVa
   const ulps = maxAbsDiff / spacing;
   if (ulps > fewUlps) return undefined;
   const round = (x: number) =>
-    x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3) ? x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e') : String(Number(x.toPrecision(3)));
+    formatNumber(x, { form: 'significant', digits: 3, plain: [1e-3, 1e6], exponentDigits: 2, trimExponent: true }).replace('e+', 'e');
   const limitUlps = limit / spacing;
   return (
     `max|Δ| ${round(maxAbsDiff)} is ${round(ulps)} float32 ulps of that pixel's value ${round(pixelValue)} (float32 spacing ${round(spacing)} there); ` +
