@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PreflightWarning } from '../../shared/types.ts';
 import { flagArgs, hasNFlag, lambdaAFromFlags } from './flags.ts';
+import { formatNumber } from '../../shared/format.ts';
 
 export interface PreflightInput {
   flags: string[];
@@ -94,7 +95,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightWarning
       const lambdaA = lambdaAFromFlags(flags);
       const off = facts.lambdasM.filter((r) => Math.abs(r.lambdaM * 1e10 - lambdaA) > 1e-6 * lambdaA);
       if (off.length) {
-        const shown = [...new Set(off.map((r) => r.lambdaM * 1e10))].map((v) => `${Number(v.toPrecision(6))} Å`).join(', ');
+        const shown = [...new Set(off.map((r) => r.lambdaM * 1e10))].map((v) => `${formatNumber(v, { form: 'significant', digits: 6 })} Å`).join(', ');
         warnings.push({
           code: 'source-lambda-differs',
           message: `${sourcefile}: the wavelength column (${shown}, line${off.length > 1 ? 's' : ''} ${list(off.map((r) => r.line))}) differs from -lambda ${lambdaA} Å. C uses the column per source, PyTorch replaces it with -lambda (with a warning); with N > 1 the images then differ. Make the column equal -lambda or drop it.`,
