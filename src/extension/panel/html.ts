@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
+  // Hex, not base64 with +/= stripped: that could leave fewer than 20 characters (a flaky unit test showed 19).
+  return randomBytes(16).toString('hex');
 }
 
 export interface WebviewHtmlInput {
