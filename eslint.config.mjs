@@ -12,6 +12,12 @@ export default tseslint.config(
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {},
   },
+  // typescript-eslint's recommended rules on every TypeScript file; `_`-prefixed names mark deliberate non-use.
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts'] })),
+  {
+    files: ['**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }] },
+  },
   {
     files: ['src/core/**/*.ts'],
     rules: {

@@ -3,7 +3,7 @@
 // Large images may first arrive as a k×k max-binned preview: it is drawn stretched over the full geometry, so the
 // transform, the beam marker and the hovered pixel stay in full-resolution coordinates; the grid asks for the full
 // image (onNeedFull) on hover or when zoomed past the preview's resolution.
-import type { BeamCenter, ScaleName, ViewSettings } from '../../src/shared/messages.ts';
+import type { BeamCenter, ViewSettings } from '../../src/shared/messages.ts';
 import { h } from './dom.ts';
 import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
 import { clampTransform, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';

@@ -28,7 +28,9 @@ export interface Locator {
   innerText(): Promise<string>;
   allInnerTexts(): Promise<string[]>;
   boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the callback runs in the page, on DOM elements of any kind
   evaluate<R, A = unknown>(fn: (el: any, arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   evaluateAll<R, A = unknown>(fn: (els: any[], arg: A) => R | Promise<R>, arg?: A): Promise<R>;
   screenshot(opts?: { path?: string; timeout?: number }): Promise<Buffer>;
   scrollIntoViewIfNeeded(opts?: { timeout?: number }): Promise<void>;

@@ -1,7 +1,7 @@
 // The PyTorch engine in warm mode, end to end through the orchestration's runner (createTorchEngine → runTorch →
 // warm dispatch), with a STAND-IN port copied into a temporary workspace's src/ (CI has no real nanobrag_torch and no
 // torch). Checks the authoritative-runs safeguard, the fallbacks, and what the EngineRun says about the mode.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

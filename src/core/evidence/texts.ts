@@ -1,5 +1,5 @@
 // The text files of a bundle, built from the results (pure: no I/O), so the same words reach files, CLI and tests.
-import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds } from '../../shared/types.ts';
+import type { Bundle, EngineRun, Metrics, Thresholds } from '../../shared/types.ts';
 import { shellCommentText as oneComment } from '../../shared/mdText.ts';
 import { shellQuote } from '../cases/flags.ts';
 import { LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSION } from './layout.ts';

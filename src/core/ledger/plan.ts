@@ -86,7 +86,7 @@ export function flipPlanRows(text: string, req: FlipRequest): FlipPlan {
     if (!want.has(id) || outcomes.some((o) => o.id === id)) continue;
     // The header says which column is State; if a bare `|` in the description shifted it, take the first
     // state-looking cell after the id instead.
-    let k = stateCol !== undefined && stateCol > 0 && STATE.test(values[stateCol] ?? '') ? stateCol : values.findIndex((v, j) => j > 0 && STATE.test(v));
+    const k = stateCol !== undefined && stateCol > 0 && STATE.test(values[stateCol] ?? '') ? stateCol : values.findIndex((v, j) => j > 0 && STATE.test(v));
     if (k < 0) { outcomes.push({ id, line: i, before: '', action: 'left-alone', reason: 'no State cell like [ ] / [P] found' }); continue; }
     const state = trimSpan(line.text, cells[k]!);
     if (DONE.has(state.value)) { outcomes.push({ id, line: i, before: state.value, action: 'left-alone', reason: `already ${state.value}` }); continue; }

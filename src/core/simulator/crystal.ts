@@ -25,6 +25,7 @@ export function buildCrystal(o: RawOptions, cwd: string, ranTable: Ran1Table, wa
   let Vcell = 0, Vstar = 0;
   const cellLen = [o.cell[0], o.cell[1], o.cell[2]];
   if (o.userCell) {
+    // eslint-disable-next-line prefer-const -- one destructuring like C's six cell variables; B, C (and angles) are reassigned below
     let [A, B, C, alpha, beta, gamma] = o.cell;
     if (B <= 0.0) B = A;
     if (C <= 0.0) C = A;
