@@ -89,6 +89,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const settings: RunSettings = {
     allowPrograms: true,
     cBinary: values['c-binary'],
+    cBinarySource: values['c-binary'] !== undefined ? '--c-binary' : undefined,
     python: values.python,
     extraEnv,
     initiative: values.initiative,
