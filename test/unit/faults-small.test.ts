@@ -41,3 +41,19 @@ test('a failed evidence write names the file (ENOSPC via /dev/full is not reacha
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('simulate -floatfile into a missing folder fails like C fopen (no folders created); onto a folder leaves no temp file', async () => {
+  const { simulate } = await import('../../src/core/simulator/index.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'nb-floatfile-'));
+  const flags = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-detpixels', '4', '-distance', '100'];
+  try {
+    const missing = join(dir, 'missing', 'dir', 'x.bin');
+    await assert.rejects(simulate({ args: [...flags, '-floatfile', missing], cwd: dir, workers: 0 }), (e: Error) => e.message.includes(missing));
+    assert.deepEqual(await readdir(dir), [], 'no folders created');
+    await mkdir(join(dir, 'adir'));
+    await assert.rejects(simulate({ args: [...flags, '-floatfile', join(dir, 'adir')], cwd: dir, workers: 0 }), /is a directory|adir/);
+    assert.deepEqual(await readdir(dir), ['adir'], 'no temp file beside the folder');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
