@@ -66,7 +66,7 @@ export async function resolveCBinary(
         ok: false,
         buildable: false,
         tried,
-        message: `the C binary named by ${source} ${why}: ${p}; fix the path (or drop ${source} to use ${GOLDEN_DIR}/nanoBragg)`,
+        message: `the C binary named by ${source} is missing or not executable (it ${why}): ${p}; fix the path (or drop ${source} to use ${GOLDEN_DIR}/nanoBragg)`,
       };
     }
     return { ok: true, binary: { path: p, origin, frozen: false, sha256: await sha256File(p) } };
