@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 import { isAlive } from '../../src/core/engines/process.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -7,7 +7,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveCBinary } from '../../src/core/engines/c/resolve.ts';
 import { runParity } from '../../src/core/parity.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 test('a wrong --c-binary is blamed on the flag, and the message says missing or not executable', async () => {
   const ws = await makeTempDir('nbp-cres-');
