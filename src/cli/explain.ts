@@ -80,6 +80,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const ac = new AbortController();
   const onSigint = () => { log('nb-parity explain: cancelling…'); ac.abort(); };
   process.once('SIGINT', onSigint);
+  process.once('SIGHUP', onSigint);
   const results: Record<string, Attribution> = {};
   const skipped: string[] = [];
   let failures = 0;
@@ -118,6 +119,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
     return bad((err as Error).message);
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGHUP', onSigint);
   }
   for (const s of skipped) log(`nb-parity explain: skipped ${s}`);
   if (!Object.keys(results).length) return bad(`${dir}: no case with both images to explain`);

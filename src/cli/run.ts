@@ -89,6 +89,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const settings: RunSettings = {
     allowPrograms: true,
     cBinary: values['c-binary'],
+    cBinarySource: values['c-binary'] !== undefined ? '--c-binary' : undefined,
     python: values.python,
     extraEnv,
     initiative: values.initiative,
@@ -113,6 +114,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  // A closed terminal or SSH session (SIGHUP) cancels the same way: nothing left running.
+  process.on('SIGHUP', onSigint);
   let bundle: Bundle;
   try {
     bundle = await runParity({
@@ -126,6 +129,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('SIGHUP', onSigint);
   }
   const statuses = bundle.cases.map((c) => c.verdict.status);
   const code = ac.signal.aborted || statuses.includes('error') ? 2 : statuses.includes('fail') ? 1 : 0;

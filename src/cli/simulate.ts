@@ -87,6 +87,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (!inThread) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
   }
   let lastPct = -1;
   try {
@@ -114,5 +115,6 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 }

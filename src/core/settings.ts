@@ -5,6 +5,8 @@ import type { Case, EngineId, ProgressEvent, EmbeddedOptions } from '../shared/t
 
 export interface RunSettings {
   cBinary?: string;
+  /** Who set cBinary, for error messages ('--c-binary' from the CLI; default "the cBinary setting"). */
+  cBinarySource?: string;
   python?: string;
   extraEnv?: Record<string, string>;
   /** Default 'reports'. */

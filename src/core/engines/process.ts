@@ -180,6 +180,14 @@ export async function runProcess(req: ProcessRequest): Promise<ProcessResult> {
     ? setInterval(() => { for (const p of descendantsOf(pid)) seen.add(p); }, 200)
     : undefined;
 
+  // Finish on the program's own exit: a background child it left holding stdout open must not keep us waiting
+  // for the pipes (and the timeout) — kill its group once the program is gone, then collect the output.
+  const exited = new Promise<void>((res) => { child.once('exit', () => res()); });
+  await Promise.race([exited, child.then(() => undefined, () => undefined)]);
+  if (pid !== undefined) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* group already empty */ }
+    for (const p of seen) { if (p !== pid) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } } }
+  }
   const result = await child;
   if (timer) clearTimeout(timer);
   if (watcher) clearInterval(watcher);

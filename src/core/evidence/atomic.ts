@@ -2,6 +2,14 @@
 import { link, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** The OS error ("no space left on device, write") says neither which file nor what we were doing: add both. */
+function named(err: unknown, doing: string, file: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  const out = new Error(`${doing} ${file}: ${e.message ?? String(err)}`, { cause: err }) as NodeJS.ErrnoException;
+  if (e.code) out.code = e.code;
+  return out;
+}
+
 let counter = 0;
 function tempName(file: string): string {
   return join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.${counter++}.tmp`);
@@ -14,15 +22,15 @@ function tempName(file: string): string {
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: { overwrite?: boolean } = {}): Promise<void> {
   const tmp = tempName(file);
   try {
-    await writeFile(tmp, data, { flag: 'wx' });
+    await writeFile(tmp, data, { flag: 'wx' }).catch((err: unknown) => { throw named(err, 'writing', file); });
     if (opts.overwrite) {
-      await rename(tmp, file);
+      await rename(tmp, file).catch((err: unknown) => { throw named(err, 'writing', file); });
     } else {
       try {
         await link(tmp, file);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`refusing to overwrite evidence file ${file}`);
-        throw err;
+        throw named(err, 'writing', file);
       }
     }
   } finally {
@@ -43,7 +51,7 @@ export async function moveNoClobber(from: string, to: string): Promise<void> {
       await rm(from, { force: true });
       return;
     }
-    throw err;
+    throw named(err, 'moving into', to);
   }
   await rm(from, { force: true });
 }

@@ -2,7 +2,8 @@
 // A stamp is claimed with a non-recursive mkdir, which fails if the folder exists: earlier bundles are never
 // touched, and two runs in the same second get consecutive seconds instead of sharing a folder.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { ParityError } from '../settings.ts';
 
 export const DEFAULT_REPORTS_ROOT = 'reports';
 export const DEFAULT_INITIATIVE = '2025-11-source-weights';
@@ -20,7 +21,17 @@ export function stampToDate(stamp: string): Date | undefined {
 
 /** The phase folder that holds the bundles: <workspace>/<reportsRoot>/<initiative>/<phase>. */
 export function phaseDir(workspace: string, s: { reportsRoot?: string; initiative?: string; phase?: string } = {}): string {
-  return join(workspace, s.reportsRoot ?? DEFAULT_REPORTS_ROOT, s.initiative ?? DEFAULT_INITIATIVE, s.phase ?? DEFAULT_PHASE);
+  const initiative = s.initiative ?? DEFAULT_INITIATIVE;
+  const phase = s.phase ?? DEFAULT_PHASE;
+  // Initiative and phase come from flags/settings: they must stay inside the reports folder.
+  for (const [name, value] of [['initiative', initiative], ['phase', phase]] as const) {
+    if (isAbsolute(value)) throw new ParityError(`${name} "${value}" is an absolute path; use a name inside the reports folder`);
+    if (value.split(/[\\/]/).includes('..')) throw new ParityError(`${name} "${value}" contains ".." and would write bundles outside the reports folder`);
+  }
+  const root = join(workspace, s.reportsRoot ?? DEFAULT_REPORTS_ROOT);
+  const dir = join(root, initiative, phase);
+  if (relative(root, dir).startsWith('..')) throw new ParityError(`bundle folder ${dir} would be outside ${root}`);
+  return dir;
 }
 
 /** Create a fresh bundle folder; on a collision try the following seconds (never reuses an existing folder). */

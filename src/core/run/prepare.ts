@@ -22,14 +22,14 @@ export async function prepareEngines(opts: ParityOptions): Promise<PreparedEngin
   if ((wanted.has('c') || wanted.has('torch')) && !settings.allowPrograms) throw new ParityError(RESTRICTED_MESSAGE);
   const out: PreparedEngines = { engines: {}, describe: [], setupCommands: [] };
   if (wanted.has('c')) {
-    let res = await resolveCBinary(workspace, settings.cBinary);
+    let res = await resolveCBinary(workspace, settings.cBinary, process.env, settings.cBinarySource);
     if (!res.ok && res.buildable && settings.buildC !== false) {
       opts.onProgress?.({ message: 'building the C binary (make -C golden_suite_generator)…' });
-      const built = await buildCBinary(workspace, { signal: opts.signal, onLog: opts.onLog });
+      const built = await buildCBinary(workspace, { signal: opts.signal, onLog: opts.onLog, timeoutMs: settings.timeoutMs?.[opts.reference === 'c' ? 'reference' : 'candidate'] });
       if (!built.ok) throw new ParityError(built.message);
       opts.onLog?.(built.message);
       out.setupCommands.push(`# C binary missing: built it (${(built.wallMs / 1000).toFixed(1)} s, status 0)`, `(cd ${shellQuote(workspace)} && ${built.command.map(shellQuote).join(' ')})`);
-      res = await resolveCBinary(workspace, settings.cBinary);
+      res = await resolveCBinary(workspace, settings.cBinary, process.env, settings.cBinarySource);
     }
     if (!res.ok) throw new ParityError(res.message);
     out.cBinary = res.binary;

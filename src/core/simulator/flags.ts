@@ -105,9 +105,14 @@ function num(flag: string, v: string): number {
   }
   return parseFloat(t.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
 }
-/** C's atoi: the integer part (truncates toward zero). */
+/**
+ * C's atoi: leading whitespace, an optional sign, then digits up to the first non-digit ("1e1" is 1, "12abc" 12).
+ * Text with no digits at all is refused (C would silently read 0).
+ */
 function int(flag: string, v: string): number {
-  return Math.trunc(num(flag, v));
+  const m = /^\s*([+-]?\d+)/.exec(v);
+  if (!m) throw new EmbeddedFlagError(`${flag}: expected an integer, got "${v}"`);
+  return parseInt(m[1]!, 10);
 }
 function vec(flag: string, v: string[]): Vec3 {
   return [num(flag, v[0]!), num(flag, v[1]!), num(flag, v[2]!)];

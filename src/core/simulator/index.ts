@@ -1,6 +1,6 @@
 // The embedded nanoBragg simulator: C flags in, C's float image out (bit-exact with the `c` preset), computed
 // in worker threads. See docs/simulator.md for flags, forks, presets and the stdout format.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { EffectiveConfig, Forks, PresetName } from '../../shared/types.ts';
@@ -111,11 +111,19 @@ function applySmvHeader(o: RawOptions, f: SmvFrame, isMask: boolean): void {
   // C also reads TWOTHETA here, into a variable that never reaches the detector: no effect.
 }
 
+/** Like C's fopen(floatfile, "wb"): a missing folder or a folder in the way is an error, and nothing is left behind. */
 async function writeAtomic(path: string, img: Float32Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const cannot = (why: string): Error => new Error(`cannot open -floatfile ${path} for writing: ${why}`);
+  if (!(await stat(dirname(path)).then((s) => s.isDirectory(), () => false))) throw cannot(`folder ${dirname(path)} does not exist`);
+  if (await stat(path).then((s) => s.isDirectory(), () => false)) throw cannot('it is a directory');
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, new Uint8Array(img.buffer, img.byteOffset, img.byteLength));
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, new Uint8Array(img.buffer, img.byteOffset, img.byteLength));
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw cannot((err as Error).message);
+  }
 }
 
 export async function simulate(req: SimulateRequest): Promise<SimulateResult> {

@@ -16,7 +16,7 @@ export async function buildCBinary(workspace: string, opts: { signal?: AbortSign
   const bin = join(workspace, GOLDEN_DIR, 'nanoBragg');
   if (r.spawnError) return { ok: false, message: `cannot build the C binary: ${r.spawnError} (install make and gcc: apt-get install build-essential)`, log, wallMs: r.wallMs, command };
   if (r.cancelled) return { ok: false, message: 'the C build was cancelled', log, wallMs: r.wallMs, command };
-  if (r.timedOut) return { ok: false, message: 'the C build timed out', log, wallMs: r.wallMs, command };
+  if (r.timedOut) return { ok: false, message: `the C build timed out after ${((opts.timeoutMs ?? 300_000) / 1000).toFixed(0)} s (--timeout)`, log, wallMs: r.wallMs, command };
   if (r.exitCode !== 0) {
     const tail = log.trim().split('\n').slice(-5).join(' | ');
     return { ok: false, message: `"make -C ${GOLDEN_DIR}" failed with status ${r.exitCode ?? r.signal}: ${tail}`, log, wallMs: r.wallMs, command };

@@ -21,15 +21,23 @@ export type CResolution =
 
 export const GOLDEN_DIR = 'golden_suite_generator';
 
-async function executable(p: string): Promise<boolean> {
+/** Why `p` cannot be run, or undefined when it can. */
+async function whyNotExecutable(p: string): Promise<string | undefined> {
   try {
     const s = await stat(p);
-    if (!s.isFile()) return false;
+    if (!s.isFile()) return 'is not a file';
     await access(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
+    if (code === 'EACCES') return 'is not executable (chmod +x it)';
+    return `cannot be checked (${code ?? String(err)})`;
   }
+}
+
+async function executable(p: string): Promise<boolean> {
+  return (await whyNotExecutable(p)) === undefined;
 }
 
 export async function sha256File(p: string): Promise<string> {
@@ -40,7 +48,10 @@ export async function sha256File(p: string): Promise<string> {
   return h.digest('hex');
 }
 
-export async function resolveCBinary(workspace: string, setting?: string, env: NodeJS.ProcessEnv = process.env): Promise<CResolution> {
+/** `settingName` is what to blame when `setting` is wrong: '--c-binary' from the CLI, the extension setting otherwise. */
+export async function resolveCBinary(
+  workspace: string, setting?: string, env: NodeJS.ProcessEnv = process.env, settingName = 'the cBinary setting',
+): Promise<CResolution> {
   const tried: string[] = [];
   const explicit: [string | undefined, CBinaryOrigin][] = [[setting, 'setting'], [env.NB_C_BIN, 'NB_C_BIN']];
   for (const [value, origin] of explicit) {
@@ -48,12 +59,14 @@ export async function resolveCBinary(workspace: string, setting?: string, env: N
     const p = isAbsolute(value) ? value : resolve(workspace, value);
     tried.push(`${p} (${origin})`);
     // An explicit choice that is wrong is an error, not a reason to fall back to something else silently.
-    if (!(await executable(p))) {
+    const why = await whyNotExecutable(p);
+    if (why) {
+      const source = origin === 'setting' ? settingName : 'NB_C_BIN';
       return {
         ok: false,
         buildable: false,
         tried,
-        message: `the C binary named by ${origin === 'setting' ? 'the cBinary setting' : 'NB_C_BIN'} is missing or not executable: ${p}; fix the path (or unset it to use ${GOLDEN_DIR}/nanoBragg)`,
+        message: `the C binary named by ${source} is missing or not executable (it ${why}): ${p}; fix the path (or drop ${source} to use ${GOLDEN_DIR}/nanoBragg)`,
       };
     }
     return { ok: true, binary: { path: p, origin, frozen: false, sha256: await sha256File(p) } };

@@ -1,0 +1,40 @@
+// Issue 12 item 5: SIGHUP (terminal or SSH closed) cancels `nb-parity run` exactly like SIGINT: exit 2, the
+// bundle records the cancel, no stand-in process survives (checked by pid). Stand-ins (test/fixtures/standins)
+// play the user's C binary and PyTorch port, which cannot run in CI. Written to fail before the fix (SIGHUP
+// killed the CLI outright and left the stand-ins running).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { makeTempDir } from '../helpers/tempDirs.ts';
+import { isAlive } from '../../src/core/engines/process.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/nb-parity.mjs');
+
+test('SIGHUP on nb-parity run cancels like Ctrl+C: exit 2, cancelled in the table, no process left behind', async () => {
+  const ws = join(await makeTempDir('nbp-hup-'), 'ws');
+  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  const pidfile = join(ws, '..', 'pids');
+  const child = execa(process.execPath, [BIN, 'run', 'TC-D3', '--workspace', ws, '--c-binary', join(ROOT, 'test/fixtures/standins/nanoBragg'),
+    '--python', join(ROOT, 'test/fixtures/standins/python'), '--env', 'NB_STANDIN_C_MODE=hang', '--env', 'NB_STANDIN_PY_MODE=hang',
+    '--env', `NB_STANDIN_PIDFILE=${pidfile}`], { reject: false });
+  let pids: number[] = [];
+  for (let i = 0; i < 100 && pids.length < 4; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    pids = (await readFile(pidfile, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+  }
+  assert.ok(pids.length >= 4, `stand-ins started: ${pids}`);
+  child.kill('SIGHUP');
+  const r = await child;
+  try {
+    assert.equal(r.exitCode, 2, `exit ${r.exitCode} signal ${r.signal}: ${r.stderr}`);
+    assert.match(r.stderr, /cancelling/);
+    assert.match(r.stdout, /TC-D3\s+ERROR .*cancelled/);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.deepEqual(pids.filter(isAlive), [], 'no process left behind');
+  } finally {
+    for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  }
+});
