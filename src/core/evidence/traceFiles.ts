@@ -104,7 +104,10 @@ async function recordInSummary(dir: string, existing: Set<string>, r: TraceRecor
 /** The traces a bundle records: bundle.json's `traces`, else the trace_diff_*.json files found in the folder. */
 export async function readTraceRecords(dir: string): Promise<{ diffFile: string; diff: TraceDiff }[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const diffs = names.filter((n) => /^trace_diff_.+\.json$/.test(n)).sort();
+  // Filing order: by base name, then suffix (-2 after the unsuffixed file).
+  const key = (n: string) => { const m = /^(.*?)(?:-(\d+))?\.json$/.exec(n)!; return [m[1], Number(m[2] ?? 1)] as const; };
+  const diffs = names.filter((n) => /^trace_diff_.+\.json$/.test(n))
+    .sort((a, b) => { const [ka, na] = key(a); const [kb, nb] = key(b); return ka < kb ? -1 : ka > kb ? 1 : na - nb; });
   const out: { diffFile: string; diff: TraceDiff }[] = [];
   for (const name of diffs) {
     try {
