@@ -120,7 +120,7 @@ test('trace into an existing bundle: no byte of its files changes except summary
   // Two traces of the same pixel: one line, citing the newer diff file.
   const entry = ledger.split('\n').filter((l) => /^\s+(Metrics|First Divergence|Artifacts):/.test(l)).slice(-3);
   assert.match(entry[0], /^\s+Metrics: TC-D3 correlation=/);
-  assert.match(entry[1], /^\s+First Divergence: F_latt_a 1 vs 5 \(N cells\) at pixel \(129, 129\); trace reports\/2025-11-source-weights\/phase_e\/\d{8}T\d{6}Z\/trace_diff_tc_d3_s129_f129(-2)?\.json$/);
+  assert.match(entry[1], /^\s+First Divergence: F_latt_a 1 vs 5 \(N cells\) at pixel \(129, 129\); trace reports\/2025-11-source-weights\/phase_e\/\d{8}T\d{6}Z\/trace_diff_tc_d3_s129_f129-2\.json$/);
   assert.match(entry[2], /^\s+Artifacts: reports\//);
 });
 

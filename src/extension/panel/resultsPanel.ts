@@ -19,6 +19,7 @@ import type { BundleHistory } from '../history.ts';
 import type { ParityService } from '../parityService.ts';
 import { errorText, type Log } from '../log.ts';
 import { Disposable } from '../disposable.ts';
+import { PanelTracer } from './traceHost.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -50,9 +51,12 @@ export class ResultsPanel extends Disposable {
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped per load: a newer bundle stops the older one's image sending. */
   private generation = 0;
+  /** "Trace this pixel": one cancellable trace run at a time. */
+  private readonly tracer: PanelTracer;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
     super();
+    this.tracer = new PanelTracer(deps.service, deps.log);
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
     const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
@@ -296,6 +300,13 @@ export class ResultsPanel extends Disposable {
         if (!ref) return { ok: false, message: `No ${msg.role} image of ${msg.caseId} in this bundle.` };
         return this.sendFullImage(ref);
       }
+      case 'trace':
+        return this.tracer.start(this.bundle, msg.caseId, msg.pixel, {
+          result: (view) => this.post({ type: 'traceResult', view }),
+          progress: (m, f, done) => this.progress(m, f, done),
+        });
+      case 'traceCancel':
+        return this.tracer.cancel();
     }
   }
 
@@ -305,6 +316,7 @@ export class ResultsPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
+    this.tracer.dispose();
     this.pixels.clear();
     this.previews.clear();
     super.dispose();
