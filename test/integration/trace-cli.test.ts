@@ -12,7 +12,7 @@ import { cp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');

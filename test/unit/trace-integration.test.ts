@@ -15,7 +15,7 @@ import { composeEntry, type AttemptInput } from '../../src/core/ledger/compose.t
 import { isHostToWebview, isWebviewToHost } from '../../src/shared/messages.ts';
 import { traceViewOf } from '../../src/extension/panel/traceView.ts';
 import { traceTableLayout } from '../../media/webview/traceTable.ts';
-import { makeTempDir } from '../tempDirs.ts';
+import { makeTempDir } from '../helpers/tempDirs.ts';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'traces');
 const text = (f: string) => readFileSync(path.join(DIR, f), 'utf8');
