@@ -8,11 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makeTempDir } from '../helpers/tempDirs.ts';
+import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
@@ -20,11 +20,7 @@ const TRACES = join(ROOT, 'test/fixtures/traces');
 const STANDIN_C = join(ROOT, 'test/fixtures/standins/nanoBragg');
 const STANDIN_PY = join(ROOT, 'test/fixtures/standins/python');
 
-async function workspace(): Promise<string> {
-  const ws = join(await makeTempDir('nbp-trace-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
-  return ws;
-}
+const workspace = () => copyDemoWorkspace('nbp-trace-');
 
 /** Stand-ins replaying the real traced runs of `pair` (tc_d3_seed, tc_d3_N1, tc_d1_N1…). */
 function replayEnv(pair: string, extra: Record<string, string> = {}): Record<string, string> {
