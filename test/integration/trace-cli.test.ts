@@ -188,3 +188,31 @@ test('SIGINT cancels a hanging trace: exit 2, every stand-in process gone, nothi
   assert.deepEqual(pids.filter(isAlive), [], 'no orphan processes');
   assert.deepEqual(await hashes(dir), before, 'nothing filed');
 });
+
+// The embedded engine on both sides: no stand-in at all. Needs the embedded engine's -trace_pixel (traceEmbedded,
+// issue 11's simulator part); on a build without it the test says so and is skipped, never passed.
+const simulator = await import('../../src/core/simulator/index.ts') as Record<string, unknown>;
+const embeddedTraces = typeof simulator.traceEmbedded === 'function';
+
+test('embedded on both sides (demo workspace): TC-D3 differs with F_latt_a first; a matched-N case agrees (exit 0)', { skip: embeddedTraces ? false : 'this build of the embedded engine does not trace (-trace_pixel)' }, async () => {
+  const ws = await workspace();
+  const emb = ['--workspace', ws, '--reference', 'embedded', '--candidate', 'embedded'];
+  const d3 = await nbp(['trace', 'TC-D3', ...emb, '--json', '--quiet']);
+  assert.equal(d3.exitCode, 1, d3.stderr);
+  const j = JSON.parse(d3.stdout);
+  assert.equal(j.verdict, 'differ');
+  assert.equal(j.firstDivergence.name, 'F_latt_a');
+  assert.equal(j.firstDivergence.reference, '1');
+  assert.ok(Math.abs(Number(j.firstDivergence.candidate) - 5) < 0.01, j.firstDivergence.candidate);
+  assert.deepEqual(j.traceMatchesImage, { reference: true, candidate: true });
+  const names = await readdir(j.bundle);
+  for (const f of [`trace_emb_ref_tc_d3_s${j.pixel.slow}_f${j.pixel.fast}.log`, `trace_emb_cand_tc_d3_s${j.pixel.slow}_f${j.pixel.fast}.log`]) assert.ok(names.includes(f), f);
+  // -N 1 on the command line: both presets build the same crystal, so the pixel's results agree. (The pytorch
+  // preset folds polarization into I_before_scaling and prints polar 0, which the core reads as compensation.)
+  const n1 = await nbp(['trace', 'DEMO-MAT-N1/detpixels-64', ...emb, '--pixel', 'peak', '--json', '--quiet']);
+  assert.equal(n1.exitCode, 0, n1.stderr + n1.stdout.slice(0, 400));
+  const a = JSON.parse(n1.stdout);
+  assert.notEqual(a.verdict, 'differ');
+  assert.equal(a.firstDivergence, null);
+  assert.match(a.pixelSource, /brightest reference pixel/);
+});
