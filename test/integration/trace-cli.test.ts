@@ -72,7 +72,7 @@ test('trace with no bundle: a fresh parity run, max-|Δ| pixel, differ with F_la
   assert.ok(!names.some((n) => n.startsWith('.scratch')), 'no scratch folder left in the bundle');
 });
 
-test('trace into an existing bundle: no byte of its files changes except summary.md and bundle.json; re-trace suffixes', async () => {
+test('trace into an existing bundle: no byte of its files changes except summary.md, bundle.json and complete.json; re-trace suffixes', async () => {
   const ws = await workspace();
   const run = await nbp(['run', 'TC-D3', ...realPair(ws), '--json', '--quiet'], replayEnv('tc_d3_seed'));
   assert.equal(run.exitCode, 1, run.stderr);
@@ -85,10 +85,14 @@ test('trace into an existing bundle: no byte of its files changes except summary
   assert.equal(t.exitCode, 1, t.stderr);
   assert.match(t.stdout, /Results differ at \(129, 129\): 0\.00553096 vs 84\.7927; first divergence `F_latt_a` 1 vs 5/);
   const after = await hashes(dir);
+  assert.ok(before.has('complete.json'), 'a finished bundle has its completion marker');
   for (const [name, h] of before) {
-    if (name === 'summary.md' || name === 'bundle.json') assert.notEqual(after.get(name), h, `${name} gains the result`);
+    if (name === 'summary.md' || name === 'bundle.json' || name === 'complete.json') assert.notEqual(after.get(name), h, `${name} gains the result`);
     else assert.equal(after.get(name), h, `${name} unchanged`);
   }
+  // complete.json is refreshed last: it lists every file now in the bundle with its sha256.
+  const marker = JSON.parse(await readFile(join(dir, 'complete.json'), 'utf8'));
+  assert.deepEqual(marker.files, Object.fromEntries([...after].filter(([n]) => n !== 'complete.json')));
   const added = [...after.keys()].filter((n) => !before.has(n)).sort();
   assert.deepEqual(added, ['first_divergence.md', 'trace_c_tc_d3_s129_f129.log', 'trace_diff_tc_d3_s129_f129.json', 'trace_py_tc_d3_s129_f129.log']);
   const summary = await readFile(join(dir, 'summary.md'), 'utf8');
@@ -154,8 +158,8 @@ test('errors exit 2 with a specific message: bad pixel, pixel off the detector, 
   const off = await nbp(['trace', 'TC-D3', ...realPair(ws), '--pixel', '300,5', '--bundle', dir], replayEnv('tc_d3_seed'));
   assert.equal(off.exitCode, 2);
   assert.match(off.stderr, /pixel \(300, 5\) is outside the 256×256 detector/);
-  // The candidate stand-in in its normal mode computes an image but prints no trace lines.
-  const noTrace = await nbp(['trace', 'TC-D3', ...realPair(ws), '--pixel', '129,129', '--bundle', dir], replayEnv('tc_d3_seed', { NB_STANDIN_PY_MODE: 'normal' }));
+  // The candidate stand-in in its `nan` mode writes an image and a size line but no trace lines (a port without tracing).
+  const noTrace = await nbp(['trace', 'TC-D3', ...realPair(ws), '--pixel', '129,129', '--bundle', dir], replayEnv('tc_d3_seed', { NB_STANDIN_PY_MODE: 'nan' }));
   assert.equal(noTrace.exitCode, 2, noTrace.stdout);
   assert.match(noTrace.stderr, /the candidate \(PyTorch\) printed no trace lines for -trace_pixel 129 129/);
   assert.deepEqual(await hashes(dir), before, 'a failed trace files nothing');

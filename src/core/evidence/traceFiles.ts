@@ -1,20 +1,12 @@
-// Adding a pixel trace to an existing bundle. New files only (trace_<engine>_<stem>_s<S>_f<F>.log per side,
-// trace_diff_….json, first_divergence.md); a name already taken gets a suffix (-2, -3…), never replaced.
-// The only existing files rewritten are the bundle's indexes: summary.md gains a "Pixel trace" section and
-// bundle.json a `traces` entry (every other key, and every other file, byte for byte as it was).
+// Adding a pixel trace to an existing bundle, through the bundle writer (names from layout.ts). New files only
+// (trace_<engine>_<stem>_s<S>_f<F>.log per side, trace_diff_….json, first_divergence.md); a name already taken gets a
+// suffix (-2, -3…), never replaced. The only existing files rewritten: summary.md gains a "Pixel trace" section,
+// bundle.json a `traces` entry (every other key as it was), and complete.json (when the bundle has one) is refreshed.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TraceDiff } from '../trace/types.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { BundleWriter, type Rewrites } from './bundleWriter.ts';
 import { bundleFiles } from './layout.ts';
-
-export const traceFiles = {
-  trace: (prefix: string, stem: string, s: number, f: number, n = 1) => `trace_${prefix}_${stem}_s${s}_f${f}${suffix(n)}.log`,
-  diff: (stem: string, s: number, f: number, n = 1) => `trace_diff_${stem}_s${s}_f${f}${suffix(n)}.json`,
-  markdown: (n = 1) => `first_divergence${suffix(n)}.md`,
-} as const;
-
-const suffix = (n: number) => (n > 1 ? `-${n}` : '');
 
 /** What bundle.json's `traces` list records of one trace (the full comparison is in the diff file). */
 export interface TraceRecord {
@@ -47,46 +39,44 @@ export interface TraceToAdd {
   markdown: (files: { reference: string; candidate: string }) => string;
 }
 
-/** Write the trace files into `dir` (new names only) and record them in summary.md / bundle.json. */
+/** Write the trace files into `dir` (new names only, through the bundle writer) and record them in summary.md / bundle.json. */
 export async function addTraceToBundle(dir: string, t: TraceToAdd): Promise<TraceRecord> {
   const existing = new Set(await readdir(dir));
   const { slow: s, fast: f } = t.pixel;
   // One suffix for the set, so a re-trace of the same pixel keeps its three files together.
   let n = 1;
-  const set = (k: number) => [traceFiles.trace(t.prefixes.reference, t.fileStem, s, f, k), traceFiles.trace(t.prefixes.candidate, t.fileStem, s, f, k), traceFiles.diff(t.fileStem, s, f, k)];
+  const set = (k: number) => [bundleFiles.trace(t.prefixes.reference, t.fileStem, s, f, k), bundleFiles.trace(t.prefixes.candidate, t.fileStem, s, f, k), bundleFiles.traceDiffN(t.fileStem, s, f, k)];
   while (set(n).some((x) => existing.has(x))) n++;
   const [reference, candidate, diff] = set(n);
   let m = 1;
-  while (existing.has(traceFiles.markdown(m))) m++;
-  const markdown = traceFiles.markdown(m);
-  await writeFileAtomic(join(dir, reference), t.referenceText);
-  await writeFileAtomic(join(dir, candidate), t.candidateText);
-  await writeFileAtomic(join(dir, diff), `${JSON.stringify(t.diff, null, 2)}\n`);
-  await writeFileAtomic(join(dir, markdown), t.markdown({ reference, candidate }));
+  while (existing.has(bundleFiles.firstDivergenceN(m))) m++;
+  const markdown = bundleFiles.firstDivergenceN(m);
   const record: TraceRecord = {
     case: t.caseId, fileStem: t.fileStem, pixel: t.pixel, pixelSource: t.pixelSource, verdict: t.diff.verdict,
     firstDivergence: t.diff.firstDivergence, text: t.diff.text, reference: t.engines.reference, candidate: t.engines.candidate,
     candidateDtype: t.diff.candidateDtype, createdAt: new Date().toISOString(), files: { reference, candidate, diff, markdown },
   };
-  await recordInBundleJson(dir, existing, record);
-  await recordInSummary(dir, existing, record);
+  await BundleWriter.open(dir).addTraceSet([
+    [reference, t.referenceText],
+    [candidate, t.candidateText],
+    [diff, `${JSON.stringify(t.diff, null, 2)}\n`],
+    [markdown, t.markdown({ reference, candidate })],
+  ], async () => ({ ...await bundleJsonRewrite(dir, existing, record), ...await summaryRewrite(dir, existing, record) }));
   return record;
 }
 
-async function recordInBundleJson(dir: string, existing: Set<string>, record: TraceRecord): Promise<void> {
+async function bundleJsonRewrite(dir: string, existing: Set<string>, record: TraceRecord): Promise<Rewrites> {
   // A bundle without bundle.json is an older layout: giving it one would change how it is read. The trace files
   // and summary.md carry the result there.
-  if (!existing.has(bundleFiles.bundle)) return;
-  const file = join(dir, bundleFiles.bundle);
-  const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  if (!existing.has(bundleFiles.bundle)) return {};
+  const json = JSON.parse(await readFile(join(dir, bundleFiles.bundle), 'utf8')) as Record<string, unknown>;
   const traces = Array.isArray(json.traces) ? json.traces : [];
   json.traces = [...traces, record];
-  await writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`, { overwrite: true });
+  return { bundleJson: `${JSON.stringify(json, null, 2)}\n` };
 }
 
-async function recordInSummary(dir: string, existing: Set<string>, r: TraceRecord): Promise<void> {
-  const file = join(dir, bundleFiles.summary);
-  const before = existing.has(bundleFiles.summary) ? await readFile(file, 'utf8') : '';
+async function summaryRewrite(dir: string, existing: Set<string>, r: TraceRecord): Promise<Rewrites> {
+  const before = existing.has(bundleFiles.summary) ? await readFile(join(dir, bundleFiles.summary), 'utf8') : '';
   const section = [
     `## Pixel trace: ${r.case} at (${r.pixel.slow}, ${r.pixel.fast})`,
     '',
@@ -98,7 +88,7 @@ async function recordInSummary(dir: string, existing: Set<string>, r: TraceRecor
     '',
   ].join('\n');
   const sep = before === '' ? '' : before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
-  await writeFileAtomic(file, before + sep + section, { overwrite: true });
+  return { summary: before + sep + section };
 }
 
 /** The traces a bundle records: bundle.json's `traces`, else the trace_diff_*.json files found in the folder. */
