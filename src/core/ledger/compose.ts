@@ -91,7 +91,7 @@ export function composeEntry(input: AttemptInput, n: number, style: EntryStyle =
       `**Date:** ${input.date} (${input.stamp})`,
       ...(parts.length > 1 ? [`- Summary: ${parts.slice(1).join(' ')}`] : []),
       `- Metrics: ${metrics}`,
-      ...(input.firstDivergence ?? []).map((l) => `- ${oneLine(l)}`),
+      ...(input.firstDivergence ?? []).map((l) => `- ${md(l)}`),
       `- Artifacts: ${artifacts}`,
     ];
   }
@@ -99,7 +99,7 @@ export function composeEntry(input: AttemptInput, n: number, style: EntryStyle =
   return [
     `${style.indent}${style.marker} [${input.date}] Attempt #${n} — ${parts.join(' ')}`,
     `${sub}Metrics: ${metrics}`,
-    ...(input.firstDivergence ?? []).map((l) => `${sub}${oneLine(l)}`),
+    ...(input.firstDivergence ?? []).map((l) => `${sub}${md(l)}`),
     `${sub}Artifacts: ${artifacts}`,
   ];
 }
