@@ -93,7 +93,7 @@ export class ImageGrid {
       const click = this.drag?.id === e.pointerId && (this.drag.moved ?? 0) <= 3;
       endDrag(e);
       if (!click || !this.events.onPick) return;
-      const [w, hgt] = this.size(canvas);
+      const [w, hgt] = canvasSize(canvas);
       const p = pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY);
       if (p) this.events.onPick(p, this.caseId);
     });
