@@ -51,12 +51,11 @@ export class ResultsPanel extends Disposable {
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped per load: a newer bundle stops the older one's image sending. */
   private generation = 0;
-  /** "Trace this pixel": one cancellable trace run at a time. */
   private readonly tracer: PanelTracer;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
     super();
-    this.tracer = new PanelTracer(deps.service, deps.log);
+    this.tracer = this._register(new PanelTracer(deps.service, deps.log)); // "trace this pixel", one at a time
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
     const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
@@ -300,13 +299,8 @@ export class ResultsPanel extends Disposable {
         if (!ref) return { ok: false, message: `No ${msg.role} image of ${msg.caseId} in this bundle.` };
         return this.sendFullImage(ref);
       }
-      case 'trace':
-        return this.tracer.start(this.bundle, msg.caseId, msg.pixel, {
-          result: (view) => this.post({ type: 'traceResult', view }),
-          progress: (m, f, done) => this.progress(m, f, done),
-        });
-      case 'traceCancel':
-        return this.tracer.cancel();
+      case 'trace': return this.tracer.start(this.bundle, msg.caseId, msg.pixel, { result: (view) => this.post({ type: 'traceResult', view }), progress: (m, f, done) => this.progress(m, f, done) });
+      case 'traceCancel': return this.tracer.cancel();
     }
   }
 
@@ -316,7 +310,6 @@ export class ResultsPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.tracer.dispose();
     this.pixels.clear();
     this.previews.clear();
     super.dispose();
