@@ -1,7 +1,7 @@
 // The trace's integration pieces that need no process: pixel choice, filing into a bundle (new names only),
 // the ledger's First Divergence line, the webview protocol guards and the table layout — on the seed's real traces.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
