@@ -101,5 +101,7 @@ if (process.env.NB_C_BIN && torchWs) {
 } else {
   console.log('\nreal C vs PyTorch: skipped (set NB_C_BIN and NB_TORCH_WORKSPACE=<nanoBragg checkout> to measure it)');
 }
+// 4b. A pixel trace of a 256² case end to end (stand-ins, embedded, and the real pair when given).
+await (await import('./bench-traceRun.ts')).benchTraceRun();
 // 5. Cold vs warm PyTorch runs (demo with the stand-in port; the real pair too when NB_TORCH_WORKSPACE is set).
 await (await import('./bench-warm.ts')).benchWarm();

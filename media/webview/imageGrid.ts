@@ -17,6 +17,8 @@ export interface GridEvents {
   onError(message: string): void;
   /** A preview is shown and the user hovers or zoomed past its resolution: the full image is wanted. */
   onNeedFull?(caseId: string, why: 'hover' | 'zoom'): void;
+  /** A click on a pixel (no drag), or Enter on the focused image: trace that pixel. */
+  onPick?(pixel: { slow: number; fast: number }, caseId: string): void;
 }
 
 /** A k×k max-binned preview of a full image of the grid's size (see src/shared/preview.ts). */
@@ -34,7 +36,7 @@ export class ImageGrid {
   private readonly panels = new Map<PanelKind, Panel>();
   private transform: ViewTransform;
   private hovered: { slow: number; fast: number } | undefined;
-  private drag: { x: number; y: number; id: number } | undefined;
+  private drag: { x: number; y: number; id: number; moved?: number } | undefined;
   private readonly resize = new ResizeObserver(() => this.draw());
   private readonly full = new Map<SourceKind, Float32Array>();
   private readonly previews = new Map<SourceKind, Preview>();
@@ -80,12 +82,21 @@ export class ImageGrid {
       if (this.drag && this.drag.id === e.pointerId) {
         const dx = e.clientX - this.drag.x, dy = e.clientY - this.drag.y;
         this.drag.x = e.clientX; this.drag.y = e.clientY;
+        this.drag.moved = (this.drag.moved ?? 0) + Math.abs(dx) + Math.abs(dy);
         this.setTransform(panBy(this.transform, dx, dy, this.fpixels, this.spixels, w, hgt));
       }
       this.setHover(pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
     });
     const endDrag = (e: PointerEvent) => { if (this.drag?.id === e.pointerId) this.drag = undefined; };
-    canvas.addEventListener('pointerup', endDrag);
+    canvas.addEventListener('pointerup', (e) => {
+      // A press that did not pan (≤ 3 CSS pixels of travel) is a click on the pixel under the pointer.
+      const click = this.drag?.id === e.pointerId && (this.drag.moved ?? 0) <= 3;
+      endDrag(e);
+      if (!click || !this.events.onPick) return;
+      const [w, hgt] = canvasSize(canvas);
+      const p = pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY);
+      if (p) this.events.onPick(p, this.caseId);
+    });
     canvas.addEventListener('pointercancel', endDrag);
     canvas.addEventListener('pointerleave', () => { if (!this.drag) this.setHover(undefined); });
     canvas.addEventListener('dblclick', (e) => {
@@ -100,6 +111,7 @@ export class ImageGrid {
         case '+': case '=': t = zoomAt(this.transform, 1.5, this.fpixels, this.spixels, w, hgt); break;
         case '-': case '_': t = zoomAt(this.transform, 1 / 1.5, this.fpixels, this.spixels, w, hgt); break;
         case '0': t = initialTransform(this.fpixels, this.spixels); break;
+        case 'Enter': if (this.hovered && this.events.onPick) { e.preventDefault(); this.events.onPick(this.hovered, this.caseId); } return;
         case 'ArrowLeft': t = panBy(this.transform, w * step, 0, this.fpixels, this.spixels, w, hgt); break;
         case 'ArrowRight': t = panBy(this.transform, -w * step, 0, this.fpixels, this.spixels, w, hgt); break;
         case 'ArrowUp': t = panBy(this.transform, 0, hgt * step, this.fpixels, this.spixels, w, hgt); break;

@@ -12,6 +12,8 @@ import { CaseUi } from './caseView.ts';
 import { readTheme, watchTheme, type ViewTheme } from './theme.ts';
 import { canvasPngBytes, compositeCanvas } from './exportPng.ts';
 import type { HoverValues } from './derived.ts';
+import { TracePanel } from './traceView.ts';
+import type { TracePixelRequest } from '../../src/shared/traceMessages.ts';
 
 const restored = restoredState();
 let settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, ...restored?.settings };
@@ -86,8 +88,26 @@ const btnExport = button('btn-export-png', 'Export PNG', 'Save the images of eve
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Parity results' },
   h('div', { class: 'group' }, scaleToggle, clipSelect, mapSelect),
   h('div', { class: 'group' }, btnRerun, btnRecord, btnFolder, btnCopy, btnExport));
+// ---- pixel trace: a click on a pixel, the readout's button, or "Trace max-|Δ| pixel" asks the host to trace it.
+let lastHover: { caseId: string; slow: number; fast: number } | undefined;
+let traceRequestId: number | undefined;
+const tracePanel = new TracePanel({ onTrace: startTrace, onCancel: () => post({ type: 'traceCancel', requestId: newRequestId() }) });
+const btnTraceHere = button('btn-trace-here', 'Trace this pixel', 'Trace the last hovered pixel in both simulators and name the first divergence', () => {
+  if (lastHover) startTrace(lastHover.caseId, { slow: lastHover.slow, fast: lastHover.fast });
+});
+btnTraceHere.classList.add('small');
+btnTraceHere.disabled = true;
+function startTrace(caseId: string, pixel: TracePixelRequest): void {
+  if (!vm || vm.readOnly) return;
+  if (traceRequestId !== undefined) { status.textContent = 'A trace is running: cancel it first.'; return; }
+  traceRequestId = newRequestId();
+  tracePanel.started(caseId, pixel);
+  btnTraceHere.disabled = true;
+  post({ type: 'trace', requestId: traceRequestId, caseId, pixel });
+}
+
 // The toolbar and the hover readout stay visible while scrolling through the cases.
-app.append(h('div', { class: 'sticky-top' }, toolbar, readout), banner, notice, progress, hostErrors, header, casesEl, status);
+app.append(h('div', { class: 'sticky-top' }, toolbar, h('div', { class: 'readout-row' }, readout, btnTraceHere)), banner, notice, progress, hostErrors, header, tracePanel.element, casesEl, status);
 syncControls();
 
 type RequestMessage = Parameters<typeof post>[0] & { requestId: number };
@@ -150,6 +170,10 @@ function fmtValue(v: number | undefined): string {
 function showHover(v: HoverValues | undefined, caseId: string): void {
   if (!v) { readout.textContent = 'Hover an image (or focus it and use the arrow keys) to read pixel values.'; delete readout.dataset.slow; return; }
   readout.dataset.caseId = caseId;
+  lastHover = { caseId, slow: v.slow, fast: v.fast };
+  btnTraceHere.disabled = !!vm?.readOnly || traceRequestId !== undefined;
+  btnTraceHere.textContent = `Trace pixel (${v.slow}, ${v.fast})`;
+  tracePanel.setCase(caseId, !vm?.readOnly);
   readout.dataset.slow = String(v.slow);
   readout.dataset.fast = String(v.fast);
   readout.dataset.level = v.binning ? 'preview' : 'exact';
@@ -191,6 +215,7 @@ function renderSnapshot(next: ViewModel): void {
       onError: (m) => reportError('render', m, { caseId: cv.caseId }),
       onNeedFull: (caseId) => requestFullImages(caseId),
       onChartError: (caseId, kind, m) => reportError('chart', `${kind} chart: ${m}`, { caseId }),
+      onPick: (p, caseId) => startTrace(caseId, p),
     });
     cases.set(cv.caseId, ui);
     casesEl.append(ui.element);
@@ -199,6 +224,8 @@ function renderSnapshot(next: ViewModel): void {
       if (have) giveImage(ui, have);
     }
   }
+  tracePanel.setCase(next.cases[0]?.caseId, !next.readOnly);
+  btnTraceHere.hidden = next.readOnly;
   syncControls();
   persist();
   if (focusedId) (document.querySelector(`[data-testid="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
@@ -274,10 +301,19 @@ function onHostMessage(msg: HostToWebview): void {
       running = !msg.done;
       progress.hidden = !!msg.done;
       progress.textContent = msg.fraction !== undefined ? `${msg.message} (${Math.round(msg.fraction * 100)} %)` : msg.message;
+      tracePanel.progress(msg.message);
       syncControls();
       break;
     }
     case 'response': {
+      if (msg.requestId === traceRequestId) {
+        traceRequestId = undefined;
+        tracePanel.finished(msg.ok, msg.message);
+        btnTraceHere.disabled = !lastHover;
+        status.textContent = msg.ok ? 'Trace done.' : msg.message ?? 'Trace failed.';
+        status.dataset.ok = String(msg.ok);
+        break;
+      }
       const quiet = background.get(msg.requestId);
       if (quiet) {
         background.delete(msg.requestId);
@@ -296,11 +332,12 @@ function onHostMessage(msg: HostToWebview): void {
       syncControls();
       break;
     }
+    case 'traceResult': tracePanel.show(msg.view); break;
     case 'hostError': hostErrors.append(h('p', {}, msg.caseId ? `${msg.caseId}: ${msg.message}` : msg.message)); break;
   }
 }
 
-const HOST_TYPES = new Set<string>(['snapshot', 'image', 'progress', 'response', 'hostError'] satisfies HostToWebview['type'][]);
+const HOST_TYPES = new Set<string>(['snapshot', 'image', 'progress', 'response', 'hostError', 'traceResult'] satisfies HostToWebview['type'][]);
 window.addEventListener('message', (event: MessageEvent) => {
   const msg: unknown = event.data;
   if (!isHostToWebview(msg)) {

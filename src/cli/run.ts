@@ -1,13 +1,12 @@
 // `nb-parity run [CASE…]`: run parity cases, write an evidence bundle, print a result table (or JSON).
 // Progress goes to stderr, results to stdout. Exit 0 all pass, 1 some fail, 2 error (a run crashed, bad input...).
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
-import type { Bundle, EngineId, EngineRun, PresetName } from '../shared/types.ts';
+import type { Bundle, EngineId, EngineRun } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { metricsFields } from '../core/evidence/texts.ts';
 import { num, engineName } from '../core/evidence/texts.ts';
+import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
 
 const HELP = `usage: nb-parity run [CASE…] [options]
 
@@ -15,26 +14,11 @@ Runs parity cases (default: the built-in TC-D1 and TC-D3) and writes an evidence
 reports/<initiative>/<phase>/<STAMP>/ in the workspace.
 
 options:
-  --workspace DIR            the nanoBragg checkout (default: current folder)
-  --candidate torch|embedded|c   default torch
-  --reference c|embedded|torch   default c
-  --candidate-preset c|pytorch   embedded engine preset for the candidate (default pytorch)
-  --reference-preset c|pytorch   embedded engine preset for the reference (default c)
-  --timeout SEC              per-side timeout in seconds (default 1800)
+${ENGINE_OPTION_HELP}
   --concurrency N            cases run at the same time (default 1; both sides of a case always run together)
-  --c-binary PATH            C binary (default: NB_C_BIN, golden_suite_generator/nanoBragg, ./nanoBragg)
-  --python PATH              Python for the PyTorch port (default: NB_PY_BIN, python3)
-  --env NAME=VALUE           extra environment for the programs (repeatable), e.g. NANOBRAGG_DISABLE_COMPILE=1
-  --initiative NAME          default 2025-11-source-weights
-  --phase NAME               default phase_e
   --explain                  attribute a failing case's gap to named semantic forks
-  --json                     print the results as JSON on stdout
-  --quiet                    no progress on stderr
 
 exit status: 0 every case passes, 1 some case fails its thresholds, 2 an error (a run crashed, bad input).`;
-
-const ENGINES: EngineId[] = ['c', 'torch', 'embedded'];
-const PRESETS: PresetName[] = ['c', 'pytorch'];
 
 export async function runCommand(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -47,33 +31,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) { console.log(HELP); return 0; }
   const bad = (msg: string) => { console.error(`nb-parity run: ${msg}`); return 2; };
-  const candidate = (values.candidate ?? 'torch') as EngineId;
-  const reference = (values.reference ?? 'c') as EngineId;
-  if (!ENGINES.includes(candidate)) return bad(`--candidate ${candidate}: expected one of ${ENGINES.join(', ')}`);
-  if (!ENGINES.includes(reference)) return bad(`--reference ${reference}: expected one of ${ENGINES.join(', ')}`);
-  for (const [flag, v] of [['--candidate-preset', values['candidate-preset']], ['--reference-preset', values['reference-preset']]] as const) {
-    if (v !== undefined && !PRESETS.includes(v as PresetName)) return bad(`${flag} ${v}: expected one of ${PRESETS.join(', ')}`);
+  let choice: EngineChoice;
+  try {
+    choice = await resolveEngineOptions(values);
+  } catch (err) {
+    if (err instanceof OptionError) return bad(err.message);
+    throw err;
   }
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    const t = Number(values.timeout);
-    if (!(t > 0)) return bad(`--timeout ${values.timeout}: expected a positive number of seconds`);
-    timeoutMs = t * 1000;
-  }
+  const { workspace, candidate, reference } = choice;
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) return bad(`--concurrency ${values.concurrency}: expected a whole number ≥ 1`);
-  }
-  const extraEnv: Record<string, string> = {};
-  for (const e of values.env ?? []) {
-    const i = e.indexOf('=');
-    if (i <= 0) return bad(`--env ${e}: expected NAME=VALUE`);
-    extraEnv[e.slice(0, i)] = e.slice(i + 1);
-  }
-  const workspace = resolve(values.workspace ?? process.cwd());
-  if (!(await stat(workspace).then((s) => s.isDirectory(), () => false))) {
-    return bad(`--workspace ${workspace}: no such folder; pass the nanoBragg checkout (or run from inside it)`);
   }
   const { cases: all, errors } = await loadCases(workspace);
   const quiet = values.quiet || false;
@@ -86,40 +55,14 @@ export async function runCommand(argv: string[]): Promise<number> {
     return bad(`unknown case(s) ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
   }
 
-  const settings: RunSettings = {
-    allowPrograms: true,
-    cBinary: values['c-binary'],
-    cBinarySource: values['c-binary'] !== undefined ? '--c-binary' : undefined,
-    python: values.python,
-    extraEnv,
-    initiative: values.initiative,
-    phase: values.phase,
-    timeoutMs: timeoutMs ? { reference: timeoutMs, candidate: timeoutMs } : undefined,
-    concurrency,
-    explain: values.explain,
-    embedded: {
-      reference: values['reference-preset'] ? { preset: values['reference-preset'] as PresetName } : undefined,
-      candidate: values['candidate-preset'] ? { preset: values['candidate-preset'] as PresetName } : undefined,
-    },
-  };
+  const settings: RunSettings = { ...choice.settings, concurrency, explain: values.explain };
 
-  // Ctrl+C cancels: every process tree is killed, the bundle records what ran. A second Ctrl+C exits at once.
-  const ac = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    console.error('nb-parity run: cancelling (Ctrl+C again to quit at once)…');
-    ac.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  // A closed terminal or SSH session (SIGHUP) cancels the same way: nothing left running.
-  process.on('SIGHUP', onSigint);
+  // Ctrl+C (or a closed terminal) cancels: every process tree is killed, the bundle records what ran.
+  const { signal, release } = cancelOnSignals('run');
   let bundle: Bundle;
   try {
     bundle = await runParity({
-      workspace, cases, candidate, reference, settings, signal: ac.signal,
+      workspace, cases, candidate, reference, settings, signal,
       onProgress: (e) => { if (!quiet && !/\d+%$/.test(e.message)) console.error(`  ${e.message}`); },
       onLog: (line) => { if (!quiet) console.error(`  ${line}`); },
     });
@@ -127,15 +70,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (err instanceof ParityError) return bad(err.message);
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    process.off('SIGHUP', onSigint);
+    release();
   }
   const statuses = bundle.cases.map((c) => c.verdict.status);
-  const code = ac.signal.aborted || statuses.includes('error') ? 2 : statuses.includes('fail') ? 1 : 0;
+  const code = signal.aborted || statuses.includes('error') ? 2 : statuses.includes('fail') ? 1 : 0;
   if (values.json) {
     console.log(JSON.stringify({
-      bundle: bundle.dir, stamp: bundle.stamp, candidate, reference, exitCode: code, cancelled: ac.signal.aborted,
+      bundle: bundle.dir, stamp: bundle.stamp, candidate, reference, exitCode: code, cancelled: signal.aborted,
       wallMs: bundle.wallMs ?? null,
       timing: bundle.timing ?? null,
       cases: bundle.cases.map((c) => ({
@@ -157,22 +98,9 @@ function parse(argv: string[]) {
     args: argv,
     allowPositionals: true,
     options: {
-      workspace: { type: 'string', short: 'w' },
-      candidate: { type: 'string' },
-      reference: { type: 'string' },
-      'candidate-preset': { type: 'string' },
-      'reference-preset': { type: 'string' },
-      timeout: { type: 'string' },
+      ...ENGINE_OPTION_SPEC,
       concurrency: { type: 'string' },
-      'c-binary': { type: 'string' },
-      python: { type: 'string' },
-      env: { type: 'string', multiple: true },
-      initiative: { type: 'string' },
-      phase: { type: 'string' },
       explain: { type: 'boolean' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
 }

@@ -23,6 +23,9 @@ export type {
   ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
 } from './types.ts';
 
+import { isTraceRequest, isTraceView, type TraceCancelMessage, type TraceRequestMessage, type TraceResultMessage } from './traceMessages.ts';
+export * from './traceMessages.ts';
+
 export const PROTOCOL_VERSION = 1;
 
 export type ImageRole = 'reference' | 'candidate' | 'model';
@@ -212,7 +215,7 @@ export interface HostErrorMessage {
   caseId?: string;
 }
 
-export type HostToWebview = SnapshotMessage | ImageMessage | ProgressMessage | ResponseMessage | HostErrorMessage;
+export type HostToWebview = SnapshotMessage | ImageMessage | ProgressMessage | ResponseMessage | HostErrorMessage | TraceResultMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Webview → host
@@ -257,7 +260,7 @@ export interface WebviewErrorMessage {
 
 export type WebviewRequest =
   | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
-  | RequestImageMessage | RequestFullImageMessage;
+  | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage;
 
 export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage;
 
@@ -310,6 +313,7 @@ export function isHostToWebview(x: unknown): x is HostToWebview {
     case 'progress': return isStr(x.message) && (x.fraction === undefined || isNum(x.fraction));
     case 'response': return Number.isInteger(x.requestId) && typeof x.ok === 'boolean';
     case 'hostError': return isStr(x.message);
+    case 'traceResult': return isTraceView(x.view);
     default: return false;
   }
 }
@@ -334,6 +338,8 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
     case 'exportPng': return isStr(x.caseId) && isStr(x.suggestedName) && isBuf(x.buffer);
     case 'requestImage': return isStr(x.id);
     case 'requestFullImage': return isStr(x.caseId) && isRole(x.role);
+    case 'trace': return isTraceRequest(x);
+    case 'traceCancel': return true;
     default: return false;
   }
 }

@@ -23,6 +23,10 @@ type Page = E2ePage & {
   mouse: E2ePage['mouse'] & { wheel(dx: number, dy: number): Promise<void> };
 };
 import { sampleViewModel } from '../helpers/viewModel.ts';
+import { compareTraces } from '../../src/core/trace/index.ts';
+import type { TraceRunResult } from '../../src/core/run/trace.ts';
+import type { TraceView } from '../../src/shared/traceMessages.ts';
+import { traceViewOf } from '../../src/extension/panel/traceView.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PW_DIR = join(ROOT, 'test/e2e/.cache/playwright/node_modules/playwright-core');
@@ -341,5 +345,63 @@ test('results webview: a 2048² image arrives as a preview, hovering fetches the
     assert.deepEqual(errors, [], 'no CSP, script, render, chart or protocol errors');
     assert.deepEqual(pageErrors, []);
     console.log(`# 2048² in Chromium: previews (2 × 4 MiB) posted → 4 canvases drawn in ${previewMs.toFixed(0)} ms; full images (2 × 16 MiB) posted → exact readout and redraw in ${fullMs.toFixed(0)} ms`);
+  });
+});
+
+// The pixel trace: a click on a pixel asks the host to trace it; the host's traceResult (here a REAL comparison of the
+// seed's tc_d3_seed C / PyTorch traces, built with the host's own traceViewOf) becomes the table.
+function realTraceView(): TraceView {
+  const dir = join(ROOT, 'test/fixtures/traces');
+  const img = (f: string) => ({ image: new Float32Array(readFileSync(join(dir, f)).buffer.slice(0)), fpixels: 256 });
+  const diff = compareTraces(readFileSync(join(dir, 'tc_d3_seed.c.trace.log'), 'utf8'), readFileSync(join(dir, 'tc_d3_seed.py.trace.log'), 'utf8'),
+    { case: 'TC-D1', referenceImage: img('tc_d3_seed.c.bin'), candidateImage: img('tc_d3_seed.py.bin') });
+  const files = { reference: 'trace_c_tc_d3_s129_f129.log', candidate: 'trace_py_tc_d3_s129_f129.log', diff: 'trace_diff_tc_d3_s129_f129.json', markdown: 'first_divergence.md' };
+  return traceViewOf({
+    diff, bundleDir: '/b', freshBundle: false, pixel: diff.pixel, pixelSource: '--pixel 129,129',
+    record: { case: 'TC-D1', fileStem: 'tc_d1', pixel: diff.pixel, pixelSource: '', verdict: diff.verdict, firstDivergence: diff.firstDivergence, text: diff.text, reference: 'C', candidate: 'PyTorch', candidateDtype: 'float32', createdAt: '', files },
+    runs: {} as TraceRunResult['runs'], timing: { bundleMs: 0, traceMs: 0, compareMs: 0, fileMs: 0, totalMs: 800 },
+  });
+}
+
+test('results webview: click a pixel → trace request; the trace table highlights and scrolls to the first divergence', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  const view = realTraceView();
+  await withWebview(async ({ page, pageErrors }) => {
+    await hostSends(page, viewModel(), true);
+    await waitFor(page, () => !!document.querySelector('[data-testid="canvas-candidate-TC-D1"]'), 'case rendered');
+    // A click (no drag) on pixel (70, 80) of the candidate asks the host to trace exactly that pixel.
+    const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
+    await page.mouse.click(box.x + (80.5 / N) * box.width, box.y + (70.5 / N) * box.height);
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'trace'), 'trace request');
+    const req = (await sent(page)).find((m) => m.type === 'trace') as Sent & { pixel?: unknown };
+    assert.equal(req.caseId, 'TC-D1');
+    assert.deepEqual(req.pixel, { slow: 70, fast: 80 });
+    assert.equal(await page.getByTestId('btn-trace-cancel').isVisible(), true, 'cancellable while it runs');
+    assert.match((await page.getByTestId('trace-state').textContent()) ?? '', /Tracing TC-D1 at pixel \(70, 80\)/);
+
+    // The host answers: the table, the first divergence highlighted and in view, artefacts dimmed with their reason.
+    await page.evaluate((v) => window.postMessage({ type: 'traceResult', view: v }, '*'), view);
+    await page.evaluate((id) => window.postMessage({ type: 'response', requestId: id, ok: true, message: 'done' }, '*'), req.requestId);
+    await waitFor(page, () => !!document.querySelector('[data-testid="trace-table"]'), 'trace table');
+    assert.equal(await page.getByTestId('trace-verdict').getAttribute('data-verdict'), 'differ');
+    assert.match((await page.getByTestId('trace-verdict').textContent()) ?? '', /first divergence `F_latt_a` 1 vs 5/);
+    const first = page.getByTestId('trace-row-F_latt_a');
+    assert.match((await first.getAttribute('class')) ?? '', /trace-first/);
+    assert.equal(await first.getAttribute('aria-current'), 'true');
+    const inView = await first.evaluate((el: HTMLElement) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+    assert.ok(inView, 'scrolled to the first divergence');
+    const rot = page.getByTestId('trace-row-rot_a_angstroms');
+    assert.match((await rot.getAttribute('class')) ?? '', /trace-artefact/);
+    assert.match((await rot.getAttribute('title')) ?? '', /artefact: .*metres/);
+    assert.equal(await page.locator('tbody[data-group="Pixel"]').count(), 1);
+    assert.equal(await page.getByTestId('btn-trace-cancel').isVisible(), false, 'no cancel once answered');
+    // The max-|Δ| pixel is one click away.
+    await page.getByTestId('btn-trace-max').click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.filter((m) => m.type === 'trace').length >= 2, 'second trace request');
+    const second = (await sent(page)).filter((m) => m.type === 'trace')[1] as Sent & { pixel?: unknown };
+    assert.equal(second.pixel, 'max-delta');
+    await page.getByTestId('btn-trace-cancel').click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'traceCancel'), 'cancel sent');
+    assert.deepEqual((await sent(page)).filter((m) => m.type === 'error'), []);
+    assert.deepEqual(pageErrors, []);
   });
 });

@@ -154,6 +154,18 @@ export class BundleWriter {
     return added;
   }
 
+  /**
+   * Add one trace set under names the caller took from bundleFiles.trace / traceDiffN / firstDivergenceN (free names:
+   * see traceFiles.ts). Same guarantees as addTraceFiles: new files only, then the rewrites, then complete.json.
+   */
+  async addTraceSet(files: [name: string, data: string][], rewrites: (added: string[]) => Promise<Rewrites> | Rewrites): Promise<string[]> {
+    const added: string[] = [];
+    for (const [name, data] of files) { await this.put(name, data); added.push(name); }
+    await this.rewrite(await rewrites(added));
+    await this.refreshCompletion();
+    return added;
+  }
+
   /** Replace summary.md / bundle.json (whole-file atomic rename). */
   private async rewrite(r: Rewrites): Promise<void> {
     if (r.summary !== undefined) await writeFileAtomic(join(this.dir, bundleFiles.summary), r.summary, { overwrite: true });

@@ -34,6 +34,10 @@ export const bundleFiles = {
   /** Written LAST: the run finished (or was cancelled) and these files, with these sha256s, are the bundle. */
   complete: 'complete.json',
   /** Pixel traces (added to a finished bundle later): per case stem and slow/fast pixel. */
+  /** Any side's trace, prefixed like its image (c, py, emb, emb_ref, emb_cand); `n` > 1 suffixes a re-trace (-2…). */
+  trace: (prefix: string, stem: string, s: number, f: number, n = 1) => `trace_${prefix}_${stem}_s${s}_f${f}${n > 1 ? `-${n}` : ''}.log`,
+  traceDiffN: (stem: string, s: number, f: number, n = 1) => `trace_diff_${stem}_s${s}_f${f}${n > 1 ? `-${n}` : ''}.json`,
+  firstDivergenceN: (n = 1) => `first_divergence${n > 1 ? `-${n}` : ''}.md`,
   traceC: (stem: string, s: number, f: number) => `trace_c_${stem}_s${s}_f${f}.log`,
   tracePy: (stem: string, s: number, f: number) => `trace_py_${stem}_s${s}_f${f}.log`,
   traceDiff: (stem: string, s: number, f: number) => `trace_diff_${stem}_s${s}_f${f}.json`,

@@ -8,6 +8,7 @@ import type { Bundle, ConfigMismatch } from '../../shared/types.ts';
 import type { AttemptCase, AttemptInput, AttemptVerdict } from './compose.ts';
 import { LedgerError } from './edits.ts';
 import { verifyBundle, type VerifyOptions } from './verifyBundle.ts';
+import { firstDivergenceLines } from './traceLines.ts';
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** The seed's thresholds, used only to judge a legacy bundle that recorded no verdict. */
@@ -77,7 +78,8 @@ export function attemptInputFromBundle(bundle: Bundle, workspaceRoot: string, no
 export async function enrichFromDir(input: AttemptInput, dir: string): Promise<AttemptInput> {
   const files: string[] = [];
   for (const f of CITED_FILES) if (await stat(path.join(dir, f)).then((s) => s.isFile(), () => false)) files.push(f);
-  return { ...input, files, forks: input.forks.length ? input.forks : await readForks(dir) };
+  const firstDivergence = await firstDivergenceLines(dir, input.bundlePath);
+  return { ...input, files, forks: input.forks.length ? input.forks : await readForks(dir), ...(firstDivergence.length ? { firstDivergence } : {}) };
 }
 
 type Json = Record<string, unknown>;

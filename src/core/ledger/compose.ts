@@ -37,6 +37,8 @@ export interface AttemptInput {
   files?: string[];
   /** Where the verdict came from when the bundle had none (legacy layouts). */
   verdictSource?: string;
+  /** `First Divergence: …` lines of the bundle's pixel traces (traceLines.ts), written between Metrics and Artifacts. */
+  firstDivergence?: string[];
 }
 
 export const VERDICT_WORDS: Record<AttemptVerdict | 'unknown', string> = {
@@ -89,6 +91,7 @@ export function composeEntry(input: AttemptInput, n: number, style: EntryStyle =
       `**Date:** ${input.date} (${input.stamp})`,
       ...(parts.length > 1 ? [`- Summary: ${parts.slice(1).join(' ')}`] : []),
       `- Metrics: ${metrics}`,
+      ...(input.firstDivergence ?? []).map((l) => `- ${md(l)}`),
       `- Artifacts: ${artifacts}`,
     ];
   }
@@ -96,6 +99,7 @@ export function composeEntry(input: AttemptInput, n: number, style: EntryStyle =
   return [
     `${style.indent}${style.marker} [${input.date}] Attempt #${n} — ${parts.join(' ')}`,
     `${sub}Metrics: ${metrics}`,
+    ...(input.firstDivergence ?? []).map((l) => `${sub}${md(l)}`),
     `${sub}Artifacts: ${artifacts}`,
   ];
 }

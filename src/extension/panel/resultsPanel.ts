@@ -19,6 +19,7 @@ import type { BundleHistory } from '../history.ts';
 import type { ParityService } from '../parityService.ts';
 import { errorText, type Log } from '../log.ts';
 import { Disposable } from '../disposable.ts';
+import { PanelTracer } from './traceHost.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -50,9 +51,11 @@ export class ResultsPanel extends Disposable {
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped per load: a newer bundle stops the older one's image sending. */
   private generation = 0;
+  private readonly tracer: PanelTracer;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
     super();
+    this.tracer = this._register(new PanelTracer(deps.service, deps.log)); // "trace this pixel", one at a time
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
     const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
@@ -296,6 +299,8 @@ export class ResultsPanel extends Disposable {
         if (!ref) return { ok: false, message: `No ${msg.role} image of ${msg.caseId} in this bundle.` };
         return this.sendFullImage(ref);
       }
+      case 'trace': return this.tracer.start(this.bundle, msg.caseId, msg.pixel, { result: (view) => this.post({ type: 'traceResult', view }), progress: (m, f, done) => this.progress(m, f, done) });
+      case 'traceCancel': return this.tracer.cancel();
     }
   }
 

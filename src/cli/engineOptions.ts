@@ -1,0 +1,125 @@
+// The options every engine-launching subcommand shares (run, trace): which engines, presets, timeouts, the C binary,
+// Python, extra environment, where bundles go. One parser spec and one validator, so `run` and `trace` resolve
+// engines and settings the same way; Ctrl+C / hang-up handling alike.
+import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { EngineId, PresetName } from '../shared/types.ts';
+import type { RunSettings } from '../core/settings.ts';
+
+export const ENGINES: EngineId[] = ['c', 'torch', 'embedded'];
+const PRESETS: PresetName[] = ['c', 'pytorch'];
+const TORCH_MODES = ['cold', 'warm', 'auto'] as const;
+
+/** parseArgs option spec of the shared options. */
+export const ENGINE_OPTION_SPEC = {
+  workspace: { type: 'string', short: 'w' },
+  candidate: { type: 'string' },
+  reference: { type: 'string' },
+  'candidate-preset': { type: 'string' },
+  'reference-preset': { type: 'string' },
+  timeout: { type: 'string' },
+  'c-binary': { type: 'string' },
+  python: { type: 'string' },
+  'torch-mode': { type: 'string' },
+  env: { type: 'string', multiple: true },
+  initiative: { type: 'string' },
+  phase: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Help lines of the shared options (each subcommand adds its own). */
+export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg checkout (default: current folder)
+  --candidate torch|embedded|c   default torch
+  --reference c|embedded|torch   default c
+  --candidate-preset c|pytorch   embedded engine preset for the candidate (default pytorch)
+  --reference-preset c|pytorch   embedded engine preset for the reference (default c)
+  --timeout SEC              per-side timeout in seconds (default 1800)
+  --c-binary PATH            C binary (default: NB_C_BIN, golden_suite_generator/nanoBragg, ./nanoBragg)
+  --python PATH              Python for the PyTorch port (default: NB_PY_BIN, python3)
+  --torch-mode cold|warm|auto    PyTorch start-up: a fresh interpreter per run (cold, default) or the warm fork-server
+  --env NAME=VALUE           extra environment for the programs (repeatable), e.g. NANOBRAGG_DISABLE_COMPILE=1
+  --initiative NAME          default 2025-11-source-weights
+  --phase NAME               default phase_e
+  --json                     print the result as JSON on stdout
+  --quiet                    no progress on stderr`;
+
+export interface EngineOptionValues {
+  workspace?: string; candidate?: string; reference?: string;
+  'candidate-preset'?: string; 'reference-preset'?: string; timeout?: string;
+  'c-binary'?: string; python?: string; 'torch-mode'?: string; env?: string[]; initiative?: string; phase?: string;
+}
+
+export interface EngineChoice {
+  workspace: string;
+  candidate: EngineId;
+  reference: EngineId;
+  settings: RunSettings;
+}
+
+/** A bad option value: the message names the option and what it expects. */
+export class OptionError extends Error {}
+
+/** Validate the shared options into engines + RunSettings (throws OptionError with a specific message). */
+export async function resolveEngineOptions(values: EngineOptionValues): Promise<EngineChoice> {
+  const candidate = (values.candidate ?? 'torch') as EngineId;
+  const reference = (values.reference ?? 'c') as EngineId;
+  if (!ENGINES.includes(candidate)) throw new OptionError(`--candidate ${candidate}: expected one of ${ENGINES.join(', ')}`);
+  if (!ENGINES.includes(reference)) throw new OptionError(`--reference ${reference}: expected one of ${ENGINES.join(', ')}`);
+  for (const [flag, v] of [['--candidate-preset', values['candidate-preset']], ['--reference-preset', values['reference-preset']]] as const) {
+    if (v !== undefined && !PRESETS.includes(v as PresetName)) throw new OptionError(`${flag} ${v}: expected one of ${PRESETS.join(', ')}`);
+  }
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    const t = Number(values.timeout);
+    if (!(t > 0)) throw new OptionError(`--timeout ${values.timeout}: expected a positive number of seconds`);
+    timeoutMs = t * 1000;
+  }
+  const torchMode = values['torch-mode'];
+  if (torchMode !== undefined && !(TORCH_MODES as readonly string[]).includes(torchMode)) throw new OptionError(`--torch-mode ${torchMode}: expected one of ${TORCH_MODES.join(', ')}`);
+  const extraEnv: Record<string, string> = {};
+  for (const e of values.env ?? []) {
+    const i = e.indexOf('=');
+    if (i <= 0) throw new OptionError(`--env ${e}: expected NAME=VALUE`);
+    extraEnv[e.slice(0, i)] = e.slice(i + 1);
+  }
+  const workspace = resolve(values.workspace ?? process.cwd());
+  if (!(await stat(workspace).then((s) => s.isDirectory(), () => false))) {
+    throw new OptionError(`--workspace ${workspace}: no such folder; pass the nanoBragg checkout (or run from inside it)`);
+  }
+  const settings: RunSettings = {
+    allowPrograms: true,
+    cBinary: values['c-binary'],
+    cBinarySource: values['c-binary'] !== undefined ? '--c-binary' : undefined,
+    python: values.python,
+    extraEnv,
+    initiative: values.initiative,
+    phase: values.phase,
+    timeoutMs: timeoutMs ? { reference: timeoutMs, candidate: timeoutMs } : undefined,
+    torchMode: torchMode as RunSettings['torchMode'],
+    embedded: {
+      reference: values['reference-preset'] ? { preset: values['reference-preset'] as PresetName } : undefined,
+      candidate: values['candidate-preset'] ? { preset: values['candidate-preset'] as PresetName } : undefined,
+    },
+  };
+  return { workspace, candidate, reference, settings };
+}
+
+/**
+ * Ctrl+C, SIGTERM and a closed terminal (SIGHUP) cancel through the returned signal: every process tree is killed
+ * and the command files what ran. A second Ctrl+C exits at once. Call `release()` when done.
+ */
+export function cancelOnSignals(command: string): { signal: AbortSignal; release: () => void } {
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    console.error(`nb-parity ${command}: cancelling (Ctrl+C again to quit at once)…`);
+    ac.abort();
+  };
+  const names: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const n of names) process.on(n, onSignal);
+  return { signal: ac.signal, release: () => { for (const n of names) process.off(n, onSignal); } };
+}
