@@ -15,6 +15,7 @@ import { listBundles, loadCaseImages, readBundle } from '../evidence/reader.ts';
 import { bundleFiles, filePrefix } from '../evidence/layout.ts';
 import { addTraceToBundle, type TraceRecord } from '../evidence/traceFiles.ts';
 import { compareTraces, parseTrace, renderFirstDivergenceMarkdown } from '../trace/index.ts';
+import { resolveForks } from '../simulator/forks.ts';
 import type { CandidateDtype, TraceDiff } from '../trace/types.ts';
 import { flagValue } from '../cases/flags.ts';
 import { maxDeltaPixel, outsideDetector, peakPixel, type Pixel, type PixelRequest } from './tracePixel.ts';
@@ -91,6 +92,7 @@ export async function runTrace(opts: TraceRunOptions): Promise<TraceRunResult> {
     referenceImage: image(refRun), candidateImage: image(candRun),
     referenceName: ENGINE_LABEL[reference] + (reference === candidate ? ' (reference)' : ''),
     candidateName: ENGINE_LABEL[candidate] + (reference === candidate ? ' (candidate)' : ''),
+    knownForks: foldedPolarization(opts) ? ['polar-folded'] : [],
   });
   const compareMs = performance.now() - compareStart;
   const fileStart = performance.now();
@@ -164,6 +166,13 @@ async function choosePixel(req: PixelRequest, bundle: Bundle, c: Case): Promise<
   const p = images?.reference && images.candidate ? maxDeltaPixel(images.reference, images.candidate, images.fpixels) : undefined;
   if (!p) throw new TraceRunError(`${where}: ${c.id} lacks a reference/candidate image pair with a finite difference; pass --pixel S,F`);
   return { pixel: p, source: `largest finite |Δ| of ${where}` };
+}
+
+/** Exactly one side applies polarization per source inside its sum (embedded fork), the other at the end. */
+function foldedPolarization(opts: TraceRunOptions): boolean {
+  const perSource = (side: Side, engine: EngineId) => engine === 'torch'
+    || (engine === 'embedded' && resolveForks(embeddedOptionsFor(opts.caseDef, side, opts.settings).preset, embeddedOptionsFor(opts.caseDef, side, opts.settings).forks).polarization === 'per-source');
+  return perSource('reference', opts.reference) !== perSource('candidate', opts.candidate);
 }
 
 /** Both sides concurrently, `-trace_pixel S F` added, each in an empty temporary folder (always removed). */

@@ -265,13 +265,14 @@ export function renderRows(cfg: SimConfig, row0: number, row1: number, out: Floa
       }
       let test = scale * I / steps;
       if (!osThick) test *= capture;
+      // Per-source polarization is already inside the sum: the factor applied here is 1, and the trace says so.
       if (!osPolar && !perSourceP) test *= polar;
       if (!osOmega) test *= omega;
       out[rowOff + fpixel] = test;
       if (L !== undefined) {
         L.push(`TRACE_C: I_before_scaling ${g(I)}`, ...tr!.constantLines, `TRACE_C: steps ${steps}`,
           `TRACE_C: oversample_thick ${osThick ? 1 : 0}`, `TRACE_C: oversample_polar ${osPolar ? 1 : 0}`, `TRACE_C: oversample_omega ${osOmega ? 1 : 0}`,
-          `TRACE_C: capture_fraction ${g(capture)}`, `TRACE_C: polar ${g(polar)}`, `TRACE_C: omega_pixel ${g(omega)}`,
+          `TRACE_C: capture_fraction ${g(capture)}`, `TRACE_C: polar ${g(perSourceP ? 1 : polar)}`, `TRACE_C: omega_pixel ${g(omega)}`,
           `TRACE_C: cos_2theta ${g(tr!.cos2theta)}`, `TRACE_C: I_pixel_final ${g(test)}`, `TRACE_C: floatimage_accumulated ${g(out[rowOff + fpixel]!)}`);
         tr!.value = out[rowOff + fpixel]!;
       }

@@ -96,7 +96,8 @@ export function activeQuirks(ctx: QuirkContext): Quirk[] {
   }
   if (c && py && (lastNumber(c, 'steps') ?? 1) > 1) out.push(QUIRKS.incidentOneSource);
   out.push(QUIRKS.scatteringUnits, QUIRKS.beamCenterLogging, QUIRKS.hklRounding);
-  if (c && py) out.push(QUIRKS.polarFolded);
+  // PyTorch, or an embedded trace with per-source polarization (the caller names that fork), folds polarization in.
+  if ((c && py) || ctx.knownForks.includes(QUIRKS.polarFolded.id)) out.push(QUIRKS.polarFolded);
   if (ctx.knownForks.includes(QUIRKS.phiCarryover.id)) out.push(QUIRKS.phiCarryover);
   return out;
 }
