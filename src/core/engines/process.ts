@@ -3,6 +3,7 @@
 // scripts fork). Nothing here ever leaves a process running after its promise settles.
 import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
+import { guardGroup, releaseGroup } from './orphanGuard.ts';
 
 export interface ProcessRequest {
   file: string;
@@ -137,7 +138,7 @@ export async function runProcess(req: ProcessRequest): Promise<ProcessResult> {
     maxBuffer: 512 * 1024 * 1024,
   });
   const pid = child.pid;
-  if (pid !== undefined) { liveGroups.add(pid); seen.add(pid); }
+  if (pid !== undefined) { liveGroups.add(pid); seen.add(pid); guardGroup(pid); }
 
   const lineSplitter = (stream: 'stdout' | 'stderr') => {
     let buf = '';
@@ -204,6 +205,7 @@ export async function runProcess(req: ProcessRequest): Promise<ProcessResult> {
     }
     if (killing) await killing;
     liveGroups.delete(pid);
+    releaseGroup(pid);
   }
 
   const r = result as unknown as {
