@@ -139,3 +139,27 @@ test('peaks on TC-D3: reference vs candidate both with preset c → every peak m
   assert.equal(broken.unmatchedCandidateCount, broken.candidatePeaks - broken.matched);
   assert.ok(broken.unmatchedCandidate.length <= 50);
 });
+
+test('a parity_cases.yaml run roi reaches the run: one run inside the image is judged on it, one off the image is an error', async () => {
+  const ws = await copyDemoWorkspace('nbp-roi-yaml-', ['A.mat']);
+  await mkdir(join(ws, 'tests'));
+  await writeFile(join(ws, 'tests/parity_cases.yaml'), [
+    'cases:',
+    '  - id: Y',
+    '    base_args: "-mat A.mat -default_F 100 -N 1 -distance 231.274660 -lambda 0.9768 -pixel 0.172 -detpixels 64 -nonoise -nointerpolate"',
+    '    thresholds: {corr_min: 0.999}',
+    '    roi: [10, 20, 30, 40]',
+    '    runs:',
+    '      - name: inside',
+    '      - name: outside',
+    '        roi: "0,70,0,10"',
+  ].join('\n'));
+  const r = await nbp(['run', 'Y', '--workspace', ws, ...EMB, '--candidate-preset', 'c']);
+  assert.equal(r.exitCode, 2, r.stderr);
+  const [inside, outside] = JSON.parse(r.stdout).cases;
+  assert.equal(inside.verdict, 'pass');
+  assert.match(inside.reason, /\(ROI 10,20,30,40; full frame corr 1,/);
+  assert.equal(inside.roi.metrics.pixels, 11 * 11);
+  assert.equal(outside.verdict, 'error');
+  assert.match(outside.reason, /ROI 0,70,0,10 leaves the 64×64 image \(fast 0…63, slow 0…63\)/);
+});
