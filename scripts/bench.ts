@@ -4,6 +4,8 @@
 //      process, against the simulators' own time = Σ over cases of the slower side's simulator time (the two sides
 //      run concurrently). Target: orchestration overhead (runParity wall / simulators − 1) ≤ 10 %.
 //   2. computeMetrics on a 4096² pair. Target ≤ 0.5 s. Then parse + align + compare of two real traces (≤ 20 ms).
+//      Regions and peaks (bench-regions.ts): the peak search's share of a 1024² run (a few %), `nb-parity compare` of
+//      two 1024² bundles (≤ 1 s), computeRoiMetrics 200×200 and full frame on 1024² (≤ 50 ms).
 //   3. One attribution (--explain) of the demo's TC-D1 gap.
 //   4. With NB_C_BIN and NB_TORCH_WORKSPACE (a nanoBragg checkout with src/nanobrag_torch) set, the same for the real
 //      C vs PyTorch pair (simulator time there = each program's wall time, which includes Python start-up).
@@ -81,6 +83,8 @@ report('demo TC-D1+TC-D3 parity, embedded (preset c) vs embedded (preset pytorch
 const m = benchMetrics(4096, 4096, 3);
 console.log(`\nmetrics on a 4096² pair: ${ms(m.ms)} (target ≤ 500 ms: ${m.ms <= 500 ? 'met' : 'NOT met'})`);
 printTraceBench();
+// 2b. Regions of interest and peaks on a 1024² case: peak-search share of a run, compare of two bundles, ROI metrics.
+await (await import('./bench-regions.ts')).benchRegions(ws);
 
 // 3. Attribution of the demo's TC-D1 gap.
 const explained = await cliRun(['TC-D1', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--explain']);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { relative, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { describeThresholds, loadCases } from '../core/cases/index.ts';
+import { formatRoi } from '../shared/roi.ts';
 
 const HELP = `usage: nb-parity cases [--workspace DIR] [--json]
 
@@ -28,7 +29,7 @@ export async function casesCommand(argv: string[]): Promise<number> {
   if (values.json) {
     console.log(JSON.stringify({ workspace, cases, errors }, null, 2));
   } else {
-    const rows = cases.map((c) => [c.id, c.source === 'builtin' ? 'built-in' : `${relative(workspace, c.location?.file ?? '')}:${(c.location?.line ?? 0) + 1}`, describeThresholds(c.thresholds)]);
+    const rows = cases.map((c) => [c.id, c.source === 'builtin' ? 'built-in' : `${relative(workspace, c.location?.file ?? '')}:${(c.location?.line ?? 0) + 1}`, `${describeThresholds(c.thresholds)}${c.roi ? ` on ROI ${formatRoi(c.roi)}` : ''}`]);
     const w0 = Math.max(4, ...rows.map((r) => r[0].length));
     const w1 = Math.max(6, ...rows.map((r) => r[1].length));
     console.log(`${'case'.padEnd(w0)}  ${'source'.padEnd(w1)}  thresholds`);

@@ -30,7 +30,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (!values.case) return bad('--case ID is required');
   if (values.format !== 'npy' && values.format !== 'csv') return bad(`--format ${values.format ?? '(missing)'}: expected npy or csv`);
   try {
-    const rois = (values.roi ?? []).map(parseRoi);
+    const rois = (values.roi ?? []).map((r) => parseRoi(r));
     const out = resolve(values.out ?? '.');
     await mkdir(out, { recursive: true });
     for (const f of await exportCase(resolve(positionals[0]), values.case, values.format as ExportFormat, out, rois)) console.log(f);

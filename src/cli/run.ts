@@ -7,6 +7,8 @@ import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { metricsFields } from '../core/evidence/texts.ts';
 import { num, engineName } from '../core/evidence/texts.ts';
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
+import { parseRoi } from '../shared/roi.ts';
+import { regionJson, regionLines } from './runRegions.ts';
 
 const HELP = `usage: nb-parity run [CASE…] [options]
 
@@ -17,6 +19,8 @@ options:
 ${ENGINE_OPTION_HELP}
   --concurrency N            cases run at the same time (default 1; both sides of a case always run together)
   --explain                  attribute a failing case's gap to named semantic forks
+  --roi X0,X1,Y0,Y1          judge every case on this region (fast min, fast max, slow min, slow max; inclusive),
+                             replacing the cases' own roi; full-frame metrics are still reported
 
 exit status: 0 every case passes, 1 some case fails its thresholds, 2 an error (a run crashed, bad input).`;
 
@@ -44,6 +48,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) return bad(`--concurrency ${values.concurrency}: expected a whole number ≥ 1`);
   }
+  let roi: RunSettings['roi'];
+  try { roi = values.roi !== undefined ? parseRoi(values.roi) : undefined; } catch (e) { return bad((e as Error).message); }
   const { cases: all, errors } = await loadCases(workspace);
   const quiet = values.quiet || false;
   for (const e of errors) console.error(`nb-parity run: warning: ${e}`);
@@ -55,7 +61,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return bad(`unknown case(s) ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
   }
 
-  const settings: RunSettings = { ...choice.settings, concurrency, explain: values.explain };
+  const settings: RunSettings = { ...choice.settings, concurrency, explain: values.explain, roi };
 
   // Ctrl+C (or a closed terminal) cancels: every process tree is killed, the bundle records what ran.
   const { signal, release } = cancelOnSignals('run');
@@ -81,7 +87,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       timing: bundle.timing ?? null,
       cases: bundle.cases.map((c) => ({
         caseId: c.caseId, fileStem: c.fileStem, verdict: c.verdict.status, reason: c.verdict.reason, failed: c.verdict.failed,
-        metrics: metricsFields(c.metrics), mismatches: c.mismatches, preflight: c.preflight, files: c.files,
+        metrics: metricsFields(c.metrics), ...regionJson(c), mismatches: c.mismatches, preflight: c.preflight, files: c.files,
         attribution: bundle.attributions?.[c.fileStem] ?? null,
         reference: { engine: c.reference.engine, exitCode: c.reference.exitCode ?? null, signal: c.reference.signal ?? null, wallMs: c.reference.wallMs, simMs: c.reference.simMs ?? null, error: c.reference.error ?? null },
         candidate: { engine: c.candidate.engine, exitCode: c.candidate.exitCode ?? null, signal: c.candidate.signal ?? null, wallMs: c.candidate.wallMs, simMs: c.candidate.simMs ?? null, error: c.candidate.error ?? null },
@@ -101,6 +107,7 @@ function parse(argv: string[]) {
       ...ENGINE_OPTION_SPEC,
       concurrency: { type: 'string' },
       explain: { type: 'boolean' },
+      roi: { type: 'string' },
     },
   });
 }
@@ -113,7 +120,7 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
   const line = (r: string[]) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(w[i]))).join('  ');
   const side = (e: EngineId, run?: EngineRun) => `${engineName(e)}${e === 'embedded' && run?.info?.preset ? ` (preset ${String(run.info.preset)})` : ''}`;
   const first = b.cases[0];
-  const out = [`candidate ${side(candidate, first?.candidate)} vs reference ${side(reference, first?.reference)}`, '', line(head), ...rows.map(line)];
+  const out = [`candidate ${side(candidate, first?.candidate)} vs reference ${side(reference, first?.reference)}`, '', line(head), ...rows.map(line), ...regionLines(b)];
   const withDiffs = b.cases.filter((c) => c.mismatches.length || c.preflight.length);
   if (withDiffs.length) {
     out.push('', 'What differs:');

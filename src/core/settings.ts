@@ -1,7 +1,7 @@
 // The ground floor of the run: what a parity run is asked to do (RunSettings, ParityOptions) and the narrower
 // EngineSettings an engine reads. Shapes only (plus ParityError), so engines, evidence and the CLI can share them
 // without importing the orchestrator.
-import type { Case, EngineId, ProgressEvent, EmbeddedOptions } from '../shared/types.ts';
+import type { Case, EngineId, ProgressEvent, EmbeddedOptions, Roi } from '../shared/types.ts';
 
 export interface RunSettings {
   cBinary?: string;
@@ -25,6 +25,8 @@ export interface RunSettings {
   /** Warm mode: check each case once per worker life against a cold run, byte for byte (default true). */
   torchAuthoritative?: boolean;
   explain?: boolean;
+  /** `run --roi`: judge every case on this region instead of its own roi (full-frame metrics are still reported). */
+  roi?: Roi;
   /** Build golden_suite_generator/nanoBragg with make when it is missing (default true). */
   buildC?: boolean;
   /** Probe the interpreter for torch version / CUDA for env.json (one extra Python start; default true). */

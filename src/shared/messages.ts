@@ -15,12 +15,12 @@
 // Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
 
 import type {
-  ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
+  ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
 } from './types.ts';
 
 // Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
 export type {
-  ConfigMismatch, EngineId, Forks, Metrics, PreflightWarning, Thresholds, Verdict,
+  ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
 } from './types.ts';
 
 import { isTraceRequest, isTraceView, type TraceCancelMessage, type TraceRequestMessage, type TraceResultMessage } from './traceMessages.ts';
@@ -102,6 +102,11 @@ export interface CaseView {
   reference: EngineView;
   candidate: EngineView;
   metrics?: Metrics;
+  /** The case's region of interest (the verdict was judged on it) and its metrics, full-frame positions. */
+  roi?: Roi;
+  roiMetrics?: Metrics;
+  /** Bragg peaks matched between the two images (unmatched lists capped; counts are exact). */
+  peaks?: PeakSummary;
   verdict: Verdict;
   /** Critical first (the host keeps the core's order; the webview sorts again defensively). */
   mismatches: ConfigMismatch[];

@@ -17,6 +17,15 @@ export interface Thresholds {
   rmseMax?: number;
 }
 
+/**
+ * A region of interest: fast (x) min and max, slow (y) min and max, bounds INCLUSIVE (numpy img[y0:y1+1, x0:x1+1]),
+ * as the users' comparison script's `--roi X0,X1,Y0,Y1`.
+ */
+export interface Roi {
+  x0: number; x1: number;
+  y0: number; y1: number;
+}
+
 export type CaseSource = 'builtin' | 'yaml' | 'user';
 
 export interface CaseLocation {
@@ -40,6 +49,8 @@ export interface Case {
   location?: CaseLocation;
   /** Embedded-engine preset/forks to use when this case runs on the embedded engine as candidate or reference. */
   embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
+  /** Region the thresholds apply to (full-frame metrics are still reported). */
+  roi?: Roi;
 }
 
 export type ForkName =
@@ -168,6 +179,24 @@ export interface Metrics {
   peakDistance: number | null;
 }
 
+export interface PeakPoint { slow: number; fast: number; value: number }
+
+/** What a bundle keeps of a peak comparison: counts, distances in pixels, and the unmatched peaks (capped lists). */
+export interface PeakSummary {
+  referencePeaks: number;
+  candidatePeaks: number;
+  matched: number;
+  /** Over matched pairs; null when nothing matched. */
+  meanDistance: number | null;
+  maxDistance: number | null;
+  /** At most PEAK_LIST_CAP each, brightest first; the counts say how many there are in all. */
+  unmatchedReference: PeakPoint[];
+  unmatchedCandidate: PeakPoint[];
+  unmatchedReferenceCount: number;
+  unmatchedCandidateCount: number;
+  options: { relThreshold: number; absThreshold: number; maxPeaks: number; matchRadius: number };
+}
+
 export interface ThresholdMiss {
   metric: string;
   value: number | null;
@@ -194,6 +223,11 @@ export interface CaseResult {
   reference: EngineRun;
   candidate: EngineRun;
   metrics?: Metrics;
+  /** The region the verdict was judged on (the case's roi, or `run --roi`), and its metrics (full-frame positions). */
+  roi?: Roi;
+  roiMetrics?: Metrics;
+  /** Bragg peaks of both images matched (core/metrics/peaks.ts), when both images exist and have the same size. */
+  peaks?: PeakSummary;
   verdict: Verdict;
   mismatches: ConfigMismatch[];
   preflight: PreflightWarning[];

@@ -68,3 +68,15 @@ test('trend: earlier bundles only (not newer than the shown one), oldest first, 
   const pts = t.get('TC-D1')!;
   assert.deepEqual(pts.map((p) => [p.stamp, p.correlation]), [['20251128T010000Z', 0.1], ['20251128T020000Z', 0.2]]);
 });
+
+test('view model carries a case\'s roi, ROI metrics and peaks when the bundle has them, and nothing when it has not', () => {
+  const m = { pixels: 4, correlation: 0.5 } as CaseResult['metrics'];
+  const peaks = { referencePeaks: 2, candidatePeaks: 1, matched: 1, meanDistance: 0, maxDistance: 0, unmatchedReference: [{ slow: 1, fast: 2, value: 3 }], unmatchedCandidate: [], unmatchedReferenceCount: 1, unmatchedCandidateCount: 0, options: { relThreshold: 0.1, absThreshold: 0, maxPeaks: 500, matchRadius: 3 } };
+  const b = bundle('20251128T010000Z', [caseResult('TC-D1', { roi: { x0: 1, x1: 2, y0: 3, y1: 4 }, roiMetrics: m, peaks }), caseResult('TC-D3')]);
+  const { viewModel } = buildViewModel(b, { readOnly: false });
+  assert.ok(isViewModel(viewModel));
+  assert.deepEqual(viewModel.cases[0]!.roi, { x0: 1, x1: 2, y0: 3, y1: 4 });
+  assert.equal(viewModel.cases[0]!.roiMetrics, m);
+  assert.deepEqual(viewModel.cases[0]!.peaks, peaks);
+  assert.ok(!('roi' in viewModel.cases[1]!) && !('peaks' in viewModel.cases[1]!));
+});

@@ -1,7 +1,8 @@
 // User cases: `.nb-parity/cases.json` in the workspace, validated with a JSON schema (ajv). Errors name the file,
 // the JSON path and what to do; a bad case is skipped, the good ones still load.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Case, EmbeddedOptions } from '../../shared/types.ts';
+import type { Case, EmbeddedOptions, Roi } from '../../shared/types.ts';
+import { roiFromValue } from '../../shared/roi.ts';
 import { stemFor } from './builtin.ts';
 import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';
@@ -34,6 +35,17 @@ const embeddedSchema = {
   },
 };
 
+const roiSchema = {
+  oneOf: [
+    { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 4, maxItems: 4 },
+    { type: 'string', pattern: '^\\s*\\d+\\s*(,\\s*\\d+\\s*){3}$' },
+    {
+      type: 'object', additionalProperties: false, required: ['x0', 'x1', 'y0', 'y1'],
+      properties: { x0: { type: 'integer', minimum: 0 }, x1: { type: 'integer', minimum: 0 }, y0: { type: 'integer', minimum: 0 }, y1: { type: 'integer', minimum: 0 } },
+    },
+  ],
+};
+
 export const USER_CASES_SCHEMA = {
   $id: 'https://nanobragg-parity/cases.schema.json',
   type: 'object',
@@ -54,6 +66,7 @@ export const USER_CASES_SCHEMA = {
           flags: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
           fileStem: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
           thresholds: thresholdsSchema,
+          roi: roiSchema,
           embedded: {
             type: 'object',
             additionalProperties: false,
@@ -85,7 +98,9 @@ function explain(e: ErrorObject): string {
     case 'minProperties': return `${path}: empty: give at least one threshold (e.g. "corrMin": 0.999), or the case would pass whatever the images are`;
     case 'pattern': return /\.id$/.test(path) ? `${path}: a case id must be one word without spaces, newlines or control characters` : `${path}: ${e.message ?? e.keyword}`;
     case 'enum': return `${path}: must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
-    case 'oneOf': return `${path}: must be a string of flags ("-mat A.mat -N 5") or a list of strings`;
+    case 'oneOf': return /\.roi$/.test(path)
+      ? `${path}: expected [x0, x1, y0, y1], "x0,x1,y0,y1" or {"x0", "x1", "y0", "y1"} (fast min, fast max, slow min, slow max; whole pixels ≥ 0, inclusive)`
+      : `${path}: must be a string of flags ("-mat A.mat -N 5") or a list of strings`;
     default: return `${path}: ${e.message ?? e.keyword}`;
   }
 }
@@ -93,6 +108,7 @@ function explain(e: ErrorObject): string {
 /** The keys allowed at a JSON path, for "did you mean". */
 function knownKeys(path: string): string[] {
   if (/thresholds$/.test(path)) return Object.keys(thresholdsSchema.properties);
+  if (/roi$/.test(path)) return ['x0', 'x1', 'y0', 'y1'];
   if (/embedded\.(reference|candidate)$/.test(path)) return Object.keys(embeddedSchema.properties);
   if (/embedded$/.test(path)) return ['reference', 'candidate'];
   if (/^cases\.\d+$/.test(path)) return Object.keys(USER_CASES_SCHEMA.properties.cases.items.properties);
@@ -136,6 +152,11 @@ export function parseUserCases(text: string, file: string): LoadResult {
     try { flags = typeof raw.flags === 'string' ? splitArgs(raw.flags) : [...raw.flags]; } catch (e) {
       errors.push(`${file}: cases.${i}.flags: ${(e as Error).message}`); return;
     }
+    let roi: Roi | undefined;
+    // The schema checks the shape; max below min is checked here (the case is skipped, never judged on the full frame).
+    try { roi = raw.roi === undefined ? undefined : roiFromValue(raw.roi, ''); } catch (e) {
+      errors.push(`${file}: cases.${i}.roi: ${(e as Error).message.trim()}; the case is not run; ${HINT}`); return;
+    }
     cases.push({
       id: raw.id,
       label: raw.label ?? raw.id,
@@ -146,6 +167,7 @@ export function parseUserCases(text: string, file: string): LoadResult {
       thresholds: { ...raw.thresholds },
       location: { file, line: lineOfId(text, raw.id) },
       embedded: raw.embedded,
+      ...(roi ? { roi } : {}),
     });
   });
   return { cases, errors };
@@ -153,7 +175,7 @@ export function parseUserCases(text: string, file: string): LoadResult {
 
 interface RawCase {
   id: string; label?: string; description?: string; flags: string | string[]; fileStem?: string;
-  thresholds: Case['thresholds']; embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
+  thresholds: Case['thresholds']; roi?: unknown; embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
 }
 
 function dedupe(errs: ErrorObject[]): ErrorObject[] {

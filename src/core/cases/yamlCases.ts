@@ -1,7 +1,8 @@
 // tests/parity_cases.yaml (formats.md §5): one Case per run, id "<case id>/<run name>", run thresholds replace the
 // case's entirely, flags = base_args + extra_args. Keeps the 0-based line of each run for the Test Explorer.
 import { LineCounter, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
-import type { Case, Thresholds } from '../../shared/types.ts';
+import type { Case, Roi, Thresholds } from '../../shared/types.ts';
+import { roiFromValue } from '../../shared/roi.ts';
 import { SEED_THRESHOLDS, stemFor } from './builtin.ts';
 import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';
@@ -49,10 +50,12 @@ export function parseYamlCases(text: string, file: string): LoadResult {
     try { base = argList(raw.base_args); } catch (e) { errors.push(`${where} (${id}).base_args: ${(e as Error).message}`); return; }
     const caseTh = thresholdsFromSnake(raw.thresholds, `${file}:${keyLine(item, 'thresholds')}: cases[${ci}] (${id}).thresholds`, errors);
     if (caseTh === null) return;
+    const caseRoi = roiOf(raw.roi, `${file}:${keyLine(item, 'roi')}: cases[${ci}] (${id}).roi`, errors);
+    if (caseRoi === null) return;
     const runsNode = item.get('runs', true);
     const description = typeof raw.description === 'string' ? raw.description : undefined;
     if (runsNode === undefined || runsNode === null) {
-      cases.push(makeCase(id, id, description, base, caseTh, file, lineOf(item)));
+      cases.push(makeCase(id, id, description, base, caseTh, caseRoi, file, lineOf(item)));
       return;
     }
     if (!isSeq(runsNode)) { errors.push(`${where} (${id}).runs: expected a list of {name, extra_args}`); return; }
@@ -69,14 +72,28 @@ export function parseYamlCases(text: string, file: string): LoadResult {
       // A run's thresholds replace the case's entirely (formats.md §5), they are not merged.
       const th = 'thresholds' in run ? thresholdsFromSnake(run.thresholds, `${file}:${keyLine(runNode, 'thresholds')}: ${id}.runs[${ri}].thresholds`, errors) : caseTh;
       if (th === null) return;
-      cases.push(makeCase(`${id}/${name}`, `${id} ${name}`, description, [...base, ...extra], th, file, lineOf(runNode as YAMLMap)));
+      // Like thresholds, a run's roi replaces the case's.
+      const roi = 'roi' in run ? roiOf(run.roi, `${file}:${keyLine(runNode, 'roi')}: ${id}.runs[${ri}].roi`, errors) : caseRoi;
+      if (roi === null) return;
+      cases.push(makeCase(`${id}/${name}`, `${id} ${name}`, description, [...base, ...extra], th, roi, file, lineOf(runNode as YAMLMap)));
     });
   });
   return { cases, errors };
 }
 
-const CASE_KEYS = ['id', 'description', 'base_args', 'thresholds', 'runs'] as const;
-const RUN_KEYS = ['name', 'description', 'extra_args', 'thresholds'] as const;
+const CASE_KEYS = ['id', 'description', 'base_args', 'thresholds', 'roi', 'runs'] as const;
+const RUN_KEYS = ['name', 'description', 'extra_args', 'thresholds', 'roi'] as const;
+
+/** `undefined`: no roi key; `null`: a roi that cannot be read (an error is pushed: the case is not run, never run on the full frame instead). */
+function roiOf(v: unknown, where: string, errors: string[]): Roi | undefined | null {
+  if (v === undefined) return undefined;
+  try {
+    return roiFromValue(v, '');
+  } catch (e) {
+    errors.push(`${where}: ${(e as Error).message.trim()}; the case is not run (remove the key to judge the full frame)`);
+    return null;
+  }
+}
 
 /** Unknown keys are errors, not silently dropped: `treshold:` would otherwise leave the case ungated. */
 function unknownKeys(node: YAMLMap, known: readonly string[], file: string, lineOf: (n: YAMLMap) => number, where: string, id: string, errors: string[]): boolean {
@@ -98,7 +115,7 @@ function argList(v: unknown): string[] {
 }
 
 function makeCase(id: string, label: string, description: string | undefined, flags: string[], th: Thresholds | undefined,
-  file: string, line: number): Case {
+  roi: Roi | undefined, file: string, line: number): Case {
   // A case without any thresholds would pass vacuously: the seed's gate applies instead (documented in docs/cases.md).
-  return { id, label, description, source: 'yaml', flags, fileStem: stemFor(id), thresholds: th ?? { ...SEED_THRESHOLDS }, location: { file, line } };
+  return { id, label, description, source: 'yaml', flags, fileStem: stemFor(id), thresholds: th ?? { ...SEED_THRESHOLDS }, ...(roi ? { roi } : {}), location: { file, line } };
 }

@@ -1,8 +1,10 @@
 // summary.md: what a scientist reads first. Verdicts, then per case what differs (mismatches before numbers),
 // preflight warnings, the metrics table, how each run went, and the attribution when one was made.
-import type { Bundle, CaseResult, EngineRun } from '../../shared/types.ts';
+import type { Bundle, CaseResult, EngineRun, Metrics } from '../../shared/types.ts';
 import { describeThresholds } from '../cases/thresholds.ts';
 import { mdInline as md } from '../../shared/mdText.ts';
+import { formatRoi } from '../../shared/roi.ts';
+import { describePeaks } from '../metrics/peakSummary.ts';
 import { engineName, num } from './texts.ts';
 
 /** "embedded (preset pytorch)" when the side is the embedded engine, else the engine's name. */
@@ -41,6 +43,24 @@ function attributionLines(a: unknown): string[] {
   return lines;
 }
 
+/** The metric table: one value column, or full frame beside the ROI (the verdict is the ROI's then). */
+function metricRows(m: Metrics, r: Metrics | undefined, roi: string | undefined): string[] {
+  const rows: [string, (x: Metrics) => string][] = [
+    ['correlation', (x) => num(x.correlation)],
+    ['sum ratio (candidate/reference)', (x) => num(x.sumRatio)],
+    ['RMSE', (x) => num(x.rmse)],
+    ['MSE', (x) => num(x.mse)],
+    ['max abs diff', (x) => `${num(x.maxAbsDiff)}${x.maxAbsDiffAt ? ` at (slow ${x.maxAbsDiffAt[0]}, fast ${x.maxAbsDiffAt[1]})` : ''}`],
+    ['sum reference / candidate', (x) => `${num(x.sumReference)} / ${num(x.sumCandidate)}`],
+    ['NaN reference / candidate', (x) => `${x.nanReference} / ${x.nanCandidate}`],
+    ['finite pixels', (x) => String(x.finitePixels)],
+    ['peak distance (pixels)', (x) => num(x.peakDistance, 3)],
+  ];
+  if (roi === undefined) return ['| metric | value |', '| --- | --- |', ...rows.map(([k, f]) => `| ${k} | ${f(m)} |`)];
+  const head = `ROI ${roi} (judged)`;
+  return [`| metric | full frame | ${head} |`, '| --- | --- | --- |', ...rows.map(([k, f]) => `| ${k} | ${f(m)} | ${r ? f(r) : 'n/a'} |`)];
+}
+
 function caseSection(c: CaseResult, attribution: unknown, attributionMd?: string): string[] {
   const m = c.metrics;
   const out = [`### ${md(c.caseId)} — ${ICON[c.verdict.status]}`, '', md(c.verdict.reason), ''];
@@ -55,15 +75,8 @@ function caseSection(c: CaseResult, attribution: unknown, attributionMd?: string
     out.push('');
   }
   out.push(`Thresholds: ${describeThresholds(c.thresholds)}`, '');
-  if (m) {
-    out.push('| metric | value |', '| --- | --- |');
-    out.push(`| correlation | ${num(m.correlation)} |`, `| sum ratio (candidate/reference) | ${num(m.sumRatio)} |`);
-    out.push(`| RMSE | ${num(m.rmse)} |`, `| MSE | ${num(m.mse)} |`);
-    out.push(`| max abs diff | ${num(m.maxAbsDiff)}${m.maxAbsDiffAt ? ` at (slow ${m.maxAbsDiffAt[0]}, fast ${m.maxAbsDiffAt[1]})` : ''} |`);
-    out.push(`| sum reference / candidate | ${num(m.sumReference)} / ${num(m.sumCandidate)} |`);
-    out.push(`| NaN reference / candidate | ${m.nanReference} / ${m.nanCandidate} |`);
-    out.push(`| peak distance (pixels) | ${num(m.peakDistance, 3)} |`, '');
-  }
+  if (m) out.push(...metricRows(m, c.roiMetrics, c.roi ? formatRoi(c.roi) : undefined), '');
+  if (c.peaks) out.push(`Peaks: ${describePeaks(c.peaks)}`, '');
   out.push('Runs:', '', runLine(c.reference), runLine(c.candidate), '');
   const files = [c.files.referenceImage, c.files.candidateImage, c.files.referenceStdout, c.files.candidateStdout, ...(c.files.previews ?? [])].filter(Boolean);
   if (files.length) out.push(`Files: ${files.map((f) => `\`${f}\``).join(', ')}`);

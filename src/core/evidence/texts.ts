@@ -1,5 +1,5 @@
 // The text files of a bundle, built from the results (pure: no I/O), so the same words reach files, CLI and tests.
-import type { Bundle, EngineRun, Metrics, Thresholds } from '../../shared/types.ts';
+import type { Bundle, CaseResult, EngineRun, Metrics, PeakSummary, Thresholds } from '../../shared/types.ts';
 import { shellCommentText as oneComment } from '../../shared/mdText.ts';
 import { shellQuote } from '../cases/flags.ts';
 import { LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSION } from './layout.ts';
@@ -38,6 +38,32 @@ export function metricsFields(m: Metrics | undefined): Record<string, unknown> {
     argmax_ref: m.argmaxReference,
     argmax_cand: m.argmaxCandidate,
     peak_distance: jsonNum(m.peakDistance),
+  };
+}
+
+/** metrics.json `roi`: the region (inclusive bounds) and its metrics, positions in full-frame coordinates. */
+export function roiFields(c: CaseResult): Record<string, unknown> | undefined {
+  if (!c.roi) return undefined;
+  return { x0: c.roi.x0, x1: c.roi.x1, y0: c.roi.y0, y1: c.roi.y1, ...(c.roiMetrics ? metricsFields(c.roiMetrics) : { correlation: null, sum_ratio: null }) };
+}
+
+/** metrics.json `peaks`, in the file's snake_case. */
+export function peaksFields(p: PeakSummary | undefined): Record<string, unknown> | undefined {
+  if (!p) return undefined;
+  return {
+    reference_peaks: p.referencePeaks,
+    candidate_peaks: p.candidatePeaks,
+    matched: p.matched,
+    mean_distance: jsonNum(p.meanDistance),
+    max_distance: jsonNum(p.maxDistance),
+    unmatched_reference: p.unmatchedReference,
+    unmatched_candidate: p.unmatchedCandidate,
+    unmatched_reference_count: p.unmatchedReferenceCount,
+    unmatched_candidate_count: p.unmatchedCandidateCount,
+    rel_threshold: p.options.relThreshold,
+    abs_threshold: p.options.absThreshold,
+    max_peaks: p.options.maxPeaks,
+    match_radius: p.options.matchRadius,
   };
 }
 
@@ -81,6 +107,8 @@ export function metricsJson(b: Bundle, reference: string, candidate: string): st
       failed: c.verdict.failed,
       thresholds: thresholdsFields(c.thresholds),
       ...metricsFields(c.metrics),
+      roi: roiFields(c),
+      peaks: peaksFields(c.peaks),
       reference: runFields(c.reference, c.files.referenceImage),
       candidate: runFields(c.candidate, c.files.candidateImage),
       mismatches: c.mismatches,

@@ -1,11 +1,10 @@
 // One case of a parity run: preflight → run both sides → file their outputs → judge → previews → (--explain) attribute.
 import type { Case, CaseResult, EngineId, EngineRun, PreflightWarning, Side } from '../../shared/types.ts';
-import { computeMetrics } from '../metrics/metrics.ts';
-import { judge } from '../metrics/verdict.ts';
 import { diffConfigs } from '../diagnosis/configDiff.ts';
 import { preflight } from '../diagnosis/preflight.ts';
 import type { CommandEntry } from '../evidence/texts.ts';
 import type { RunContext } from './context.ts';
+import { judgeCase } from './judgeCase.ts';
 import { runSides, sidePrefixes } from './sides.ts';
 
 export async function runCase(ctx: RunContext, c: Case, index: number): Promise<CaseResult> {
@@ -18,8 +17,9 @@ export async function runCase(ctx: RunContext, c: Case, index: number): Promise<
   const files = await fileCase(ctx, c, index, refRun, candRun);
 
   const sameSize = refRun.image && candRun.image && refRun.fpixels === candRun.fpixels && refRun.spixels === candRun.spixels;
-  const metrics = sameSize ? computeMetrics(refRun.image!, candRun.image!, refRun.fpixels) : undefined;
-  const verdict = judge({ metrics, thresholds: c.thresholds, reference: refRun, candidate: candRun });
+  // `run --roi` replaces every selected case's own roi.
+  const numbers = judgeCase(refRun, candRun, c.thresholds, opts.settings.roi ?? c.roi);
+  const verdict = numbers.verdict;
   const mismatches = refRun.effectiveConfig && candRun.effectiveConfig
     ? safeDiff(() => diffConfigs(refRun.effectiveConfig!, candRun.effectiveConfig!, { reference, candidate }))
     : [];
@@ -27,7 +27,7 @@ export async function runCase(ctx: RunContext, c: Case, index: number): Promise<
     .then((names) => { files.previews = names; }, (e) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); files.previews = []; }));
   const result: CaseResult = {
     caseId: c.id, label: c.label, fileStem: c.fileStem, flags: c.flags, thresholds: c.thresholds,
-    reference: refRun, candidate: candRun, metrics, verdict, mismatches, preflight: pre, files,
+    reference: refRun, candidate: candRun, ...numbers, mismatches, preflight: pre, files,
   };
   opts.onProgress?.({ caseId: c.id, fraction: 1, message: `${c.id}: ${verdict.status} — ${verdict.reason}` });
   if (opts.settings.explain && verdict.status === 'fail' && refRun.image && candRun.image && !opts.signal?.aborted) await explain(ctx, c, result);

@@ -121,6 +121,9 @@ export function buildViewModel(bundle: Bundle, opts: ViewModelOptions): { viewMo
       images: refs,
     };
     if (r.metrics) cv.metrics = r.metrics;
+    if (r.roi) cv.roi = r.roi;
+    if (r.roiMetrics) cv.roiMetrics = r.roiMetrics;
+    if (r.peaks) cv.peaks = r.peaks;
     if (attribution) cv.attribution = attribution;
     const beam = beamCenterFrom(r.reference.effectiveConfig ?? r.candidate.effectiveConfig, r.flags);
     if (beam) cv.beamCenter = beam;
