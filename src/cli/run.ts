@@ -1,11 +1,18 @@
 // `nb-parity run [CASE…]`: run parity cases, write an evidence bundle, print a result table (or JSON).
 // Progress goes to stderr, results to stdout. Exit 0 all pass, 1 some fail, 2 error (a run crashed, bad input...).
 import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Bundle, EngineId, EngineRun } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { metricsFields } from '../core/evidence/texts.ts';
-import { num, engineName } from '../core/evidence/texts.ts';
+import { engineName } from '../core/evidence/texts.ts';
+import { bundleFiles } from '../core/evidence/layout.ts';
+import { matrixRow } from '../core/report/matrix.ts';
+import { RunProgress } from './report/progress.ts';
+import { matrixTable } from './report/matrixTable.ts';
+import { JsonlStream, junitTargetProblem, writeJunit } from './report/outputs.ts';
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
 import { parseRoi } from '../shared/roi.ts';
 import { regionJson, regionLines } from './runRegions.ts';
@@ -13,14 +20,20 @@ import { regionJson, regionLines } from './runRegions.ts';
 const HELP = `usage: nb-parity run [CASE…] [options]
 
 Runs parity cases (default: the built-in TC-D1 and TC-D3) and writes an evidence bundle under
-reports/<initiative>/<phase>/<STAMP>/ in the workspace.
+reports/<initiative>/<phase>/<STAMP>/ in the workspace. A CASE is a case id, or a YAML case id for all
+of its runs (AT-PARALLEL-022 = every AT-PARALLEL-022/<run>); --all runs every case of the workspace.
 
 options:
 ${ENGINE_OPTION_HELP}
-  --concurrency N            cases run at the same time (default 1; both sides of a case always run together)
+  --all                      every case of the workspace (built-in, tests/parity_cases.yaml, .nb-parity/cases.json)
+  --concurrency N            cases run at the same time (default: the cores available, here ${availableParallelism()};
+                             both sides of a case always run together)
   --explain                  attribute a failing case's gap to named semantic forks
   --roi X0,X1,Y0,Y1          judge every case on this region (fast min, fast max, slow min, slow max; inclusive),
                              replacing the cases' own roi; full-frame metrics are still reported
+  --jsonl                    one JSON line per run on stdout as each finishes, then a summary line
+  --junit FILE               also write JUnit XML (one testcase per run) to FILE
+  (on a terminal, progress is one live line; elsewhere plain lines)
 
 exit status: 0 every case passes, 1 some case fails its thresholds, 2 an error (a run crashed, bad input).`;
 
@@ -43,7 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw err;
   }
   const { workspace, candidate, reference } = choice;
-  let concurrency: number | undefined;
+  let concurrency = availableParallelism();
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) return bad(`--concurrency ${values.concurrency}: expected a whole number ≥ 1`);
@@ -53,7 +66,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { cases: all, errors } = await loadCases(workspace);
   const quiet = values.quiet || false;
   for (const e of errors) console.error(`nb-parity run: warning: ${e}`);
-  const { cases, unknown } = selectCases(all, positionals);
+  if (values.all && positionals.length) return bad(`--all runs every case; drop the case ids (${positionals.join(' ')}) or --all`);
+  if (values.json && values.jsonl) return bad('--json and --jsonl both print on stdout; pick one');
+  const junit = values.junit !== undefined ? resolve(values.junit) : undefined;
+  const junitProblem = junit && await junitTargetProblem(junit);
+  if (junitProblem) return bad(junitProblem);
+  const { cases, unknown } = values.all ? { cases: all, unknown: [] } : selectCases(all, positionals);
   if (unknown.length) {
     // A case refused by its case file (bad thresholds, unknown key...) is "unknown" here: say why instead.
     const why = errors.filter((e) => unknown.some((u) => e.includes(`(${u})`) || e.includes(`"${u}"`) || e.includes(`${u}.runs[`)));
@@ -66,21 +84,35 @@ export async function runCommand(argv: string[]): Promise<number> {
   // Ctrl+C (or a closed terminal) cancels: every process tree is killed, the bundle records what ran.
   const { signal, release } = cancelOnSignals('run');
   let bundle: Bundle;
+  const progress = new RunProgress(process.stderr, cases.length, { quiet });
+  const jsonl = values.jsonl ? new JsonlStream(process.stdout, cases.length) : undefined;
   try {
     bundle = await runParity({
       workspace, cases, candidate, reference, settings, signal,
-      onProgress: (e) => { if (!quiet && !/\d+%$/.test(e.message)) console.error(`  ${e.message}`); },
-      onLog: (line) => { if (!quiet) console.error(`  ${line}`); },
+      onProgress: progress.onProgress,
+      onLog: progress.onLog,
+      onCaseDone: (r, info) => { progress.onCaseDone(r); jsonl?.onCaseDone(r, info); },
     });
   } catch (err) {
     if (err instanceof ParityError) return bad(err.message);
     throw err;
   } finally {
+    progress.stop();
     release();
   }
   const statuses = bundle.cases.map((c) => c.verdict.status);
   const code = signal.aborted || statuses.includes('error') ? 2 : statuses.includes('fail') ? 1 : 0;
-  if (values.json) {
+  if (junit) {
+    try {
+      await writeJunit(junit, bundle, { reference, candidate });
+    } catch (err) {
+      console.error(`nb-parity run: could not write --junit ${junit}: ${(err as Error).message} (the bundle ${bundle.dir} is complete)`);
+      return 2;
+    }
+  }
+  if (jsonl) {
+    jsonl.summary(bundle, { exitCode: code, cancelled: signal.aborted, junit });
+  } else if (values.json) {
     console.log(JSON.stringify({
       bundle: bundle.dir, stamp: bundle.stamp, candidate, reference, exitCode: code, cancelled: signal.aborted,
       wallMs: bundle.wallMs ?? null,
@@ -108,19 +140,18 @@ function parse(argv: string[]) {
       concurrency: { type: 'string' },
       explain: { type: 'boolean' },
       roi: { type: 'string' },
+      all: { type: 'boolean' },
+      jsonl: { type: 'boolean' },
+      junit: { type: 'string' },
     },
   });
 }
 
-/** The human result: one row per case, then what differs, then the bundle path. */
+/** The human result: the matrix (one row per run), then what differs, then the bundle and matrix.md paths. */
 export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId): string {
-  const rows = b.cases.map((c) => [c.caseId, c.verdict.status.toUpperCase(), num(c.metrics?.correlation), num(c.metrics?.sumRatio), c.verdict.reason]);
-  const head = ['case', 'verdict', 'correlation', 'sum ratio', 'reason'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(w[i]))).join('  ');
   const side = (e: EngineId, run?: EngineRun) => `${engineName(e)}${e === 'embedded' && run?.info?.preset ? ` (preset ${String(run.info.preset)})` : ''}`;
   const first = b.cases[0];
-  const out = [`candidate ${side(candidate, first?.candidate)} vs reference ${side(reference, first?.reference)}`, '', line(head), ...rows.map(line), ...regionLines(b)];
+  const out = [`candidate ${side(candidate, first?.candidate)} vs reference ${side(reference, first?.reference)}`, '', matrixTable(b.matrix ?? b.cases.map((c) => matrixRow(c))), ...regionLines(b)];
   const withDiffs = b.cases.filter((c) => c.mismatches.length || c.preflight.length);
   if (withDiffs.length) {
     out.push('', 'What differs:');
@@ -137,6 +168,6 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
       if (a) out.push(`  ${c.caseId}: ${a.status ?? 'unknown'} — ${a.summary ?? a.error ?? ''}`);
     }
   }
-  out.push('', `bundle: ${b.dir}`);
+  out.push('', `bundle: ${b.dir}`, ...(b.matrix ? [`matrix: ${join(b.dir, bundleFiles.matrix)}`] : []));
   return out.join('\n');
 }

@@ -11,7 +11,8 @@ import { ParityError, type ParityOptions } from './settings.ts';
 import type { RunContext } from './run/context.ts';
 import { mapLimit, prepareEngines, startTorchProbe } from './run/prepare.ts';
 import { PreviewQueue } from './run/previews.ts';
-import { errorResult, runCase } from './run/case.ts';
+import { caseDone, errorResult, runCase } from './run/case.ts';
+import { buildMatrix } from './report/matrix.ts';
 import { envJson, runTexts } from './run/finish.ts';
 
 export { ParityError, type ParityOptions, type RunSettings } from './settings.ts';
@@ -41,7 +42,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const torchProbe = startTorchProbe(opts, prepared);
 
   // 2–4. Run both sides, judge, file each case (one case's crash becomes its error verdict, never the run's).
-  const results = await mapLimit(opts.cases, settings.concurrency ?? 1, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)));
+  const results = await mapLimit(opts.cases, settings.concurrency ?? 1, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)).then((r) => caseDone(ctx, r, index)));
 
   // 5. File the run: previews, then the run-level files, then complete.json last.
   const finalizeStart = performance.now();
@@ -49,6 +50,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   ctx.timing.previewWaitMs = performance.now() - finalizeStart;
   const bundle: Bundle = { dir: writer.dir, stamp: writer.stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results };
   const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), writer.stamp, performance.now() - started, bundle);
+  bundle.matrix = await buildMatrix(bundle);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');
 
   bundle.attributions = Object.keys(ctx.attributions).length ? ctx.attributions : undefined;

@@ -251,4 +251,29 @@ export interface Bundle {
   wallMs?: number;
   /** Where that time went (fresh runs only): prepare, per case preflight / both sides / post, finalize. */
   timing?: { prepareMs: number; cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[]; finalizeMs: number; totalMs: number; previewWaitMs?: number };
+  /** Every run with its change against the previous bundle that ran the same case (fresh runs; also matrix.md). */
+  matrix?: MatrixRow[];
+}
+
+/** How a run moved against the previous bundle that ran the same case (matrix.md, the CLI's matrix table). */
+export type MatrixChange = 'first run' | 'newly failing' | 'newly passing' | 'better' | 'worse' | 'unchanged';
+
+/** One run of a matrix report: its verdict, headline metrics and change against the previous bundle. */
+export interface MatrixRow {
+  caseId: string;
+  /** The YAML case id (the part before "/"), or the whole id for built-in and cases.json cases. */
+  group: string;
+  /** The YAML run name ('' for a case without runs). */
+  run: string;
+  status: VerdictStatus;
+  reason: string;
+  correlation: number | null;
+  sumRatio: number | null;
+  maxAbsDiff: number | null;
+  /** The thresholds missed ("correlation ≥ 0.9999 (short by 0.0012)"), '' when none. */
+  failing: string;
+  previous?: { dir: string; stamp: string; status: VerdictStatus; correlation: number | null; sumRatio: number | null; maxAbsDiff: number | null };
+  change: MatrixChange;
+  /** judgeChange's one line ("pass → fail", "correlation closer to the ideal"...). */
+  why: string;
 }

@@ -16,7 +16,7 @@ const FLOORS: [prefix: string, level: number][] = [
   ['src/core/metrics/', 2], ['src/core/diagnosis/', 2],
   ['src/core/engines/', 3], ['src/core/attribution/', 3], ['src/core/trace/', 3],
   ['src/core/evidence/', 4],
-  ['src/core/ledger/', 5], ['src/core/compare/', 5], ['src/core/export/', 5], // compare/export read bundles, as the ledger does
+  ['src/core/ledger/', 5], ['src/core/compare/', 5], ['src/core/export/', 5], ['src/core/report/', 5], // compare/export/report read bundles, as the ledger does
   ['src/core/parity.ts', 6], ['src/core/run/', 6], // the orchestrator and its pipeline steps
   ['src/cli/', 7], ['src/extension/', 7],
 ];

@@ -130,3 +130,26 @@ export async function previousBundle(dir: string, caseId?: string): Promise<stri
   }
   return undefined;
 }
+
+/** A case's result in an earlier bundle. */
+export interface PreviousRun { dir: string; stamp: string; result: CaseResult }
+
+/**
+ * For each of `caseIds`, the newest bundle of `workspace` older than `stamp` that ran it (one pass over the bundles,
+ * newest first, stopping once every case is found or after `limit` bundles). Works for a bundle still being filed.
+ */
+export async function previousRuns(workspace: string, stamp: string, caseIds: string[], opts: { ownDir?: string; limit?: number } = {}): Promise<Map<string, PreviousRun>> {
+  const found = new Map<string, PreviousRun>();
+  const wanted = new Set(caseIds);
+  let read = 0;
+  for (const cand of await listBundles(workspace)) {
+    if (found.size === wanted.size || read >= (opts.limit ?? 500)) break;
+    if (cand.stamp >= stamp || cand.dir === opts.ownDir) continue;
+    read++;
+    const other = await readBundle(cand.dir).catch(() => undefined);
+    for (const c of other?.cases ?? []) {
+      if (wanted.has(c.caseId) && !found.has(c.caseId)) found.set(c.caseId, { dir: cand.dir, stamp: cand.stamp, result: c });
+    }
+  }
+  return found;
+}

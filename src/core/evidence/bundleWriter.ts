@@ -22,6 +22,8 @@ export interface RunTexts {
   bundleJson: string;
   summary: string;
   attribution?: string;
+  /** The run matrix (every run, its change against the previous bundle that ran the case). */
+  matrix?: string;
 }
 
 /** One pixel trace set for a case (any part may be absent). */
@@ -113,6 +115,7 @@ export class BundleWriter {
       [bundleFiles.commands, texts.commands], [bundleFiles.metrics, texts.metrics], [bundleFiles.correlation, texts.correlation],
       [bundleFiles.sumRatio, texts.sumRatio], [bundleFiles.diagnostics, texts.diagnostics], [bundleFiles.env, texts.env],
       [bundleFiles.bundle, texts.bundleJson], [bundleFiles.summary, texts.summary], [bundleFiles.attribution, texts.attribution],
+      [bundleFiles.matrix, texts.matrix],
     ];
     await Promise.all(named.filter(([, t]) => t !== undefined).map(([name, text]) => this.put(name, text!)));
     await writeCompletion(this.dir, status);

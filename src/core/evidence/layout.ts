@@ -42,6 +42,8 @@ export const bundleFiles = {
   tracePy: (stem: string, s: number, f: number) => `trace_py_${stem}_s${s}_f${f}.log`,
   traceDiff: (stem: string, s: number, f: number) => `trace_diff_${stem}_s${s}_f${f}.json`,
   firstDivergence: 'first_divergence.md',
+  /** Every run's verdict, headline metrics and change against the previous bundle that ran the same case. */
+  matrix: 'matrix.md',
 } as const;
 
 export const COMPLETE_SCHEMA = 'nb-parity/complete';

@@ -84,3 +84,9 @@ async function safePreflight(c: Case, workspace: string, frozenBinary?: string):
 function safeDiff<T>(fn: () => T[]): T[] {
   try { return fn(); } catch { return []; }
 }
+
+/** Tell the caller a run is judged and filed (`nb-parity run --jsonl` streams it); its callback cannot break the run. */
+export function caseDone(ctx: RunContext, r: CaseResult, index: number): CaseResult {
+  try { ctx.opts.onCaseDone?.(r, { index, bundleDir: ctx.writer.dir }); } catch (e) { ctx.log(`onCaseDone for ${r.caseId} failed: ${(e as Error).message}`); }
+  return r;
+}

@@ -1,5 +1,5 @@
 // The run-level files of a parity run, as text: commands.txt, metrics.json, correlation/sum_ratio, diagnostics,
-// env.json, bundle.json, summary.md and attribution.json. The bundle writer decides their names and writes them.
+// env.json, bundle.json, summary.md, matrix.md and attribution.json. The bundle writer decides their names and writes them.
 import type { Bundle } from '../../shared/types.ts';
 import type { TorchProbe } from '../engines/torch/index.ts';
 import type { RunTexts } from '../evidence/bundleWriter.ts';
@@ -10,6 +10,7 @@ import { bundleJson } from '../evidence/bundleJson.ts';
 import { TOOL_VERSION } from '../evidence/version.ts';
 import { gitCommit } from '../workspace/git.ts';
 import { shellQuote } from '../cases/flags.ts';
+import { matrixMarkdown } from '../report/matrix.ts';
 import type { ParityOptions } from '../settings.ts';
 import type { RunContext } from './context.ts';
 import type { PreparedEngines } from './prepare.ts';
@@ -43,6 +44,7 @@ export function runTexts(ctx: RunContext, bundle: Bundle, env: Record<string, un
     env: `${JSON.stringify(env, null, 2)}\n`,
     bundleJson: bundleJson(bundle, { reference, candidate, attributions }),
     summary: summaryMarkdown(bundle, { reference, candidate, header: summaryHeader, attributions, attributionMarkdown: ctx.attributionMarkdown, cancelled: opts.signal?.aborted }),
+    matrix: bundle.matrix ? matrixMarkdown(bundle, bundle.matrix) : undefined,
     attribution: Object.keys(attributions).length ? `${JSON.stringify(attributions, jsonReplacer, 2)}\n` : undefined,
   };
 }
