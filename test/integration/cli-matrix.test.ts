@@ -17,7 +17,9 @@ const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
 const EMB = ['--candidate', 'embedded', '--reference', 'embedded'];
 const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir() });
-const { parseStringPromise } = createRequire(import.meta.url)('xml2js') as { parseStringPromise: (xml: string, opts?: object) => Promise<any> };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- xml2js's untyped element tree, walked by the assertions
+type Xml = any;
+const { parseStringPromise } = createRequire(import.meta.url)('xml2js') as { parseStringPromise: (xml: string, opts?: object) => Promise<Xml> };
 
 async function caseIds(ws: string): Promise<string[]> {
   const r = await nbp(['cases', '--workspace', ws]);
@@ -66,8 +68,8 @@ test('run --all --jsonl --junit: a JSON line per case as it finishes, then a sum
   assert.equal(Number(suite.$.failures), fails);
   assert.equal(Number(suite.$.errors), 0);
   assert.equal(suite.testcase.length, ids.length);
-  assert.equal(suite.testcase.filter((t: any) => t.failure).length, fails);
-  const div = suite.testcase.find((t: any) => t.$.classname === 'DEMO-MAT-DIV' && t.$.name === 'detpixels-96');
+  assert.equal(suite.testcase.filter((t: Xml) => t.failure).length, fails);
+  const div = suite.testcase.find((t: Xml) => t.$.classname === 'DEMO-MAT-DIV' && t.$.name === 'detpixels-96');
   assert.ok(div, 'classname = YAML case id, name = run name');
   assert.equal(div.failure[0].$.message, runs.find((o) => o.case_id === 'DEMO-MAT-DIV/detpixels-96').reason);
 
@@ -75,6 +77,8 @@ test('run --all --jsonl --junit: a JSON line per case as it finishes, then a sum
   const rows = md.split('\n').filter((l) => /^\| (?!case |---)/.test(l));
   assert.equal(rows.length, ids.length, md);
   assert.match(md, new RegExp(`${ids.length} runs: ${passes} pass, ${fails} fail, 0 error`));
+  const complete = JSON.parse(await readFile(join(summary.bundle, 'complete.json'), 'utf8'));
+  assert.ok(complete.files['matrix.md'], 'matrix.md is written before complete.json and listed in it');
 });
 
 test('a YAML case id selects all its runs; --all with case ids, --json with --jsonl, a bad --junit folder are refused before running', async () => {

@@ -12,7 +12,9 @@ import { runLine, summaryLine } from '../../src/core/report/jsonl.ts';
 import { formatDuration, RunProgress } from '../../src/cli/report/progress.ts';
 
 // xml2js ships no types; only parseStringPromise is used.
-const { parseStringPromise } = createRequire(import.meta.url)('xml2js') as { parseStringPromise: (xml: string, opts?: object) => Promise<any> };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- xml2js's untyped element tree, walked by the assertions
+type Xml = any;
+const { parseStringPromise } = createRequire(import.meta.url)('xml2js') as { parseStringPromise: (xml: string, opts?: object) => Promise<Xml> };
 
 const side = (s: 'reference' | 'candidate', extra: Partial<EngineRun> = {}): EngineRun =>
   ({ engine: 'embedded', side: s, fpixels: 2, spixels: 2, stdout: '', stderr: '', command: ['x'], env: {}, cwd: '', wallMs: 1200, image: new Float32Array(4), ...extra });
@@ -82,11 +84,11 @@ test('JUnit XML: parses strictly, one testcase per run with classname/name, fail
   assert.deepEqual(junitCounts(b), { tests: 4, failures: 1, errors: 1, skipped: 1 });
   const suite = suites.testsuite[0];
   assert.equal(suite.$.time, '4.321');
-  const props = Object.fromEntries(suite.properties[0].property.map((p: any) => [p.$.name, p.$.value]));
+  const props = Object.fromEntries(suite.properties[0].property.map((p: Xml) => [p.$.name, p.$.value]));
   assert.equal(props.bundle, '/ws/reports/i/p/S & <x>', 'attribute escaping round-trips');
   assert.equal(props.candidate, 'torch');
   const tcs = suite.testcase;
-  assert.deepEqual(tcs.map((t: any) => [t.$.classname, t.$.name]), [['AT-PARALLEL-022', 'run-a'], ['AT-PARALLEL-022', 'run-b'], ['TC-D1', 'TC-D1'], ['C', 'stop']]);
+  assert.deepEqual(tcs.map((t: Xml) => [t.$.classname, t.$.name]), [['AT-PARALLEL-022', 'run-a'], ['AT-PARALLEL-022', 'run-b'], ['TC-D1', 'TC-D1'], ['C', 'stop']]);
   assert.equal(tcs[0].failure, undefined);
   assert.equal(tcs[1].failure[0].$.message, b.cases[1].verdict.reason);
   assert.match(tcs[1].failure[0]._, /correlation ≥ 0\.999 \(short by/);

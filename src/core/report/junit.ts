@@ -64,7 +64,8 @@ export function junitCounts(b: Bundle): JunitCounts {
   const n = { tests: b.cases.length, failures: 0, errors: 0, skipped: 0 };
   for (const c of b.cases) {
     if (c.verdict.status === 'fail') n.failures++;
-    else if (c.verdict.status === 'error') (c.reference.cancelled || c.candidate.cancelled ? n.skipped++ : n.errors++);
+    else if (c.verdict.status === 'error' && (c.reference.cancelled || c.candidate.cancelled)) n.skipped++;
+    else if (c.verdict.status === 'error') n.errors++;
   }
   return n;
 }
