@@ -137,8 +137,9 @@ export interface PreviousRun { dir: string; stamp: string; result: CaseResult }
 /**
  * For each of `caseIds`, the newest bundle of `workspace` older than `stamp` that ran it (one pass over the bundles,
  * newest first, stopping once every case is found or after `limit` bundles). Works for a bundle still being filed.
+ * `accept` narrows which earlier results count (e.g. the same engines).
  */
-export async function previousRuns(workspace: string, stamp: string, caseIds: string[], opts: { ownDir?: string; limit?: number } = {}): Promise<Map<string, PreviousRun>> {
+export async function previousRuns(workspace: string, stamp: string, caseIds: string[], opts: { ownDir?: string; limit?: number; accept?: (c: CaseResult) => boolean } = {}): Promise<Map<string, PreviousRun>> {
   const found = new Map<string, PreviousRun>();
   const wanted = new Set(caseIds);
   let read = 0;
@@ -148,7 +149,7 @@ export async function previousRuns(workspace: string, stamp: string, caseIds: st
     read++;
     const other = await readBundle(cand.dir).catch(() => undefined);
     for (const c of other?.cases ?? []) {
-      if (wanted.has(c.caseId) && !found.has(c.caseId)) found.set(c.caseId, { dir: cand.dir, stamp: cand.stamp, result: c });
+      if (wanted.has(c.caseId) && !found.has(c.caseId) && (opts.accept?.(c) ?? true)) found.set(c.caseId, { dir: cand.dir, stamp: cand.stamp, result: c });
     }
   }
   return found;

@@ -1,6 +1,6 @@
 // The matrix report of a parity run: every run with its verdict, correlation, sum ratio, max|Δ|, the thresholds it
-// missed, and how it moved against the previous bundle that ran the same case (newly failing / newly passing /
-// better or worse by more than judgeChange's noise floor). Rows for the CLI's table; markdown for matrix.md.
+// missed, and how it moved against the previous bundle that ran the same case with the same engines (newly failing /
+// newly passing / better or worse by more than judgeChange's noise floor). Rows for the CLI's table; matrix.md.
 import type { Bundle, CaseResult, MatrixChange, MatrixRow } from '../../shared/types.ts';
 import { previousRuns, workspaceOfBundle, type PreviousRun } from '../compare/bundles.ts';
 import { judgeChange } from '../compare/judgeChange.ts';
@@ -44,9 +44,15 @@ function classify(before: string, after: string, change: 'better' | 'worse' | 'u
   return change;
 }
 
-/** The rows of a bundle (fresh or read back), with the previous run of each case looked up in its workspace. */
+/**
+ * The rows of a bundle (fresh or read back), with the previous run of each case looked up in its workspace: the
+ * newest earlier bundle that ran the case with the same reference and candidate engines (presets may differ), so a
+ * C-vs-embedded matrix is not judged against a C-vs-PyTorch one.
+ */
 export async function buildMatrix(bundle: Bundle): Promise<MatrixRow[]> {
-  const prev = await previousRuns(workspaceOfBundle(bundle), bundle.stamp, bundle.cases.map((c) => c.caseId), { ownDir: bundle.dir })
+  const engines = new Map(bundle.cases.map((c) => [c.caseId, `${c.reference.engine}/${c.candidate.engine}`]));
+  const accept = (c: CaseResult) => engines.get(c.caseId) === `${c.reference.engine}/${c.candidate.engine}`;
+  const prev = await previousRuns(workspaceOfBundle(bundle), bundle.stamp, bundle.cases.map((c) => c.caseId), { ownDir: bundle.dir, accept })
     .catch(() => new Map<string, PreviousRun>());
   return bundle.cases.map((c) => matrixRow(c, prev.get(c.caseId)));
 }
@@ -76,7 +82,7 @@ export function matrixMarkdown(bundle: Pick<Bundle, 'stamp'>, rows: MatrixRow[])
   const out = [
     `# Parity matrix ${bundle.stamp}`,
     '',
-    `${rows.length} runs: ${n.pass} pass, ${n.fail} fail, ${n.error} error. Against the previous bundle that ran each case: ` +
+    `${rows.length} runs: ${n.pass} pass, ${n.fail} fail, ${n.error} error. Against the previous bundle that ran each case with the same engines: ` +
       `${n['newly failing']} newly failing, ${n['newly passing']} newly passing, ${n.better + n.worse} moved (${n.better} closer to the ideal, ${n.worse} further), ` +
       `${n.unchanged} unchanged, ${n['first run']} without an earlier run.`,
     '',
