@@ -33,7 +33,7 @@ ${ENGINE_OPTION_HELP}
                              replacing the cases' own roi; full-frame metrics are still reported
   --jsonl                    one JSON line per run on stdout as each finishes, then a summary line
   --junit FILE               also write JUnit XML (one testcase per run) to FILE
-  (on a terminal, progress is one live line; elsewhere plain lines)
+  (--quiet aside, progress on a terminal is one live line rewritten in place, elsewhere plain lines)
 
 exit status: 0 every case passes, 1 some case fails its thresholds, 2 an error (a run crashed, bad input).`;
 
