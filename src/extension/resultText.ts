@@ -2,6 +2,7 @@
 // No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
 import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../shared/types.ts';
 import { formatNumber, JS_SPECIALS, SIG4 } from '../shared/format.ts';
+import { foldTraceLines } from './traceFold.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'errored';
 
@@ -147,7 +148,8 @@ export function runLogLines(caseId: string, run: EngineRun, maxStdoutLines = 200
   if (run.command.length) out.push(`${head} $ ${commandLine(run)}`);
   const status = run.cancelled ? 'cancelled' : run.timedOut ? 'timed out' : run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
   out.push(`${head} ${status} in ${(run.wallMs / 1000).toFixed(2)} s${run.error ? ` — ${run.error}` : ''}`);
-  const lines = run.stdout.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // C TRACE lines fold into one line first, so the truncation below counts real output only.
+  const lines = foldTraceLines(run.stdout.split(/\r?\n/).filter((l) => l.trim() !== ''), bundleFile);
   for (const l of lines.slice(0, maxStdoutLines)) out.push(`${head} stdout: ${l}`);
   if (lines.length > maxStdoutLines) out.push(`${head} stdout: … ${lines.length - maxStdoutLines} more line(s)${bundleFile ? ` in ${bundleFile}` : ''}`);
   for (const l of run.stderr.split(/\r?\n/).filter((x) => x.trim() !== '')) out.push(`${head} stderr: ${l}`);
