@@ -3,7 +3,7 @@
 // gets. The error texts are the engines' own (explainTorchFailure with the program it ran).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveScope, explainScopes, userScopeIgnored, writeTarget } from '../../src/extension/settingsScope.ts';
+import { effectiveScope, explainScopes, parseJsonc, userScopeIgnored, writeTarget } from '../../src/extension/settingsScope.ts';
 import { FIX_BUILD_C, FIX_DISABLE_COMPILE, FIX_PICK_C, FIX_SELECT_PYTHON, FIX_TRUST, fixesFor } from '../../src/extension/runFixes.ts';
 import { explainTorchFailure } from '../../src/core/engines/torch/index.ts';
 
@@ -46,6 +46,12 @@ describe('settings scope', () => {
     assert.deepEqual(msgs, ['nbParity.extraEnv: User/Remote settings say {"A":"1"}, but Workspace settings override it with {"B":"2"}.']);
     assert.deepEqual(explainScopes('nbParity.extraEnv', 'machine-overridable', { globalValue: { A: '1' }, workspaceValue: { A: '1' } }, LOCAL), []);
   });
+});
+
+it('parseJsonc reads a settings.json with comments and trailing commas, keeping // inside strings', () => {
+  const text = '{\n  // my interpreter\n  "nbParity.python": "/opt/v//bin/python", /* block */\n  "nbParity.extraEnv": { "A": "1", },\n}\n';
+  assert.deepEqual(parseJsonc(text), { 'nbParity.python': '/opt/v//bin/python', 'nbParity.extraEnv': { A: '1' } });
+  assert.throws(() => parseJsonc('{ "a": }'));
 });
 
 describe('run error → fix button', () => {
