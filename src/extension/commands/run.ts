@@ -9,6 +9,7 @@ import type { VerdictStatusBar } from '../statusBar.ts';
 import { gateRun } from '../trust.ts';
 import { caseLine } from '../resultText.ts';
 import { fixesFor } from '../runFixes.ts';
+import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
 
@@ -154,22 +155,15 @@ async function runCase(deps: RunDeps, arg?: unknown): Promise<RunOutcome | undef
   let chosen: Case[] | undefined;
   if (typeof arg === 'string') chosen = cases.filter((c) => c.id === arg);
   if (!chosen?.length) {
-    const settings = service.bundleLocation(folder);
-    const last = await history.lastResults(folder, settings);
-    const icon = { pass: '$(pass)', fail: '$(error)', error: '$(warning)' } as const;
-    const items = cases.map((c) => {
-      const l = last.get(c.id);
-      const where = c.location ? `${vscode.workspace.asRelativePath(c.location.file)}:${c.location.line + 1}` : 'built-in';
-      return {
-        label: `${l ? icon[l.result.verdict.status] + ' ' : ''}${c.id}`,
-        description: `${c.source} · ${where}`,
-        detail: l ? `last (${l.stamp}): ${caseLine(l.result)}` : 'not run yet',
-        caseDef: c,
-      };
-    });
-    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Run parity case…', placeHolder: 'Pick the cases to run (Space to select several)', matchOnDescription: true, matchOnDetail: true });
+    const last = await history.lastResults(folder, service.bundleLocation(folder));
+    const status = new Map([...last].map(([id, l]) => [id, { status: l.result.verdict.status, line: `(${l.stamp}) ${caseLine(l.result)}` }]));
+    // Grouped by case (a separator per yaml case, "All runs of …"), "Failed last time" on top (caseTree.ts).
+    const items = casePickRows(cases, status).map((r) => (r.kind === 'separator'
+      ? { label: r.label, kind: vscode.QuickPickItemKind.Separator, caseIds: r.caseIds }
+      : { label: r.label, description: r.description, detail: r.detail, caseIds: r.caseIds }));
+    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Run parity case…', placeHolder: MULTI_PICK_HINT, matchOnDescription: true, matchOnDetail: true });
     if (!picks?.length) return undefined;
-    chosen = picks.map((p) => p.caseDef);
+    chosen = pickedCases(cases, picks);
   }
   return runWithUi(deps, { folder, cases: chosen });
 }
