@@ -155,3 +155,15 @@ export function runLogLines(caseId: string, run: EngineRun, maxStdoutLines = 200
   for (const l of run.stderr.split(/\r?\n/).filter((x) => x.trim() !== '')) out.push(`${head} stderr: ${l}`);
   return out;
 }
+
+/** "3 min", "5 h", "2 days": how old a bundle's stamp (YYYYMMDDTHHMMSSZ) is at `now`; undefined for a stamp that is not one. */
+export function bundleAge(stamp: string, now: Date): string | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(stamp);
+  if (!m) return undefined;
+  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const s = Math.max(0, (now.getTime() - t) / 1000);
+  if (s < 90) return 'just now';
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} days`;
+}
