@@ -47,7 +47,7 @@ export class VerdictStatusBar extends Disposable {
     this.lastFromEarlier = fromEarlier;
     const s = bundleStatus(bundle);
     const age = fromEarlier ? bundleAge(bundle.stamp, now) : undefined;
-    this.item.text = age ? `${s.text} · ${age} old` : s.text;
+    this.item.text = age ? `${s.text} · ${age === 'just now' ? 'from just now' : `${age} old`}` : s.text;
     this.item.tooltip = age ? `From an earlier bundle (${bundle.stamp}, ${age} old); no run yet in this window.\n${s.tooltip}` : s.tooltip;
     this.item.command = { command: 'nbParity.openResults', title: 'Open parity results', arguments: [vscode.Uri.file(bundle.dir)] };
     this.item.backgroundColor = s.status === 'pass' ? undefined
