@@ -268,7 +268,47 @@ const testTree: Scenario = {
   },
 };
 
-const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC, testTree];
+const errorButton: Scenario = {
+  name: 'x-error-button',
+  title: 'a PyTorch interpreter without torch: the result names it and offers "Select interpreter…", which writes nbParity.python to Workspace settings',
+  prepare(ws) {
+    // Stand-in for an interpreter without torch (the real one cannot be provisioned here): fails like python does.
+    const py = join(ws, 'no-torch-python');
+    writeFileSync(py, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n", { mode: 0o755 });
+    mergeWorkspaceSettings(ws, { 'nbParity.candidate': 'torch', 'nbParity.reference': 'embedded', 'nbParity.torchMode': 'cold', 'nbParity.python': py });
+  },
+  async run(ctx) {
+    const { page, step, shot, workspace, log } = ctx;
+    const py = join(workspace, 'no-torch-python');
+    await runCommand(page, 'Run TC-D1/TC-D3 parity');
+    const toast = await step('the result notification names the interpreter and has the fix button', async () => {
+      const t = await pollUntil('the notification', async () => {
+        const n = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: `torch is not installed in ${py}` }).first();
+        return (await n.count()) ? n : undefined;
+      }, 120_000, 1000);
+      await shot('error-button');
+      return t;
+    });
+    await step('Select interpreter… → enter a path → saved to Workspace settings', async () => {
+      await toast.locator('.monaco-button, a.monaco-text-button').filter({ hasText: 'Select interpreter…' }).first().click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 20_000 });
+      await input.fill('Enter interpreter path');
+      await page.keyboard.press('Enter');
+      await sleep(500);
+      await input.fill('/usr/bin/python3');
+      await page.keyboard.press('Enter');
+      const saved = await pollUntil('nbParity.python in .vscode/settings.json', async () => {
+        const j = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+        return j['nbParity.python'] === '/usr/bin/python3' ? j : undefined;
+      }, 30_000, 500);
+      const where = await pollUntil('the "saved to" notification', async () => (await page.locator('.notifications-toasts .notification-list-item').allInnerTexts()).find((t) => /saved to Workspace settings/.test(t)), 20_000, 500);
+      log(`${String(saved['nbParity.python'])}; ${where.replace(/\s+/g, ' ').slice(0, 120)}`);
+    });
+  },
+};
+
+const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC, testTree, errorButton];
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((s) => wanted.some((w) => s.name.includes(w))) : ALL;
 if (!existsSync(VSIX)) { console.error(`${VSIX} is missing: run "npm run package" first`); process.exit(2); }
