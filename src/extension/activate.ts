@@ -96,7 +96,7 @@ async function showNewestVerdict(svc: ParityService, history: BundleHistory, sta
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) return;
   const newest = (await history.recent(folder, svc.bundleLocation(folder), 1))[0];
-  if (newest && !svc.lastBundle) statusBar.showBundle(newest);
+  if (newest && !svc.lastBundle) statusBar.showBundle(newest, true);
 }
 
 export async function deactivate(): Promise<void> {

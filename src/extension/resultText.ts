@@ -2,6 +2,7 @@
 // No vscode import, so it is unit-tested in Node. Number formats match summary.md (6 decimals for corr / sum ratio).
 import type { Bundle, CaseResult, EngineRun, Metrics, Thresholds, VerdictStatus } from '../shared/types.ts';
 import { formatNumber, JS_SPECIALS, SIG4 } from '../shared/format.ts';
+import { foldTraceLines } from './traceFold.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'errored';
 
@@ -147,9 +148,22 @@ export function runLogLines(caseId: string, run: EngineRun, maxStdoutLines = 200
   if (run.command.length) out.push(`${head} $ ${commandLine(run)}`);
   const status = run.cancelled ? 'cancelled' : run.timedOut ? 'timed out' : run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode ?? '?'}`;
   out.push(`${head} ${status} in ${(run.wallMs / 1000).toFixed(2)} s${run.error ? ` — ${run.error}` : ''}`);
-  const lines = run.stdout.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // C TRACE lines fold into one line first, so the truncation below counts real output only.
+  const lines = foldTraceLines(run.stdout.split(/\r?\n/).filter((l) => l.trim() !== ''), bundleFile);
   for (const l of lines.slice(0, maxStdoutLines)) out.push(`${head} stdout: ${l}`);
   if (lines.length > maxStdoutLines) out.push(`${head} stdout: … ${lines.length - maxStdoutLines} more line(s)${bundleFile ? ` in ${bundleFile}` : ''}`);
   for (const l of run.stderr.split(/\r?\n/).filter((x) => x.trim() !== '')) out.push(`${head} stderr: ${l}`);
   return out;
+}
+
+/** "3 min", "5 h", "2 days": how old a bundle's stamp (YYYYMMDDTHHMMSSZ) is at `now`; undefined for a stamp that is not one. */
+export function bundleAge(stamp: string, now: Date): string | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(stamp);
+  if (!m) return undefined;
+  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const s = Math.max(0, (now.getTime() - t) / 1000);
+  if (s < 90) return 'just now';
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} days`;
 }

@@ -1,12 +1,13 @@
 // Status bar: the last verdict (click → results), a spinner while a run is going (click → log).
 import * as vscode from 'vscode';
 import type { Bundle } from '../shared/types.ts';
-import { bundleStatus } from './resultText.ts';
+import { bundleAge, bundleStatus } from './resultText.ts';
 import { Disposable } from './disposable.ts';
 
 export class VerdictStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private last?: Bundle;
+  private lastFromEarlier = false;
 
   constructor() {
     super();
@@ -33,15 +34,21 @@ export class VerdictStatusBar extends Disposable {
 
   /** Back to the last verdict (or idle) after a run that produced no bundle. */
   restore(): void {
-    if (this.last) this.showBundle(this.last);
+    if (this.last) this.showBundle(this.last, this.lastFromEarlier);
     else this.idle();
   }
 
-  showBundle(bundle: Bundle): void {
+  /**
+   * `fromEarlier`: the bundle was found on disk at start-up, not produced by a run of this session: the text says how
+   * old it is ("· 3 h old"), so a red verdict from yesterday is not mistaken for the current state. Click → that bundle.
+   */
+  showBundle(bundle: Bundle, fromEarlier = false, now = new Date()): void {
     this.last = bundle;
+    this.lastFromEarlier = fromEarlier;
     const s = bundleStatus(bundle);
-    this.item.text = s.text;
-    this.item.tooltip = s.tooltip;
+    const age = fromEarlier ? bundleAge(bundle.stamp, now) : undefined;
+    this.item.text = age ? `${s.text} · ${age === 'just now' ? 'from just now' : `${age} old`}` : s.text;
+    this.item.tooltip = age ? `From an earlier bundle (${bundle.stamp}, ${age} old); no run yet in this window.\n${s.tooltip}` : s.tooltip;
     this.item.command = { command: 'nbParity.openResults', title: 'Open parity results', arguments: [vscode.Uri.file(bundle.dir)] };
     this.item.backgroundColor = s.status === 'pass' ? undefined
       : new vscode.ThemeColor(s.status === 'fail' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');

@@ -1,5 +1,5 @@
-// Test Explorer: one TestItem per parity case (built-ins, tests/parity_cases.yaml runs, .nb-parity/cases.json), at
-// its definition. Running items runs parity through the same service as the palette; the verdict maps to
+// Test Explorer: a tree of parity cases (a parity_cases.yaml case → its runs; built-ins and .nb-parity/cases.json
+// apart), each at its definition. Running items runs parity through the same service as the palette; the verdict maps to
 // passed / failed (threshold miss) / errored (crash, no output, NaN, timeout) with a Markdown metrics message.
 import * as vscode from 'vscode';
 import type { Bundle, Case } from '../shared/types.ts';
@@ -10,6 +10,7 @@ import { caseResultMarkdown, outcomeOf, toCrlf } from './resultText.ts';
 import { gateRun } from './trust.ts';
 import { errorText, type Log } from './log.ts';
 import { Disposable } from './disposable.ts';
+import { buildCaseTree, caseDescription, type CaseNode, type LastResult } from './caseTree.ts';
 
 export const MESSAGE_CONTEXT = 'nbParity.result';
 const FOLDER_PREFIX = 'folder:';
@@ -43,6 +44,14 @@ export class ParityTests extends Disposable {
     this._register(this.controller); // last, as before: the watchers go first
   }
 
+  /** The TestItem with this id anywhere in the tree (groups hold the cases now). */
+  findItem(id: string): vscode.TestItem | undefined {
+    let found: vscode.TestItem | undefined;
+    const walk = (i: vscode.TestItem) => { if (i.id === id) found = i; else if (!found) i.children.forEach(walk); };
+    this.controller.items.forEach(walk);
+    return found;
+  }
+
   bundleFor(testId: string): string | undefined {
     return this.lastBundle.get(testId);
   }
@@ -64,20 +73,33 @@ export class ParityTests extends Disposable {
     this.cases.clear();
     for (const folder of folders) {
       const { cases, errors } = await this.deps.service.casesFor(folder);
+      const last = await this.deps.history.lastResults(folder, this.deps.service.bundleLocation(folder)).catch(() => new Map<string, LastResult>());
       let parent: vscode.TestItem | undefined;
       if (multi) {
         parent = this.controller.createTestItem(`${FOLDER_PREFIX}${folder.uri.toString()}`, folder.name, folder.uri);
         roots.push(parent);
       }
-      for (const c of cases) {
-        const id = this.itemId(folder, c.id, multi);
-        const uri = c.location ? vscode.Uri.file(c.location.file) : undefined;
-        const item = this.controller.createTestItem(id, c.id, uri);
-        if (c.location) item.range = new vscode.Range(c.location.line, 0, c.location.line, 0);
-        item.description = c.source === 'builtin' ? 'built-in (seed)' : c.source === 'yaml' ? 'parity_cases.yaml' : 'cases.json';
-        item.tags = [new vscode.TestTag(c.source)];
-        // The case's prose description stays out of the row: it often names other cases ("the trap of TC-D3").
-        this.cases.set(id, { caseDef: c, folder });
+      // yaml case → its runs; built-ins and cases.json in their own groups (caseTree.ts). Running a group node runs
+      // every case below it: collect() walks the children.
+      const toItem = (node: CaseNode): vscode.TestItem => {
+        const c = node.caseDef;
+        const id = c ? this.itemId(folder, c.id, multi) : `${multi ? `${folder.uri.toString()}::` : ''}${node.id}`;
+        const uri = c?.location ? vscode.Uri.file(c.location.file) : node.children[0]?.caseDef?.location ? vscode.Uri.file(node.children[0].caseDef.location.file) : undefined;
+        const item = this.controller.createTestItem(id, node.label, uri);
+        const line = c?.location?.line ?? node.children[0]?.caseDef?.location?.line;
+        if (uri && line !== undefined) item.range = new vscode.Range(line, 0, line, 0);
+        if (c) {
+          item.description = caseDescription(c, last.get(c.id));
+          item.tags = [new vscode.TestTag(c.source)];
+          this.cases.set(id, { caseDef: c, folder });
+        } else {
+          item.description = node.description;
+          for (const ch of node.children) item.children.add(toItem(ch));
+        }
+        return item;
+      };
+      for (const node of buildCaseTree(cases)) {
+        const item = toItem(node);
         if (parent) parent.children.add(item); else roots.push(item);
       }
       if (errors.length && parent) parent.error = new vscode.MarkdownString(errors.map((e) => `- ${e}`).join('\n'));
@@ -163,6 +185,8 @@ export class ParityTests extends Disposable {
       // A case the user cancelled mid-way: skipped, not a failure of the port.
       if (r.reference.cancelled || r.candidate.cancelled) continue;
       this.lastBundle.set(item.id, bundle.dir);
+      const def = this.cases.get(item.id)?.caseDef;
+      if (def) item.description = caseDescription(def, { result: r, stamp: bundle.stamp });
       const message = new vscode.TestMessage(new vscode.MarkdownString(caseResultMarkdown(r, bundle.dir)));
       message.contextValue = MESSAGE_CONTEXT;
       if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);

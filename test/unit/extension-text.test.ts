@@ -125,3 +125,13 @@ test('log lines: copy-pasteable command with env, status, stdout (truncated with
   ]);
   assert.match(runLogLines('X', run('reference', 'c', { cancelled: true }))[1]!, /cancelled/);
 });
+
+test('bundleAge: how old a bundle stamp is, in the unit a person reads', async () => {
+  const { bundleAge } = await import('../../src/extension/resultText.ts');
+  const now = new Date(Date.UTC(2025, 10, 28, 12, 0, 0));
+  assert.equal(bundleAge('20251128T115930Z', now), 'just now');
+  assert.equal(bundleAge('20251128T113000Z', now), '30 min');
+  assert.equal(bundleAge('20251128T090000Z', now), '3 h');
+  assert.equal(bundleAge('20251125T120000Z', now), '3 days');
+  assert.equal(bundleAge('not-a-stamp', now), undefined);
+});

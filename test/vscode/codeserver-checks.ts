@@ -23,6 +23,19 @@ async function parityTab(ctx: ScenarioContext, text: string) {
   return tab;
 }
 
+/** The Test Explorer row of a case; the built-ins sit in the "Built-in seed cases" group, expanded on demand. */
+async function testRow(ctx: ScenarioContext, name: RegExp, group = 'Built-in seed cases') {
+  const tree = ctx.page.locator('.test-explorer');
+  await tree.waitFor({ state: 'visible', timeout: 30_000 });
+  return pollUntil(`the ${name.source} row`, async () => {
+    const r = tree.locator('.monaco-list-row').filter({ hasText: name }).first();
+    if (await r.count()) return r;
+    const g = tree.locator('.monaco-list-row[aria-expanded="false"]').filter({ hasText: group }).first();
+    if (await g.count()) await g.locator('.monaco-tl-twistie').click();
+    return undefined;
+  }, 60_000, 700);
+}
+
 const reload: Scenario = {
   name: 'x-reload',
   title: 'hidden → visible resend; window reload restores the panel from its bundle dir',
@@ -192,23 +205,15 @@ const testMessageAction: Scenario = {
     const before = listBundleDirs(workspace);
     await step('run TC-D3 from the Test Explorer', async () => {
       await runCommand(page, 'Testing: Focus on Test Explorer View');
-      const tree = page.locator('.test-explorer');
-      await tree.waitFor({ state: 'visible', timeout: 30_000 });
-      const row = await pollUntil('the TC-D3 row', async () => {
-        const r = tree.locator('.monaco-list-row').filter({ hasText: /^\s*TC-D3/ }).first();
-        return (await r.count()) ? r : undefined;
-      }, 60_000, 500);
+      const row = await testRow(ctx, /^\s*TC-D3/);
       await row.hover();
       await row.locator('.action-label[class*="testing-run-icon"], .action-label[aria-label^="Run Test"]').first().click();
     });
     const bundle = await step('a bundle', () => pollUntil('a new bundle', async () => listBundleDirs(workspace).find((d) => !before.includes(d) && existsSync(join(d, 'metrics.json'))), 120_000));
     await step('the item’s “Open parity results” opens that run’s bundle', async () => {
       // testing/item/context in the Test Explorer: "Open parity results" → that run's bundle.
-      const testRow = await pollUntil('the TC-D3 row', async () => {
-        const r = page.locator('.test-explorer .monaco-list-row').filter({ hasText: /^\s*TC-D3/ }).first();
-        return (await r.count()) ? r : undefined;
-      }, 30_000, 700);
-      await (testRow as unknown as { click(o: { button: 'right' }): Promise<void> }).click({ button: 'right' });
+      const row = await testRow(ctx, /^\s*TC-D3/);
+      await (row as unknown as { click(o: { button: 'right' }): Promise<void> }).click({ button: 'right' });
       const item = page.locator('.context-view .action-label, .monaco-menu .action-label').filter({ hasText: 'Open parity results' }).first();
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       await shot('context-menu');
@@ -239,7 +244,71 @@ const buildC: Scenario = {
   },
 };
 
-const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC];
+const testTree: Scenario = {
+  name: 'x-test-tree',
+  title: 'Test Explorer is a tree (yaml case → its runs, built-ins in a group); after a reload the status bar says its verdict is from an earlier bundle',
+  prepare(ws) { mergeWorkspaceSettings(ws, EMBEDDED_BOTH); },
+  async run(ctx) {
+    const { page, step, shot, log } = ctx;
+    await step('the yaml case DEMO-MAT-N1 holds its runs; TC-D1 is under "Built-in seed cases"', async () => {
+      await runCommand(page, 'Testing: Focus on Test Explorer View');
+      const run = await testRow(ctx, /^\s*detpixels-64/, 'DEMO-MAT-N1');
+      assert.equal(await run.getAttribute('aria-level'), '2', 'a run is one level below its case');
+      const tc = await testRow(ctx, /^\s*TC-D1/);
+      assert.equal(await tc.getAttribute('aria-level'), '2', 'a built-in is one level below its group');
+      await shot('test-tree');
+      log('tree: DEMO-MAT-N1 → detpixels-64; Built-in seed cases → TC-D1');
+    });
+    await runSeedAndWait(ctx);
+    await step('reload → the status bar verdict says it is from an earlier bundle', async () => {
+      await runCommand(page, 'Developer: Reload Window');
+      const text = await pollUntil('the status bar verdict with its age', async () => (await page.locator('#nanobragg-parity\\.nanobragg-parity\\.nbParity\\.verdict, .statusbar-item').allInnerTexts()).find((t) => /Parity \d+\/\d+.*(old|from just now)/.test(t)), 60_000, 1000);
+      log(`status bar: ${text.replace(/\s+/g, ' ')}`);
+    });
+  },
+};
+
+const errorButton: Scenario = {
+  name: 'x-error-button',
+  title: 'a PyTorch interpreter without torch: the result names it and offers "Select interpreter…", which writes nbParity.python to Workspace settings',
+  prepare(ws) {
+    // Stand-in for an interpreter without torch (the real one cannot be provisioned here): fails like python does.
+    const py = join(ws, 'no-torch-python');
+    writeFileSync(py, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n", { mode: 0o755 });
+    mergeWorkspaceSettings(ws, { 'nbParity.candidate': 'torch', 'nbParity.reference': 'embedded', 'nbParity.torchMode': 'cold', 'nbParity.python': py });
+  },
+  async run(ctx) {
+    const { page, step, shot, workspace, log } = ctx;
+    const py = join(workspace, 'no-torch-python');
+    await runCommand(page, 'Run TC-D1/TC-D3 parity');
+    const toast = await step('the result notification names the interpreter and has the fix button', async () => {
+      const t = await pollUntil('the notification', async () => {
+        const n = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: `torch is not installed in ${py}` }).first();
+        return (await n.count()) ? n : undefined;
+      }, 120_000, 1000);
+      await shot('error-button');
+      return t;
+    });
+    await step('Select interpreter… → enter a path → saved to Workspace settings', async () => {
+      await toast.locator('.monaco-button, a.monaco-text-button').filter({ hasText: 'Select interpreter…' }).first().click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 20_000 });
+      await input.fill('Enter interpreter path');
+      await page.keyboard.press('Enter');
+      await sleep(500);
+      await input.fill('/usr/bin/python3');
+      await page.keyboard.press('Enter');
+      const saved = await pollUntil('nbParity.python in .vscode/settings.json', async () => {
+        const j = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+        return j['nbParity.python'] === '/usr/bin/python3' ? j : undefined;
+      }, 30_000, 500);
+      const where = await pollUntil('the "saved to" notification', async () => (await page.locator('.notifications-toasts .notification-list-item').allInnerTexts()).find((t) => /saved to Workspace settings/.test(t)), 20_000, 500);
+      log(`${String(saved['nbParity.python'])}; ${where.replace(/\s+/g, ' ').slice(0, 120)}`);
+    });
+  },
+};
+
+const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC, testTree, errorButton];
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((s) => wanted.some((w) => s.name.includes(w))) : ALL;
 if (!existsSync(VSIX)) { console.error(`${VSIX} is missing: run "npm run package" first`); process.exit(2); }

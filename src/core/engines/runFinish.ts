@@ -15,11 +15,12 @@ export interface CommandPlan {
 }
 
 /**
- * Build the EngineRun. `explainFailure` words an engine-specific error (C exit 9, torch 1.x...) from the outcome;
+ * Build the EngineRun. `explainFailure` words an engine-specific error (C exit 9, torch 1.x...) from the outcome and
+ * the program it ran (so the message can name it);
  * a run that ended with status 0 still gets its image checked (missing, truncated, wrong size).
  */
 export async function finishProcessRun(engine: EngineId, req: EngineRunRequest, plan: CommandPlan, out: ProcessOutcome,
-  info: Record<string, unknown>, explainFailure: (o: ProcessOutcome) => string | undefined): Promise<EngineRun> {
+  info: Record<string, unknown>, explainFailure: (o: ProcessOutcome, program?: string) => string | undefined): Promise<EngineRun> {
   const run: EngineRun = {
     engine,
     side: req.side,
@@ -41,7 +42,7 @@ export async function finishProcessRun(engine: EngineId, req: EngineRunRequest, 
   if (out.spawnError) { run.error = out.spawnError; return run; }
   if (out.cancelled || out.timedOut) return run;
   if (out.signal || (out.exitCode !== undefined && out.exitCode !== 0)) {
-    run.error = explainFailure(out) ?? lastLines(out.stderr || out.stdout);
+    run.error = explainFailure(out, plan.argv[0]) ?? lastLines(out.stderr || out.stdout);
     return run;
   }
   Object.assign(run, await collectImage(req.outFile, req.caseDef.flags, out.stdout));

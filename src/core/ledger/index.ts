@@ -12,3 +12,4 @@ export { atomicWriteIfUnchanged } from './atomicWrite.ts';
 export { verifyBundle, ACCEPT_UNMARKED_FLAG, type VerifyOptions, type Verified } from './verifyBundle.ts';
 export { itemChoices, planReferenceOf, phaseOf, phaseRows, propose, revalidate, type ItemChoice, type PlanRow, type Proposal, type ProposalRequest, type Revalidation } from './proposal.ts';
 export { withFileLock, lockPathFor, type LockOptions } from './fileLock.ts';
+export { attemptMentions, checkAttemptNumber, type AttemptMention, type NumberCheck } from './collisions.ts';

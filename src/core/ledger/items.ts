@@ -1,5 +1,6 @@
 // Which section an attempt goes into, and what the user must be told about it (archived, duplicated, drifted).
 import { LedgerError } from './edits.ts';
+import { checkAttemptNumber } from './collisions.ts';
 import { githubSlug, type ArchivedOneLiner, type IndexRow, type ItemSection, type LedgerDoc } from './parse.ts';
 
 export const DEFAULT_ITEM = 'SOURCE-WEIGHT-001';
@@ -42,7 +43,7 @@ export function listItems(doc: LedgerDoc): ItemSummary[] {
     seen.add(s.id);
     const same = doc.sections.filter((x) => x.id === s.id);
     out.push({ id: s.id, title: s.title, status: statusValue(doc, s) ?? indexRow(s.id)?.status?.value, indexStatus: indexRow(s.id)?.status?.value,
-      state: 'live', line: s.headingLine + 1, nextAttempt: nextAttemptNumber(same) });
+      state: 'live', line: s.headingLine + 1, nextAttempt: checkAttemptNumber(doc, s.id, nextAttemptNumber(same)).next });
   }
   for (const a of doc.archive?.oneLiners ?? []) {
     if (seen.has(a.id)) continue;
@@ -104,7 +105,10 @@ export function resolveItem(doc: LedgerDoc, id: string, ledgerName = 'fix_plan.m
     const slug = githubSlug(doc.headings.find((h) => h.line === section.headingLine)!.text);
     if (indexRow.anchor !== undefined && indexRow.anchor !== slug) warnings.push(`Index anchor "#${indexRow.anchor}" for [${id}] does not match the heading's anchor "#${slug}" (left as is).`);
   }
-  return { section, all, indexRow, archived, nextNumber: nextAttemptNumber(all), warnings };
+  // The section's own numbering, checked against the whole file (an entry moved under Completed keeps its number).
+  const check = checkAttemptNumber(doc, id, nextAttemptNumber(all), ledgerName);
+  if (check.warning) warnings.push(check.warning);
+  return { section, all, indexRow, archived, nextNumber: check.next, warnings };
 }
 
 export function firstWord(s: string): string {

@@ -8,6 +8,8 @@ import type { BundleHistory } from '../history.ts';
 import type { VerdictStatusBar } from '../statusBar.ts';
 import { gateRun } from '../trust.ts';
 import { caseLine } from '../resultText.ts';
+import { fixesFor } from '../runFixes.ts';
+import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
 
@@ -38,16 +40,13 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunD
   };
 }
 
-/** A run that wrote no bundle: the message names the cause; offer the fix that matches it. */
+/** A run that wrote no bundle: the message names the cause (and the program it tried); offer the fix that matches it. */
 async function showRunFailure(error: string, log: Log): Promise<void> {
-  const actions = ['Show log'];
-  if (/C binary|nanoBragg|golden_suite_generator|NB_C_BIN/i.test(error)) actions.unshift('Build C binary', 'Set nbParity.cBinary');
-  if (/python|torch|nanobrag_torch/i.test(error)) actions.unshift('Select Python interpreter');
-  const pick = await vscode.window.showErrorMessage(`Parity run failed: ${error}`, ...actions);
+  const fixes = fixesFor([error]);
+  const pick = await vscode.window.showErrorMessage(`Parity run failed: ${error}`, ...fixes.map((f) => f.label), 'Show log');
   if (pick === 'Show log') log.show();
-  if (pick === 'Build C binary') await vscode.commands.executeCommand('nbParity.buildC');
-  if (pick === 'Set nbParity.cBinary') await vscode.commands.executeCommand('workbench.action.openSettings', 'nbParity.cBinary');
-  if (pick === 'Select Python interpreter') await vscode.commands.executeCommand('nbParity.selectPython');
+  const fix = fixes.find((f) => f.label === pick);
+  if (fix) await vscode.commands.executeCommand(fix.command);
 }
 
 /** A run from the palette/webview: trust gate → cancellable progress notification → status bar + results panel. */
@@ -126,9 +125,13 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
     ? `Parity: ${bundle.cases.length - failed.length}/${bundle.cases.length} passed. ${failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; ')}`
     : `Parity: all ${bundle.cases.length} cases passed (${bundle.stamp}).`;
   const show = failed.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void show(summary, 'Open parity results', 'Record attempt in fix_plan.md').then((pick) => {
+  // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.
+  const fixes = fixesFor(failed.flatMap((c) => [c.verdict.reason, c.reference.error ?? '', c.candidate.error ?? '']));
+  void show(summary, ...fixes.map((f) => f.label), 'Open parity results', 'Record attempt in fix_plan.md').then((pick) => {
     if (pick === 'Open parity results') void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir));
     if (pick === 'Record attempt in fix_plan.md') void vscode.commands.executeCommand('nbParity.recordAttempt', bundle.dir);
+    const fix = fixes.find((f) => f.label === pick);
+    if (fix) void vscode.commands.executeCommand(fix.command);
   });
   return outcome;
 }
@@ -152,22 +155,15 @@ async function runCase(deps: RunDeps, arg?: unknown): Promise<RunOutcome | undef
   let chosen: Case[] | undefined;
   if (typeof arg === 'string') chosen = cases.filter((c) => c.id === arg);
   if (!chosen?.length) {
-    const settings = service.bundleLocation(folder);
-    const last = await history.lastResults(folder, settings);
-    const icon = { pass: '$(pass)', fail: '$(error)', error: '$(warning)' } as const;
-    const items = cases.map((c) => {
-      const l = last.get(c.id);
-      const where = c.location ? `${vscode.workspace.asRelativePath(c.location.file)}:${c.location.line + 1}` : 'built-in';
-      return {
-        label: `${l ? icon[l.result.verdict.status] + ' ' : ''}${c.id}`,
-        description: `${c.source} · ${where}`,
-        detail: l ? `last (${l.stamp}): ${caseLine(l.result)}` : 'not run yet',
-        caseDef: c,
-      };
-    });
-    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Run parity case…', placeHolder: 'Pick the cases to run (Space to select several)', matchOnDescription: true, matchOnDetail: true });
+    const last = await history.lastResults(folder, service.bundleLocation(folder));
+    const status = new Map([...last].map(([id, l]) => [id, { status: l.result.verdict.status, line: `(${l.stamp}) ${caseLine(l.result)}` }]));
+    // Grouped by case (a separator per yaml case, "All runs of …"), "Failed last time" on top (caseTree.ts).
+    const items = casePickRows(cases, status).map((r) => (r.kind === 'separator'
+      ? { label: r.label, kind: vscode.QuickPickItemKind.Separator, caseIds: r.caseIds }
+      : { label: r.label, description: r.description, detail: r.detail, caseIds: r.caseIds }));
+    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Run parity case…', placeHolder: MULTI_PICK_HINT, matchOnDescription: true, matchOnDetail: true });
     if (!picks?.length) return undefined;
-    chosen = picks.map((p) => p.caseDef);
+    chosen = pickedCases(cases, picks);
   }
   return runWithUi(deps, { folder, cases: chosen });
 }

@@ -1,14 +1,15 @@
-// The setup family: build the C binary, pick the Python interpreter for PyTorch, show the log, cancel a run.
+// The setup family: build the C binary, pick the Python interpreter for PyTorch, show the log, cancel a run; the
+// walkthrough's checks and fixes (walkthrough.ts).
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildCBinary } from '../../core/engines/c/index.ts';
-import { probeTorch, torchEnv, resolvePython } from '../../core/engines/torch/index.ts';
 import type { ParityService } from '../parityService.ts';
 import { refuseInRestrictedMode, restrictedReason } from '../trust.ts';
 import { knownInterpreters, pythonFromExtension } from '../python.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
+import { checkPython, registerWalkthroughCommands, writeSetting } from './walkthrough.ts';
 
 export function registerSetupCommands(context: vscode.ExtensionContext, log: Log, service: ParityService): void {
   context.subscriptions.push(
@@ -17,6 +18,7 @@ export function registerSetupCommands(context: vscode.ExtensionContext, log: Log
     vscode.commands.registerCommand('nbParity.showLog', () => log.show()),
     vscode.commands.registerCommand('nbParity.cancel', () => service.cancelAll()),
   );
+  registerWalkthroughCommands(context, log, service);
 }
 
 async function buildC(log: Log): Promise<void> {
@@ -62,8 +64,8 @@ async function selectPython(log: Log, service: ParityService): Promise<void> {
   if (pick.action === 'enter') value = await vscode.window.showInputBox({ title: 'Python interpreter', value: current || 'python3', prompt: 'Absolute path, a name on PATH, or ${workspaceFolder}/…' });
   if (pick.action === 'browse') value = (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, openLabel: 'Use this interpreter' }))?.[0]?.fsPath;
   if (pick.action !== 'clear' && !value) return;
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await cfg.update('python', pick.action === 'clear' ? undefined : value, target);
+  // Written where this window reads it (Workspace settings when a folder is open: a remote window ignores User ones).
+  if (!(await writeSetting('python', pick.action === 'clear' ? undefined : value, log, folder))) return;
   const resolved = await service.settingsFor(folder);
   log.info(`python for PyTorch: ${resolved.settings.python ?? '(NB_PY_BIN or python3)'} [${resolved.pythonSource}]`);
   if (!vscode.workspace.isTrusted) {
@@ -71,15 +73,5 @@ async function selectPython(log: Log, service: ParityService): Promise<void> {
     return;
   }
   // Check it: import torch takes ~1.5 s; the result tells the user whether runs will work before they start one.
-  const py = resolvePython(folder.uri.fsPath, resolved.settings.python);
-  const probe = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${py.python}…` },
-    () => probeTorch(py.python, folder.uri.fsPath, torchEnv(folder.uri.fsPath, resolved.settings.extraEnv ?? {})));
-  if (probe.error) {
-    log.warn(`python check: ${probe.error}`);
-    void vscode.window.showWarningMessage(`${py.python}: ${probe.error}`);
-  } else {
-    const msg = `${py.python}: Python ${probe.pythonVersion ?? '?'}, torch ${probe.torchVersion ?? 'not importable'}`;
-    log.info(msg);
-    void vscode.window.showInformationMessage(msg);
-  }
+  await checkPython(service, log, folder);
 }

@@ -1,5 +1,6 @@
 // "Record attempt in fix_plan.md": bundle → item pick (archived items offer their successor) → attempt number shown
-// → optional note → options (set Status, flip plan rows) → diff preview (current ↔ proposed) → WorkspaceEdit.
+// → optional note → options (set Status, flip plan rows) → non-modal diff preview (current ↔ proposed, Apply / Edit /
+// Cancel in the diff's title bar) → WorkspaceEdit.
 // Edits are computed against the document's current text (an open, unsaved buffer included), re-validated if it
 // changed since the preview, and applied as one undoable WorkspaceEdit. The pure logic lives in src/core/ledger.
 import path from 'node:path';
@@ -9,6 +10,7 @@ import {
   type AttemptInput, type Proposal, type ProposalRequest, type TextEdit,
 } from '../../core/ledger/index.ts';
 import { PROPOSED_SCHEME, ProposedContent } from './proposedContent.ts';
+import { awaitDecision, registerPreviewCommands, type PreviewDecision } from './previewDecision.ts';
 
 export interface LedgerDeps {
   getLastBundleDir(): string | undefined;
@@ -31,6 +33,7 @@ export function registerLedgerCommands(context: vscode.ExtensionContext, d: Ledg
       if (bundle) await recordAttemptFromBundle(bundle);
     }),
   );
+  registerPreviewCommands(context);
 }
 
 const isDirHolder = (v: unknown): v is { dir: string } => !!v && typeof v === 'object' && typeof (v as { dir?: unknown }).dir === 'string';
@@ -145,9 +148,10 @@ async function flow(bundleDir: string): Promise<void> {
 
   // Preview, then apply; loop when the file changed into a different attempt number.
   let proposal = propose(ledgerDoc.getText(), req);
+  let decision: PreviewDecision;
   for (;;) {
-    const ok = await preview(ledgerUri, proposal, planUri);
-    if (!ok) return;
+    decision = await preview(ledgerUri, proposal, planUri);
+    if (decision === 'cancel') return;
     ledgerDoc = await vscode.workspace.openTextDocument(ledgerUri);
     planDoc = planUri && proposal.flip ? await vscode.workspace.openTextDocument(planUri) : undefined;
     const check = revalidate(proposal, ledgerDoc.getText(), planDoc?.getText());
@@ -156,33 +160,35 @@ async function flow(bundleDir: string): Promise<void> {
     if (check.kind === 'recomputed') log(check.note);
     break;
   }
-  await apply(ledgerDoc, proposal.record.edits, planDoc, proposal.flip?.edits);
+  // Edit: the same edit, left unsaved in the editor at the entry, for the user to change and save.
+  await apply(ledgerDoc, proposal.record.edits, planDoc, proposal.flip?.edits, decision === 'edit');
+  if (decision === 'edit') { await revealEntry(ledgerDoc, proposal.record.insertedAt); return; }
   const msg = `Recorded Attempt #${proposal.record.attemptNumber} in [${proposal.record.itemId}] (${ledgerName}, ${proposal.record.linesAfter} lines)${proposal.flip ? `; flipped ${proposal.flip.rows.filter((r) => r.action === 'flipped').map((r) => r.id).join(', ') || 'no rows'} in ${req.flip!.planName}` : ''}.`;
   log(msg);
   for (const w of proposal.record.warnings) log(`warning: ${w}`);
   const open = await vscode.window.showInformationMessage(msg, 'Show entry');
-  if (open) {
-    const editor = await vscode.window.showTextDocument(ledgerDoc);
-    const pos = new vscode.Position(proposal.record.insertedAt, 0);
-    editor.selection = new vscode.Selection(pos, pos);
-    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
-  }
+  if (open) await revealEntry(ledgerDoc, proposal.record.insertedAt);
 }
 
-async function preview(ledgerUri: vscode.Uri, p: Proposal, planUri?: vscode.Uri): Promise<boolean> {
+async function revealEntry(doc: vscode.TextDocument, line: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(doc);
+  const pos = new vscode.Position(line, 0);
+  editor.selection = new vscode.Selection(pos, pos);
+  editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+}
+
+async function preview(ledgerUri: vscode.Uri, p: Proposal, planUri?: vscode.Uri): Promise<PreviewDecision> {
   const c = content!;
   const proposedLedger = c.put(path.basename(ledgerUri.fsPath), p.record.newText);
   const proposedPlan = p.flip && planUri ? c.put(path.basename(planUri.fsPath), p.flip.newText) : undefined;
   try {
-    await vscode.commands.executeCommand('vscode.diff', ledgerUri, proposedLedger, `${path.basename(ledgerUri.fsPath)}: current ↔ Attempt #${p.record.attemptNumber} (proposed)`, { preview: true });
     if (proposedPlan && planUri) await vscode.commands.executeCommand('vscode.diff', planUri, proposedPlan, `${path.basename(planUri.fsPath)}: current ↔ rows flipped (proposed)`, { preview: false });
-    const detail = [
-      `[${p.record.itemId}] Attempt #${p.record.attemptNumber}, ${p.record.where}; ${p.record.linesBefore} → ${p.record.linesAfter} lines.`,
-      ...(p.flip ? p.flip.rows.map((r) => `Plan row ${r.id}: ${r.action === 'flipped' ? `${r.before} → [D]` : `left alone (${r.reason})`}`) : []),
-      ...p.record.warnings.map((w) => `⚠ ${w}`),
-    ].join('\n');
-    const answer = await vscode.window.showInformationMessage(`Apply Attempt #${p.record.attemptNumber} to ${path.basename(ledgerUri.fsPath)}?`, { modal: true, detail }, 'Apply');
-    return answer === 'Apply';
+    // The ledger diff last, so it is the active editor, scrolled to the new entry (selection = its first line).
+    const entry = new vscode.Range(p.record.insertedAt, 0, p.record.insertedAt + Math.max(0, p.record.insertedCount - 1), 0);
+    await vscode.commands.executeCommand('vscode.diff', ledgerUri, proposedLedger, `${path.basename(ledgerUri.fsPath)}: current ↔ Attempt #${p.record.attemptNumber} (proposed)`, { preview: false, selection: entry });
+    const flips = p.flip ? p.flip.rows.map((r) => `Plan row ${r.id}: ${r.action === 'flipped' ? `${r.before} → [D]` : `left alone (${r.reason})`}.`) : [];
+    const summary = `[${p.record.itemId}] Attempt #${p.record.attemptNumber}, ${p.record.where}; ${p.record.linesBefore} → ${p.record.linesAfter} lines. ${flips.join(' ')}`.trim();
+    return await awaitDecision(summary, p.record.warnings);
   } finally {
     c.forget(proposedLedger);
     if (proposedPlan) c.forget(proposedPlan);
@@ -194,12 +200,13 @@ function toRange(doc: vscode.TextDocument, e: TextEdit): vscode.Range {
 }
 
 /** One WorkspaceEdit for both files (undoable). A document that had no unsaved changes is saved afterwards, like the CLI; one with unsaved changes is left for the user to save. */
-async function apply(ledger: vscode.TextDocument, ledgerEdits: TextEdit[], plan?: vscode.TextDocument, planEdits?: TextEdit[]): Promise<void> {
+async function apply(ledger: vscode.TextDocument, ledgerEdits: TextEdit[], plan?: vscode.TextDocument, planEdits?: TextEdit[], keepUnsaved = false): Promise<void> {
   const we = new vscode.WorkspaceEdit();
   const wasDirty = [ledger.isDirty, plan?.isDirty ?? false];
   for (const e of ledgerEdits) we.replace(ledger.uri, toRange(ledger, e), e.newText);
   if (plan && planEdits) for (const e of planEdits) we.replace(plan.uri, toRange(plan, e), e.newText);
   if (!(await vscode.workspace.applyEdit(we))) throw new LedgerError('apply', `VS Code refused the edit to ${ledger.uri.fsPath}; nothing was changed.`);
+  if (keepUnsaved) return;
   if (!wasDirty[0]) await ledger.save();
   if (plan && planEdits?.length && !wasDirty[1]) await plan.save();
 }

@@ -29,14 +29,19 @@ suite('nanoBragg Parity extension', () => {
     assert.equal(pkg.contributes.commands.find((c) => c.command === 'nbParity.runSeed')?.title, 'Run TC-D1/TC-D3 parity');
   });
 
-  test('Test Explorer lists one item per case, at its definition', async () => {
+  test('Test Explorer: a tree (built-ins in their group, a yaml case holding its runs), each run at its definition', async () => {
     const a = await api();
     await a.tests.refresh();
-    const ids: string[] = [];
-    a.tests.controller.items.forEach((i) => ids.push(i.id));
-    assert.ok(ids.includes('TC-D1') && ids.includes('TC-D3'), `items: ${ids.join(', ')}`);
-    const yamlItem = ids.map((id) => a.tests.controller.items.get(id)!).find((i) => i.uri?.fsPath.endsWith('parity_cases.yaml'));
-    assert.ok(yamlItem?.range, 'a parity_cases.yaml case points at its line');
+    const roots: vscode.TestItem[] = [];
+    a.tests.controller.items.forEach((i) => roots.push(i));
+    const builtin = roots.find((i) => i.id === 'group:builtin');
+    const kids = (i?: vscode.TestItem) => { const out: string[] = []; i?.children.forEach((c) => out.push(c.id)); return out; };
+    assert.deepEqual(kids(builtin).sort(), ['TC-D1', 'TC-D3'], `roots: ${roots.map((r) => r.id).join(', ')}`);
+    assert.ok(!roots.some((r) => r.id === 'TC-D1'), 'built-ins are not loose at the top');
+    const yamlParent = roots.find((i) => i.id.startsWith('group:yaml:') && i.children.size > 0);
+    assert.ok(yamlParent, 'a parity_cases.yaml case with runs is a parent node');
+    const run = a.tests.findItem(kids(yamlParent)[0]!);
+    assert.ok(run?.uri?.fsPath.endsWith('parity_cases.yaml') && run.range, 'its run points at its line');
   });
 
   test('“Run parity case…” with TC-D3 on the embedded engine writes a bundle and opens the results', async () => {
@@ -52,7 +57,7 @@ suite('nanoBragg Parity extension', () => {
 
   test('running TC-D1 from the Test Explorer profile records a bundle per item', async () => {
     const a = await api();
-    const item = a.tests.controller.items.get('TC-D1');
+    const item = a.tests.findItem('TC-D1');
     assert.ok(item);
     const cts = new vscode.CancellationTokenSource();
     await a.tests.runProfile.runHandler(new vscode.TestRunRequest([item]), cts.token);

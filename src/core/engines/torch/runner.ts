@@ -63,15 +63,15 @@ export async function runTorchCold(python: PythonChoice, req: EngineRunRequest, 
 }
 
 /** Known PyTorch-side failures, worded with what to do. */
-export function explainTorchFailure(o: ProcessOutcome): string | undefined {
+export function explainTorchFailure(o: ProcessOutcome, program?: string): string | undefined {
   const err = `${o.stderr}\n${o.stdout}`;
   if (/has no attribute 'compile'/.test(err)) {
     return `this torch has no torch.compile (torch 1.x); set NANOBRAGG_DISABLE_COMPILE=1 in the extra environment (eager mode: "nb-parity run --env NANOBRAGG_DISABLE_COMPILE=1", or the nbParity.extraEnv setting) and rerun`;
   }
   if (/No module named ['"]?nanobrag_torch/.test(err)) {
-    return `Python cannot import nanobrag_torch; open the nanoBragg checkout (with src/nanobrag_torch) as the workspace, or pip install -e it into this interpreter`;
+    return `${program ?? 'Python'} cannot import nanobrag_torch; open the nanoBragg checkout (with src/nanobrag_torch) as the workspace, or pip install -e it into this interpreter`;
   }
-  if (/No module named ['"]?torch['"]?/.test(err)) return `torch is not installed in this interpreter; choose another interpreter or pip install torch`;
+  if (/No module named ['"]?torch['"]?/.test(err)) return `torch is not installed in ${program ?? 'this interpreter'}; choose another interpreter (nbParity.python) or pip install torch`;
   if (o.signal) return `the PyTorch run crashed (${o.signal}); last output: ${lastLines(err)}`;
   if (o.exitCode === 2) return `the PyTorch CLI rejected the flags (status 2): ${lastLines(o.stderr || o.stdout)}`;
   return undefined;
