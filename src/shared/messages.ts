@@ -152,7 +152,14 @@ export interface ViewSettings {
   centerSlow?: number;
   /** Case ids the user collapsed. */
   collapsed?: string[];
+  /** One colour range for reference and candidate (undefined = on, the default). */
+  sharedRange?: boolean;
+  /** A colour range kept across runs and cases until unlocked (applies while its scale is in use). */
+  lockedRange?: LockedRange;
 }
+
+/** lo is the bottom of a linear range or the floor of a log range. */
+export interface LockedRange { scale: ScaleName; lo: number; hi: number }
 
 export interface PersistedState {
   version: typeof PROTOCOL_VERSION;
@@ -327,7 +334,13 @@ export function isPersistedState(x: unknown): x is PersistedState {
   if (!isObj(x) || x.version !== PROTOCOL_VERSION || !isObj(x.settings)) return false;
   const s = x.settings;
   return (s.scale === 'linear' || s.scale === 'log') && isNum(s.clipPercentile) && isNum(s.zoom)
-    && (s.colorMap === 'viridis' || s.colorMap === 'grey');
+    && (s.colorMap === 'viridis' || s.colorMap === 'grey')
+    && (s.sharedRange === undefined || typeof s.sharedRange === 'boolean')
+    && (s.lockedRange === undefined || isLockedRange(s.lockedRange));
+}
+
+function isLockedRange(x: unknown): x is LockedRange {
+  return isObj(x) && (x.scale === 'linear' || x.scale === 'log') && isNum(x.lo) && isNum(x.hi) && x.hi > x.lo;
 }
 
 export function isWebviewToHost(x: unknown): x is WebviewToHost {
