@@ -2,17 +2,14 @@
 // on its own range hides a candidate 10× too bright). The range is the union of the two images' own ranges; a
 // locked range (ViewSettings.lockedRange, persisted in the webview state) overrides it across runs and cases.
 import type { LockedRange, ScaleName, ViewSettings } from '../../src/shared/messages.ts';
-import { intensityMapping, type Mapping } from './colormap.ts';
-
-/** Log ranges span at most this many decades below their top (as intensityMapping does for one image). */
-const LOG_DECADES = 6;
+import { intensityMapping, MAX_LOG_DECADES, type Mapping } from './colormap.ts';
 
 /** The union of two intensity mappings of one scale: lowest bottom, highest top. */
 export function unionMapping(a: Mapping, b: Mapping): Mapping {
   if (a.kind === 'linear' && b.kind === 'linear') return { kind: 'linear', lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
   if (a.kind === 'log' && b.kind === 'log') {
     const hi = Math.max(a.hi, b.hi);
-    return { kind: 'log', floor: Math.max(hi * 10 ** -LOG_DECADES, Math.min(a.floor, b.floor)), hi };
+    return { kind: 'log', floor: Math.max(hi * 10 ** -MAX_LOG_DECADES, Math.min(a.floor, b.floor)), hi };
   }
   throw new Error(`cannot join a ${a.kind} and a ${b.kind} colour range`);
 }
