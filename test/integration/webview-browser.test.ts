@@ -165,6 +165,48 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     }));
     assert.deepEqual(alphas, [255, 255, 255, 255]);
 
+    // Ratio legend: log₂, neutral ×1 in the middle, and the 0 / ∞ / NaN pixels counted as in the data we sent.
+    const legendOf = (kind: string) => page.evaluate((k) => {
+      const el = document.querySelector(`.panel-${k} .legend`) as HTMLElement;
+      const cls = [...el.querySelectorAll('.legend-class')].map((c) => [(c as HTMLElement).dataset.class, Number((c as HTMLElement).dataset.count)]);
+      return { text: el.textContent ?? '', lo: el.querySelector('.legend-lo')?.textContent, hi: el.querySelector('.legend-hi')?.textContent,
+        range: (el.closest('figure') as HTMLElement).dataset.range, classes: Object.fromEntries(cls) as Record<string, number> };
+    }, kind);
+    const ratioLegend = await legendOf('ratio');
+    assert.match(ratioLegend.text, /log₂ ratio, ×1 neutral/);
+    assert.match(ratioLegend.lo ?? '', /^×1\//, `bottom is a factor below 1: ${ratioLegend.lo}`);
+    assert.match(ratioLegend.hi ?? '', /^×1\.0\d/, `top ≈ the 1 % brightening: ${ratioLegend.hi}`);
+    const expected = { zero: 0, inf: 0, nan: 0 };
+    for (let i = 0; i < reference.length; i++) {
+      const r = candidate[i] / reference[i];
+      if (r === 0) expected.zero++; else if (r === Infinity) expected.inf++; else if (!(r > 0)) expected.nan++;
+    }
+    assert.deepEqual(ratioLegend.classes, expected);
+
+    // Shared colour range (default): reference and candidate legends show one range; "same range" off → their own.
+    let refLegend = await legendOf('reference'), candLegend = await legendOf('candidate');
+    assert.equal(refLegend.range, 'shared');
+    assert.deepEqual([refLegend.lo, refLegend.hi], [candLegend.lo, candLegend.hi]);
+    assert.equal(await page.getByTestId('shared-range').isChecked(), true);
+    await page.getByTestId('shared-range').click();
+    refLegend = await legendOf('reference'); candLegend = await legendOf('candidate');
+    assert.equal(refLegend.range, 'own');
+    assert.notEqual(refLegend.hi, candLegend.hi, 'own ranges differ (the candidate is brighter)');
+    const ownRefHi = refLegend.hi;
+    await page.getByTestId('shared-range').click();
+    // Lock: kept in the webview state; it wins over "same range" off (the range stays where it was locked).
+    await page.getByTestId('lock-range').click();
+    const lockState = await page.evaluate(() => (window as unknown as { __state: { settings: { lockedRange?: { scale: string; lo: number; hi: number } } } }).__state.settings.lockedRange);
+    assert.equal(lockState?.scale, 'linear');
+    const lockedHi = (await legendOf('reference')).hi;
+    assert.notEqual(lockedHi, ownRefHi);
+    assert.equal((await legendOf('reference')).range, 'locked');
+    await page.getByTestId('shared-range').click();
+    assert.equal((await legendOf('reference')).hi, lockedHi);
+    assert.equal((await legendOf('candidate')).hi, lockedHi);
+    await page.getByTestId('lock-range').click();
+    await page.getByTestId('shared-range').click();
+
     // Hover: the readout names the pixel and its values, and Δ matches the data we sent.
     const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
     await page.mouse.move(box.x + (80.5 / N) * box.width, box.y + (70.5 / N) * box.height);
