@@ -187,7 +187,7 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     let refLegend = await legendOf('reference'), candLegend = await legendOf('candidate');
     assert.equal(refLegend.range, 'shared');
     assert.deepEqual([refLegend.lo, refLegend.hi], [candLegend.lo, candLegend.hi]);
-    assert.equal(await page.getByTestId('shared-range').isChecked(), true);
+    assert.equal(await page.getByTestId('shared-range').evaluate((el: HTMLInputElement) => el.checked), true);
     await page.getByTestId('shared-range').click();
     refLegend = await legendOf('reference'); candLegend = await legendOf('candidate');
     assert.equal(refLegend.range, 'own');
