@@ -31,6 +31,8 @@ export interface Panel {
   dh: number;
   level: HTMLElement;
   mapping?: Mapping | Log2RatioMapping;
+  /** The colour map last painted with (for the PNG export's colour bar). */
+  mapName?: MapName;
   legend: HTMLElement;
   status: HTMLElement;
   figure: HTMLElement;
@@ -88,6 +90,7 @@ export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice
     const m = log2RatioMapping(data, clipPercentile);
     p.mapping = m;
     colorizeRatio(data, m, img.data);
+    p.mapName = 'diverging';
     legend = ratioLegend(m, data, clipPercentile);
   } else {
     let map: MapName = colorMap;
@@ -96,6 +99,7 @@ export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice
     else if (range?.mapping && (p.kind === 'reference' || p.kind === 'candidate')) { p.mapping = range.mapping; source = range.source; }
     else p.mapping = intensityMapping(data, scale, clipPercentile);
     colorize(data, p.mapping, map, img.data);
+    p.mapName = map;
     legend = legendParts(p.mapping, map, scale, clipPercentile, source);
   }
   ctx.putImageData(img, 0, 0);

@@ -9,7 +9,7 @@ import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
 import { clampTransform, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';
 import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelKind, type RangeChoice } from './gridPanel.ts';
 import { intensityRangeFor, sharedMapping } from './sharedRange.ts';
-import type { Mapping } from './colormap.ts';
+import type { MapName, Mapping } from './colormap.ts';
 
 export type { PanelKind } from './gridPanel.ts';
 
@@ -303,6 +303,15 @@ export class ImageGrid {
   rendered(kind: PanelKind): HTMLCanvasElement | undefined {
     const p = this.panels.get(kind);
     return p?.data ? p.offscreen : undefined;
+  }
+
+  /** A panel's colour bar as drawn: its map and the legend's end labels and note (for the PNG export). */
+  legend(kind: PanelKind): { map: MapName; lo: string; hi: string; note: string } | undefined {
+    const p = this.panels.get(kind);
+    if (!p?.data || !p.mapName) return undefined;
+    const text = (sel: string) => p.legend.querySelector(sel)?.textContent ?? '';
+    const classes = [...p.legend.querySelectorAll('.legend-class')].map((c) => c.textContent?.trim()).join('  ');
+    return { map: p.mapName, lo: text('.legend-lo'), hi: text('.legend-hi'), note: classes ? `${text('.legend-note')}  ${classes}` : text('.legend-note') };
   }
 
   kinds(): PanelKind[] {

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
@@ -207,6 +207,8 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     await page.getByTestId('lock-range').click();
     await page.getByTestId('shared-range').click();
 
+    if (process.env.NB_WEBVIEW_SCREENSHOT) await page.screenshot({ path: process.env.NB_WEBVIEW_SCREENSHOT, fullPage: true });
+
     // Hover: the readout names the pixel and its values, and Δ matches the data we sent.
     const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
     await page.mouse.move(box.x + (80.5 / N) * box.width, box.y + (70.5 / N) * box.height);
@@ -245,6 +247,8 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     assert.equal(png.suggestedName, 'parity_20251110T120000Z.png');
     const decoded = PNG.sync.read(Buffer.from(png.bytes!));
     assert.ok(decoded.width >= 4 * 256 && decoded.height > 256, `composite ${decoded.width}×${decoded.height}`);
+    // NB_WEBVIEW_EXPORT_PNG=<file> keeps the exported composite for a look (how docs pictures are checked).
+    if (process.env.NB_WEBVIEW_EXPORT_PNG) writeFileSync(process.env.NB_WEBVIEW_EXPORT_PNG, Buffer.from(png.bytes!));
     assert.equal(await page.getByTestId('btn-export-png').evaluate((b: HTMLButtonElement) => b.disabled), true, 'busy until the host answers');
     await page.evaluate((id) => window.postMessage({ type: 'response', requestId: id, ok: true, message: 'Saved /tmp/x.png' }, '*'), png.requestId);
     await waitFor(page, () => !(document.querySelector('[data-testid="btn-export-png"]') as HTMLButtonElement).disabled, 'export button re-enabled');
