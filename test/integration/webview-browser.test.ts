@@ -266,6 +266,15 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     assert.equal(await page.getByTestId('btn-record').isVisible(), false);
     assert.equal(await page.getByTestId('btn-open-folder').isVisible(), true);
 
+    // An older bundle with no image files: a plain "no images in this bundle", not "waiting for images…" forever.
+    const noImages = viewModel(true);
+    noImages.cases[0].images = [];
+    await hostSends(page, noImages, false);
+    await waitFor(page, () => document.querySelector('.panel-reference .panel-status')?.textContent === 'no images in this bundle', 'no-images status');
+    assert.equal(await page.evaluate(() => document.querySelector('.panel-candidate .panel-status')?.textContent), 'no images in this bundle');
+    assert.equal(await page.getByTestId('chart-hist2d-TC-D1').textContent(), 'no images in this bundle');
+    assert.doesNotMatch(await page.evaluate(() => document.body.textContent ?? ''), /waiting for image/);
+
     const errors = (await sent(page)).filter((m) => m.type === 'error' && m.kind !== 'protocol');
     assert.deepEqual(errors, [], 'no CSP, script, render or chart errors');
     assert.deepEqual(pageErrors, []);
