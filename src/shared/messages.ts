@@ -23,6 +23,8 @@ export type {
   ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
 } from './types.ts';
 
+import { isLockedRange, type LockedRange } from './viewRange.ts';
+export type { LockedRange } from './viewRange.ts';
 import { isTraceRequest, isTraceView, type TraceCancelMessage, type TraceRequestMessage, type TraceResultMessage } from './traceMessages.ts';
 export * from './traceMessages.ts';
 
@@ -152,14 +154,9 @@ export interface ViewSettings {
   centerSlow?: number;
   /** Case ids the user collapsed. */
   collapsed?: string[];
-  /** One colour range for reference and candidate (undefined = on, the default). */
-  sharedRange?: boolean;
-  /** A colour range kept across runs and cases until unlocked (applies while its scale is in use). */
-  lockedRange?: LockedRange;
+  sharedRange?: boolean; // one colour range for reference and candidate (undefined = on, the default)
+  lockedRange?: LockedRange; // kept across runs and cases until unlocked (applies while its scale is in use)
 }
-
-/** lo is the bottom of a linear range or the floor of a log range. */
-export interface LockedRange { scale: ScaleName; lo: number; hi: number }
 
 export interface PersistedState {
   version: typeof PROTOCOL_VERSION;
@@ -337,10 +334,6 @@ export function isPersistedState(x: unknown): x is PersistedState {
     && (s.colorMap === 'viridis' || s.colorMap === 'grey')
     && (s.sharedRange === undefined || typeof s.sharedRange === 'boolean')
     && (s.lockedRange === undefined || isLockedRange(s.lockedRange));
-}
-
-function isLockedRange(x: unknown): x is LockedRange {
-  return isObj(x) && (x.scale === 'linear' || x.scale === 'log') && isNum(x.lo) && isNum(x.hi) && x.hi > x.lo;
 }
 
 export function isWebviewToHost(x: unknown): x is WebviewToHost {
