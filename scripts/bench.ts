@@ -109,3 +109,6 @@ if (process.env.NB_C_BIN && torchWs) {
 await (await import('./bench-traceRun.ts')).benchTraceRun();
 // 5. Cold vs warm PyTorch runs (demo with the stand-in port; the real pair too when NB_TORCH_WORKSPACE is set).
 await (await import('./bench-warm.ts')).benchWarm();
+// 6. The extension pipeline without the UI at 256² and 1024²: bundle completion, the panel's first-paint work, reads.
+console.log('\nextension pipeline (runParity + results panel view model + image messages, embedded engine):');
+await import('./bench-panel.ts');

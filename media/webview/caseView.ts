@@ -4,7 +4,7 @@ import type { CaseView, ConfigMismatch, Metrics, ViewSettings } from '../../src/
 import { fmtCorrelation, fmtNumber, fmtSumRatio, meetsThreshold, thresholdText } from '../../src/shared/format.ts';
 import { h } from './dom.ts';
 import { ImageGrid, type GridEvents, type Preview } from './imageGrid.ts';
-import { chartSlots, renderCharts, type ChartKind, type ChartSlots } from './chartsView.ts';
+import { chartSlots, markChartsMissing, renderCharts, type ChartKind, type ChartSlots } from './chartsView.ts';
 import type { ViewTheme } from './theme.ts';
 
 const VERDICT_TEXT = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
@@ -120,11 +120,14 @@ export class CaseUi {
       attributionSection(cv),
       this.charts.element);
     this.element.addEventListener('toggle', () => this.events.onTransform(this.grid.getTransform()));
-    if (cv.reference.error && !cv.images.some((i) => i.role === 'reference')) this.grid.markMissing('reference', 'no reference image (run failed)');
-    if (cv.candidate.error && !cv.images.some((i) => i.role === 'candidate')) this.grid.markMissing('candidate', 'no candidate image (run failed)');
+    // A side the bundle does not list will never arrive: say why instead of "waiting" (older layouts often have none).
+    for (const side of ['reference', 'candidate'] as const) {
+      if (cv.images.some((i) => i.role === side)) continue;
+      this.grid.markMissing(side, cv[side].error ? `no ${side} image (run failed)` : cv.images.length ? `no ${side} image in this bundle` : 'no images in this bundle');
+    }
     if (!cv.images.some((i) => i.role === 'reference') || !cv.images.some((i) => i.role === 'candidate')) {
       this.grid.markMissing('diff', 'needs both images'); this.grid.markMissing('ratio', 'needs both images');
-      if (!cv.images.length) { this.grid.markMissing('reference', 'no image in this bundle'); this.grid.markMissing('candidate', 'no image in this bundle'); }
+      if (!cv.images.length) markChartsMissing(this.charts, 'no images in this bundle');
     }
     this.scheduleCharts();
   }

@@ -121,22 +121,26 @@ export function radialSpec(series: RadialSeries[], scale: 'linear' | 'log', t: C
 
 /** Correlation and sum ratio over this case's bundles, with the case's thresholds as dashed rules. */
 export function trendSpec(points: TrendPoint[], thresholds: Thresholds, t: ChartTheme): TopLevelSpec {
-  const corr = points.filter((p) => p.correlation !== null && Number.isFinite(p.correlation)).map((p) => ({ stamp: p.stamp, value: p.correlation }));
-  const ratio = points.filter((p) => p.sumRatio !== null && Number.isFinite(p.sumRatio)).map((p) => ({ stamp: p.stamp, value: p.sumRatio }));
-  const stamps = points.map((p) => p.stamp);
-  const x = { field: 'stamp', type: 'ordinal' as const, title: 'bundle', scale: { domain: stamps }, axis: { labelAngle: -40, labelLimit: 120 } };
+  // A time axis (from each bundle's STAMP): uneven gaps between runs show as gaps, and the labels stay few and level.
+  const row = (p: TrendPoint, value: number | null) => ({ stamp: p.stamp, time: stampIso(p.stamp), value });
+  const corr = points.filter((p) => p.correlation !== null && Number.isFinite(p.correlation)).map((p) => row(p, p.correlation));
+  const ratio = points.filter((p) => p.sumRatio !== null && Number.isFinite(p.sumRatio)).map((p) => row(p, p.sumRatio));
+  const x = { field: 'time', type: 'temporal' as const, title: 'bundle time (UTC)', scale: { nice: false },
+    axis: { labelAngle: 0, tickCount: 4, labelOverlap: true, format: '%b %d %H:%M', formatType: 'utc' } };
+  // Vega's own tooltip handler (a title on the hovered mark; no injected style, so CSP-safe) names bundle and value.
+  const tooltip = [{ field: 'stamp', type: 'nominal' as const, title: 'bundle' }, { field: 'value', type: 'quantitative' as const, title: 'value', format: '.6~g' }];
   const ratioRules: number[] = [];
   if (thresholds.sumRatioTol !== undefined) ratioRules.push(1 - thresholds.sumRatioTol, 1 + thresholds.sumRatioTol);
   if (thresholds.sumRatioMin !== undefined) ratioRules.push(thresholds.sumRatioMin);
   if (thresholds.sumRatioMax !== undefined) ratioRules.push(thresholds.sumRatioMax);
-  const panel = (title: string, values: { stamp: string; value: number | null }[], colour: string, rules: number[]) => ({
+  const panel = (title: string, values: { stamp: string; time: string; value: number | null }[], colour: string, rules: number[]) => ({
     title,
     width: WIDTH, height: 110,
     layer: [
       {
         data: { values },
         mark: { type: 'line', point: true, color: colour },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, tooltip },
       },
       ...(rules.length ? [{
         data: { values: rules.map((limit) => ({ limit })) },
@@ -157,3 +161,9 @@ export function trendSpec(points: TrendPoint[], thresholds: Thresholds, t: Chart
 
 /** vega-embed options that work under the webview CSP (no eval, no injected <style>, no action menu). */
 export const EMBED_OPTIONS = { ast: true, actions: false, defaultStyle: false, tooltip: false, renderer: 'svg' } as const;
+
+/** 20251110T120000Z (the bundle STAMP) → 2025-11-10T12:00:00Z; anything else is passed through for vega to parse. */
+export function stampIso(stamp: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d*)Z/.exec(stamp);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ? `.${m[7].slice(0, 3)}` : ''}Z` : stamp;
+}

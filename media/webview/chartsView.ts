@@ -33,6 +33,16 @@ export function chartSlots(caseId: string): ChartSlots {
   return { element, slots, note };
 }
 
+/** The image charts of a case whose bundle holds no images (or not both): say so plainly, not "waiting" forever. */
+export function markChartsMissing(slots: ChartSlots, why: string): void {
+  for (const kind of ['hist2d', 'delta', 'radial'] as ChartKind[]) {
+    const slot = slots.slots[kind];
+    if (slot.dataset.state) continue;
+    slot.replaceChildren(h('span', { class: 'chart-wait' }, why));
+    slot.dataset.state = 'empty';
+  }
+}
+
 /** Images of one level: full (binning 1, the case's size) or k×k max-binned previews of fpixels × spixels. */
 interface Images {
   reference?: Float32Array; candidate?: Float32Array; model?: Float32Array; diff?: Float32Array;

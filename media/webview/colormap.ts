@@ -81,16 +81,25 @@ export type Mapping =
   | { kind: 'log'; floor: number; hi: number }
   | { kind: 'symmetric'; center: number; halfRange: number; log: boolean };
 
-/** Intensity mapping: lo = min (or 0 for log), hi = the clip percentile; log starts 6 decades below hi at most. */
+/** Log ramps span at most this many decades: enough for a Bragg peak 10⁹× its background, yet one stray tiny value cannot flatten the picture. */
+export const MAX_LOG_DECADES = 12;
+
+/**
+ * Intensity mapping: lo = min (linear), hi = the clip percentile. Log starts at the 1st percentile of the positive
+ * values, nearest rank (so the background stays on the ramp even when no clip puts hi at a peak far above it), at most
+ * MAX_LOG_DECADES below hi and at least one decade below it.
+ */
 export function intensityMapping(img: ArrayLike<number>, scale: 'linear' | 'log', clipPercentile: number): Mapping {
   const sorted = sortedSample(img);
   let hi = quantile(sorted, clipPercentile);
   if (scale === 'log') {
     if (!(hi > 0)) hi = 1;
-    // Smallest positive value, but not below hi·1e-6 (so one tiny pixel cannot flatten the whole picture).
-    let minPos = Infinity;
-    for (let i = 0; i < img.length; i++) { const v = img[i]; if (v > 0 && v < minPos) minPos = v; }
-    const floor = Math.min(hi / 10, Math.max(hi * 1e-6, Number.isFinite(minPos) ? minPos : hi * 1e-6));
+    let firstPos = 0;
+    while (firstPos < sorted.length && !(sorted[firstPos] > 0)) firstPos++;
+    // Nearest rank below (not interpolated): on small images this is the smallest positive value itself.
+    const nPos = sorted.length - firstPos;
+    const low = nPos > 0 ? sorted[firstPos + Math.floor(0.01 * (nPos - 1))] : Number.NaN;
+    const floor = Math.min(hi / 10, Math.max(hi * 10 ** -MAX_LOG_DECADES, Number.isFinite(low) ? low : hi * 1e-6));
     return { kind: 'log', floor, hi };
   }
   // The true minimum (not a sampled one), so the darkest pixel of the image is the bottom of the map.

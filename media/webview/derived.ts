@@ -8,11 +8,11 @@ export function difference(reference: Float32Array, candidate: Float32Array): Fl
   return out;
 }
 
-/** candidate / reference; NaN where the reference is 0 (undefined ratio), drawn as "no data". */
+/** candidate / reference as IEEE division: ∞ where only the reference is 0, NaN for 0/0 (classes of ratioScale.ts). */
 export function ratio(reference: Float32Array, candidate: Float32Array): Float32Array {
   if (reference.length !== candidate.length) throw new Error(`ratio needs equal sizes: reference ${reference.length} vs candidate ${candidate.length} pixels`);
   const out = new Float32Array(reference.length);
-  for (let i = 0; i < out.length; i++) out[i] = reference[i] === 0 ? Number.NaN : candidate[i] / reference[i];
+  for (let i = 0; i < out.length; i++) out[i] = candidate[i] / reference[i];
   return out;
 }
 

@@ -6,6 +6,8 @@ import { h } from './dom.ts';
 import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
 import { imageToCanvas, pixelScale, visibleRect, type ViewTransform } from './transform.ts';
 import { fmtNumber } from '../../src/shared/format.ts';
+import { colorizeRatio, countRatioClasses, log2RatioMapping, RATIO_CLASS_COLOURS, RATIO_CLASS_LABELS, ratioTick,
+  type Log2RatioMapping, type RatioClass } from './ratioScale.ts';
 
 export type PanelKind = 'reference' | 'candidate' | 'diff' | 'ratio' | 'model';
 
@@ -28,7 +30,9 @@ export interface Panel {
   dw: number;
   dh: number;
   level: HTMLElement;
-  mapping?: Mapping;
+  mapping?: Mapping | Log2RatioMapping;
+  /** The colour map last painted with (for the PNG export's colour bar). */
+  mapName?: MapName;
   legend: HTMLElement;
   status: HTMLElement;
   figure: HTMLElement;
@@ -69,27 +73,43 @@ export function createPanel(kind: PanelKind, caseId: string, fpixels: number, sp
   return panel;
 }
 
+/** Where the intensity range of a reference/candidate panel comes from (see sharedRange.ts). */
+export interface RangeChoice { mapping: Mapping | undefined; source: 'locked' | 'shared' | 'own' }
+
 /** Recolour a panel's data into its offscreen canvas and legend by the view settings (throws if it cannot draw). */
-export function paintPanel(p: Panel, settings: ViewSettings): void {
+export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice): void {
   const data = p.data;
   if (!data) return;
   const { scale, clipPercentile, colorMap } = settings;
-  let map: MapName = colorMap;
-  if (p.kind === 'diff') { p.mapping = symmetricMapping(data, 0, scale, clipPercentile); map = 'diverging'; }
-  else if (p.kind === 'ratio') { p.mapping = symmetricMapping(data, 1, 'linear', clipPercentile); map = 'diverging'; }
-  else p.mapping = intensityMapping(data, scale, clipPercentile);
   const ctx = p.offscreen.getContext('2d');
   if (!ctx) throw new Error('no 2-D canvas context');
   if (p.offscreen.width !== p.dw || p.offscreen.height !== p.dh) { p.offscreen.width = p.dw; p.offscreen.height = p.dh; }
   const img = ctx.createImageData(p.dw, p.dh);
-  colorize(data, p.mapping, map, img.data);
+  let legend: Node[];
+  if (p.kind === 'ratio') {
+    const m = log2RatioMapping(data, clipPercentile);
+    p.mapping = m;
+    colorizeRatio(data, m, img.data);
+    p.mapName = 'diverging';
+    legend = ratioLegend(m, data, clipPercentile);
+  } else {
+    let map: MapName = colorMap;
+    let source: RangeChoice['source'] = 'own';
+    if (p.kind === 'diff') { p.mapping = symmetricMapping(data, 0, scale, clipPercentile); map = 'diverging'; }
+    else if (range?.mapping && (p.kind === 'reference' || p.kind === 'candidate')) { p.mapping = range.mapping; source = range.source; }
+    else p.mapping = intensityMapping(data, scale, clipPercentile);
+    colorize(data, p.mapping, map, img.data);
+    p.mapName = map;
+    legend = legendParts(p.mapping, map, scale, clipPercentile, source);
+  }
   ctx.putImageData(img, 0, 0);
   p.figure.dataset.level = p.binning > 1 ? 'preview' : 'full';
   p.level.textContent = p.binning > 1 ? `(preview: max of ${p.binning}×${p.binning})` : '';
   p.level.title = p.binning > 1 ? 'Reduced preview of a large image; the full resolution loads when you hover or zoom in.' : '';
   p.status.textContent = '';
   p.status.hidden = true;
-  p.legend.replaceChildren(...legendParts(p.mapping, map, scale, clipPercentile));
+  p.figure.dataset.range = p.kind === 'reference' || p.kind === 'candidate' ? (range?.mapping ? range.source : 'own') : '';
+  p.legend.replaceChildren(...legend);
 }
 
 /** Draw a panel's colour image through the transform, then the beam-centre and hovered-pixel markers. */
@@ -140,7 +160,7 @@ export function drawPanel(p: Panel, v: PanelView): void {
   }
 }
 
-function legendParts(m: Mapping, map: MapName, scale: ScaleName, clip: number): Node[] {
+function legendParts(m: Mapping, map: MapName, scale: ScaleName, clip: number, source: RangeChoice['source']): Node[] {
   const bar = h('span', { class: 'legend-bar' });
   bar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => cssColor(map, t)).join(', ')})`;
   let lo: string, hi: string;
@@ -149,6 +169,22 @@ function legendParts(m: Mapping, map: MapName, scale: ScaleName, clip: number): 
     case 'log': lo = fmtNumber(m.floor); hi = fmtNumber(m.hi); break;
     case 'symmetric': lo = fmtNumber(m.center - m.halfRange); hi = fmtNumber(m.center + m.halfRange); break;
   }
-  const note = `${m.kind === 'symmetric' ? (m.log ? 'symlog' : 'linear') : scale}${clip < 100 ? `, p${clip}` : ''}`;
+  const range = source === 'locked' ? ', locked range' : source === 'shared' ? ', range shared by both sides' : '';
+  const note = `${m.kind === 'symmetric' ? (m.log ? 'symlog' : 'linear') : scale}${clip < 100 ? `, p${clip}` : ''}${range}`;
   return [h('span', { class: 'legend-lo' }, lo), bar, h('span', { class: 'legend-hi' }, hi), h('span', { class: 'legend-note' }, note)];
+}
+
+/** log₂ legend: ×½…×1…×2 style ends around the neutral centre, then each class with its colour and pixel count. */
+function ratioLegend(m: Log2RatioMapping, data: ArrayLike<number>, clip: number): Node[] {
+  const bar = h('span', { class: 'legend-bar' });
+  bar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => cssColor('diverging', t)).join(', ')})`;
+  const counts = countRatioClasses(data);
+  const classes = (['zero', 'inf', 'nan'] as RatioClass[]).map((k) => {
+    const [r, g, b] = RATIO_CLASS_COLOURS[k];
+    const sw = h('span', { class: 'legend-swatch' });
+    sw.style.background = `rgb(${r}, ${g}, ${b})`;
+    return h('span', { class: 'legend-class', 'data-class': k, 'data-count': String(counts[k]) }, sw, ` ${RATIO_CLASS_LABELS[k]}: ${counts[k]}`);
+  });
+  return [h('span', { class: 'legend-lo' }, ratioTick(-m.half)), bar, h('span', { class: 'legend-hi' }, ratioTick(m.half)),
+    h('span', { class: 'legend-note' }, `log₂ ratio, ×1 neutral${clip < 100 ? `, p${clip}` : ''}`), ...classes];
 }

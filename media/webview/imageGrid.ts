@@ -7,7 +7,9 @@ import type { BeamCenter, ViewSettings } from '../../src/shared/messages.ts';
 import { h } from './dom.ts';
 import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
 import { clampTransform, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';
-import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelKind } from './gridPanel.ts';
+import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelKind, type RangeChoice } from './gridPanel.ts';
+import { intensityRangeFor, sharedMapping } from './sharedRange.ts';
+import type { MapName, Mapping } from './colormap.ts';
 
 export type { PanelKind } from './gridPanel.ts';
 
@@ -269,11 +271,20 @@ export class ImageGrid {
     this.recolor();
   }
 
+  /** The range reference and candidate would share now (one level: the pair, else whichever images are shown). */
+  sharedRange(): Mapping | undefined {
+    const ref = this.panels.get('reference')?.data, cand = this.panels.get('candidate')?.data;
+    return sharedMapping([ref, cand], this.settings.scale, this.settings.clipPercentile);
+  }
+
   private recolor(only?: Set<PanelKind>): void {
+    // A change to either side changes the shared range, so both sides are repainted.
+    const range: RangeChoice = intensityRangeFor(this.settings, this.sharedRange());
+    if (only && range.source !== 'own' && (only.has('reference') || only.has('candidate'))) { only.add('reference'); only.add('candidate'); }
     for (const p of this.panels.values()) {
       if (!p.data || (only && !only.has(p.kind))) continue;
       try {
-        paintPanel(p, this.settings);
+        paintPanel(p, this.settings, range);
       } catch (err) {
         p.status.hidden = false;
         p.status.textContent = `cannot draw: ${(err as Error).message}`;
@@ -292,6 +303,15 @@ export class ImageGrid {
   rendered(kind: PanelKind): HTMLCanvasElement | undefined {
     const p = this.panels.get(kind);
     return p?.data ? p.offscreen : undefined;
+  }
+
+  /** A panel's colour bar as drawn: its map and the legend's end labels and note (for the PNG export). */
+  legend(kind: PanelKind): { map: MapName; lo: string; hi: string; note: string } | undefined {
+    const p = this.panels.get(kind);
+    if (!p?.data || !p.mapName) return undefined;
+    const text = (sel: string) => p.legend.querySelector(sel)?.textContent ?? '';
+    const classes = [...p.legend.querySelectorAll('.legend-class')].map((c) => c.textContent?.trim()).join('  ');
+    return { map: p.mapName, lo: text('.legend-lo'), hi: text('.legend-hi'), note: classes ? `${text('.legend-note')}  ${classes}` : text('.legend-note') };
   }
 
   kinds(): PanelKind[] {

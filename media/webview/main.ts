@@ -14,6 +14,7 @@ import { canvasPngBytes, compositeCanvas } from './exportPng.ts';
 import type { HoverValues } from './derived.ts';
 import { TracePanel } from './traceView.ts';
 import type { TracePixelRequest } from '../../src/shared/traceMessages.ts';
+import { rangeControls } from './rangeControls.ts';
 
 const restored = restoredState();
 let settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, ...restored?.settings };
@@ -69,6 +70,7 @@ clipSelect.addEventListener('change', () => updateSettings({ clipPercentile: Num
 const mapSelect = h('select', { 'data-testid': 'colormap-select', 'aria-label': 'Colour map of intensity images' },
   h('option', { value: 'viridis' }, 'viridis-like'), h('option', { value: 'grey' }, 'grey'));
 mapSelect.addEventListener('change', () => updateSettings({ colorMap: mapSelect.value as ViewSettings['colorMap'] }));
+const rangeUi = rangeControls(() => settings, (patch) => updateSettings(patch), () => [...cases.values()].map((c) => c.grid.sharedRange()));
 
 const btnRerun = button('btn-rerun', 'Re-run', 'Run these cases again', (b) => {
   if (!vm) return;
@@ -86,7 +88,7 @@ const btnCopy = button('btn-copy-md', 'Copy metrics as Markdown', 'Copy a Markdo
 const btnExport = button('btn-export-png', 'Export PNG', 'Save the images of every case as one PNG', (b) => { void exportPng(b); });
 
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Parity results' },
-  h('div', { class: 'group' }, scaleToggle, clipSelect, mapSelect),
+  h('div', { class: 'group' }, scaleToggle, clipSelect, mapSelect, rangeUi.element),
   h('div', { class: 'group' }, btnRerun, btnRecord, btnFolder, btnCopy, btnExport));
 // ---- pixel trace: a click on a pixel, the readout's button, or "Trace max-|Δ| pixel" asks the host to trace it.
 let lastHover: { caseId: string; slow: number; fast: number } | undefined;
@@ -153,6 +155,7 @@ function syncControls(): void {
   clipSelect.value = String(settings.clipPercentile);
   if (clipSelect.value !== String(settings.clipPercentile)) clipSelect.append(h('option', { value: String(settings.clipPercentile), selected: true }, `clip at p${settings.clipPercentile}`));
   mapSelect.value = settings.colorMap;
+  rangeUi.sync(settings);
   const ro = vm?.readOnly ?? false;
   btnRerun.hidden = ro || vm?.actions?.rerun === false;
   btnRecord.hidden = ro || vm?.actions?.recordAttempt === false;

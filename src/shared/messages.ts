@@ -23,6 +23,8 @@ export type {
   ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
 } from './types.ts';
 
+import { isLockedRange, type LockedRange } from './viewRange.ts';
+export type { LockedRange } from './viewRange.ts';
 import { isTraceRequest, isTraceView, type TraceCancelMessage, type TraceRequestMessage, type TraceResultMessage } from './traceMessages.ts';
 export * from './traceMessages.ts';
 
@@ -152,6 +154,8 @@ export interface ViewSettings {
   centerSlow?: number;
   /** Case ids the user collapsed. */
   collapsed?: string[];
+  sharedRange?: boolean; // one colour range for reference and candidate (undefined = on, the default)
+  lockedRange?: LockedRange; // kept across runs and cases until unlocked (applies while its scale is in use)
 }
 
 export interface PersistedState {
@@ -327,7 +331,9 @@ export function isPersistedState(x: unknown): x is PersistedState {
   if (!isObj(x) || x.version !== PROTOCOL_VERSION || !isObj(x.settings)) return false;
   const s = x.settings;
   return (s.scale === 'linear' || s.scale === 'log') && isNum(s.clipPercentile) && isNum(s.zoom)
-    && (s.colorMap === 'viridis' || s.colorMap === 'grey');
+    && (s.colorMap === 'viridis' || s.colorMap === 'grey')
+    && (s.sharedRange === undefined || typeof s.sharedRange === 'boolean')
+    && (s.lockedRange === undefined || isLockedRange(s.lockedRange));
 }
 
 export function isWebviewToHost(x: unknown): x is WebviewToHost {

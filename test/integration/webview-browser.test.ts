@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
@@ -165,6 +165,50 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     }));
     assert.deepEqual(alphas, [255, 255, 255, 255]);
 
+    // Ratio legend: log₂, neutral ×1 in the middle, and the 0 / ∞ / NaN pixels counted as in the data we sent.
+    const legendOf = (kind: string) => page.evaluate((k) => {
+      const el = document.querySelector(`.panel-${k} .legend`) as HTMLElement;
+      const cls = [...el.querySelectorAll('.legend-class')].map((c) => [(c as HTMLElement).dataset.class, Number((c as HTMLElement).dataset.count)]);
+      return { text: el.textContent ?? '', lo: el.querySelector('.legend-lo')?.textContent, hi: el.querySelector('.legend-hi')?.textContent,
+        range: (el.closest('figure') as HTMLElement).dataset.range, classes: Object.fromEntries(cls) as Record<string, number> };
+    }, kind);
+    const ratioLegend = await legendOf('ratio');
+    assert.match(ratioLegend.text, /log₂ ratio, ×1 neutral/);
+    assert.match(ratioLegend.lo ?? '', /^×1\//, `bottom is a factor below 1: ${ratioLegend.lo}`);
+    assert.match(ratioLegend.hi ?? '', /^×1\.0\d/, `top ≈ the 1 % brightening: ${ratioLegend.hi}`);
+    const expected = { zero: 0, inf: 0, nan: 0 };
+    for (let i = 0; i < reference.length; i++) {
+      const r = candidate[i] / reference[i];
+      if (r === 0) expected.zero++; else if (r === Infinity) expected.inf++; else if (!(r > 0)) expected.nan++;
+    }
+    assert.deepEqual(ratioLegend.classes, expected);
+
+    // Shared colour range (default): reference and candidate legends show one range; "same range" off → their own.
+    let refLegend = await legendOf('reference'), candLegend = await legendOf('candidate');
+    assert.equal(refLegend.range, 'shared');
+    assert.deepEqual([refLegend.lo, refLegend.hi], [candLegend.lo, candLegend.hi]);
+    assert.equal(await page.getByTestId('shared-range').evaluate((el: HTMLInputElement) => el.checked), true);
+    await page.getByTestId('shared-range').click();
+    refLegend = await legendOf('reference'); candLegend = await legendOf('candidate');
+    assert.equal(refLegend.range, 'own');
+    assert.notEqual(refLegend.hi, candLegend.hi, 'own ranges differ (the candidate is brighter)');
+    const ownRefHi = refLegend.hi;
+    await page.getByTestId('shared-range').click();
+    // Lock: kept in the webview state; it wins over "same range" off (the range stays where it was locked).
+    await page.getByTestId('lock-range').click();
+    const lockState = await page.evaluate(() => (window as unknown as { __state: { settings: { lockedRange?: { scale: string; lo: number; hi: number } } } }).__state.settings.lockedRange);
+    assert.equal(lockState?.scale, 'linear');
+    const lockedHi = (await legendOf('reference')).hi;
+    assert.notEqual(lockedHi, ownRefHi);
+    assert.equal((await legendOf('reference')).range, 'locked');
+    await page.getByTestId('shared-range').click();
+    assert.equal((await legendOf('reference')).hi, lockedHi);
+    assert.equal((await legendOf('candidate')).hi, lockedHi);
+    await page.getByTestId('lock-range').click();
+    await page.getByTestId('shared-range').click();
+
+    if (process.env.NB_WEBVIEW_SCREENSHOT) await page.screenshot({ path: process.env.NB_WEBVIEW_SCREENSHOT, fullPage: true });
+
     // Hover: the readout names the pixel and its values, and Δ matches the data we sent.
     const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
     await page.mouse.move(box.x + (80.5 / N) * box.width, box.y + (70.5 / N) * box.height);
@@ -203,6 +247,8 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     assert.equal(png.suggestedName, 'parity_20251110T120000Z.png');
     const decoded = PNG.sync.read(Buffer.from(png.bytes!));
     assert.ok(decoded.width >= 4 * 256 && decoded.height > 256, `composite ${decoded.width}×${decoded.height}`);
+    // NB_WEBVIEW_EXPORT_PNG=<file> keeps the exported composite for a look (how docs pictures are checked).
+    if (process.env.NB_WEBVIEW_EXPORT_PNG) writeFileSync(process.env.NB_WEBVIEW_EXPORT_PNG, Buffer.from(png.bytes!));
     assert.equal(await page.getByTestId('btn-export-png').evaluate((b: HTMLButtonElement) => b.disabled), true, 'busy until the host answers');
     await page.evaluate((id) => window.postMessage({ type: 'response', requestId: id, ok: true, message: 'Saved /tmp/x.png' }, '*'), png.requestId);
     await waitFor(page, () => !(document.querySelector('[data-testid="btn-export-png"]') as HTMLButtonElement).disabled, 'export button re-enabled');
@@ -219,6 +265,15 @@ test('results webview in Chromium under the host CSP', { skip: missing.length ? 
     assert.equal(await page.getByTestId('btn-rerun').isVisible(), false);
     assert.equal(await page.getByTestId('btn-record').isVisible(), false);
     assert.equal(await page.getByTestId('btn-open-folder').isVisible(), true);
+
+    // An older bundle with no image files: a plain "no images in this bundle", not "waiting for images…" forever.
+    const noImages = viewModel(true);
+    noImages.cases[0].images = [];
+    await hostSends(page, noImages, false);
+    await waitFor(page, () => document.querySelector('.panel-reference .panel-status')?.textContent === 'no images in this bundle', 'no-images status');
+    assert.equal(await page.evaluate(() => document.querySelector('.panel-candidate .panel-status')?.textContent), 'no images in this bundle');
+    assert.equal(await page.getByTestId('chart-hist2d-TC-D1').textContent(), 'no images in this bundle');
+    assert.doesNotMatch(await page.evaluate(() => document.body.textContent ?? ''), /waiting for image/);
 
     const errors = (await sent(page)).filter((m) => m.type === 'error' && m.kind !== 'protocol');
     assert.deepEqual(errors, [], 'no CSP, script, render or chart errors');

@@ -100,6 +100,12 @@ test('readBundle: nb_compare summary.json, listed/camelCase cases, and bare imag
   assert.equal(listed.cases[0].verdict.status, 'pass');
   assert.equal(listed.cases[0].metrics?.correlation, 0.9995);
 
+  // Judged now from raw 16-digit floats: the reason shows them formatted, as our own verdicts do.
+  const raw = await readBundle(await legacyBundle({ 'metrics.json': JSON.stringify({ correlation: 0.96123456789012345, sum_ratio: 1.0841234567890123 }) }));
+  assert.equal(raw.cases[0].verdict.status, 'fail');
+  assert.match(raw.cases[0].verdict.reason, /correlation 0\.961235 \(needs ≥ 0\.999; short by 0\.03777\)/);
+  assert.doesNotMatch(raw.cases[0].verdict.reason, /\d{9,}/, raw.cases[0].verdict.reason);
+
   const bare = await readBundle(await legacyBundle({ 'c_tc_d3.bin': img(64, () => 1), 'py_tc_d3.bin': img(64, () => 1) }));
   assert.equal(bare.cases.length, 1);
   assert.equal(bare.cases[0].verdict.status, 'error');

@@ -7,7 +7,7 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { expressionInterpreter } from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
-import { FALLBACK_THEME, deltaHistSpec, hist2dSpec, radialSpec, trendSpec } from '../../media/webview/charts.ts';
+import { FALLBACK_THEME, deltaHistSpec, hist2dSpec, radialSpec, stampIso, trendSpec } from '../../media/webview/charts.ts';
 import { deltaHistogram, histogram2d } from '../../media/webview/binning.ts';
 import { radialProfile } from '../../media/webview/radial.ts';
 import { difference } from '../../media/webview/derived.ts';
@@ -105,4 +105,17 @@ test('trend chart renders correlation and sum ratio with threshold rules without
 
 test('eval globals are restored after the renders', () => {
   assert.equal(new Function('return 2 + 3')(), 5);
+});
+
+test('trend chart: a temporal x axis from the STAMPs, with bundle and value in the tooltip', () => {
+  assert.equal(stampIso('20251110T120000Z'), '2025-11-10T12:00:00Z');
+  assert.equal(stampIso('not-a-stamp'), 'not-a-stamp');
+  const spec = trendSpec([
+    { stamp: '20251108T090000Z', correlation: 0.9612, sumRatio: 1.084 },
+    { stamp: '20251110T120000Z', correlation: 0.99871, sumRatio: 1.0041 },
+  ], {}, FALLBACK_THEME) as unknown as { vconcat: { layer: { data: { values: { time: string }[] }; encoding: { x: { type: string }; tooltip?: { field: string }[] } }[] }[] };
+  const line = spec.vconcat[0].layer[0];
+  assert.equal(line.encoding.x.type, 'temporal');
+  assert.deepEqual(line.data.values.map((v) => v.time), ['2025-11-08T09:00:00Z', '2025-11-10T12:00:00Z']);
+  assert.deepEqual(line.encoding.tooltip?.map((t) => t.field), ['stamp', 'value']);
 });

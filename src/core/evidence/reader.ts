@@ -7,7 +7,7 @@ import type { Bundle, CaseResult, EngineId, EngineRun, Metrics, Side, Thresholds
 import type { RunSettings } from '../settings.ts';
 import { decodeFloat32LE, expectedSizeFromFlags, readFloatImage, sizeFromStdout } from '../images/floatImage.ts';
 import { SEED_THRESHOLDS } from '../cases/builtin.ts';
-import { thresholdMisses } from '../metrics/verdict.ts';
+import { fmt, thresholdMisses } from '../metrics/verdict.ts';
 import { bundleFiles, LAYOUT_VERSION } from './layout.ts';
 import { DEFAULT_REPORTS_ROOT, STAMP_RE, stampToDate } from './stamp.ts';
 
@@ -104,7 +104,8 @@ function legacyVerdict(o: Json, m: Metrics | undefined, t: Thresholds, recorded:
   const failed = thresholdMisses(m, t);
   const basis = recorded ? 'judged now with the thresholds it records' : "judged now with the seed's corr ≥ 0.999, |sum ratio − 1| ≤ 1e-3 (the bundle records no verdict)";
   return failed.length
-    ? { status: 'fail', reason: `${failed.map((f) => `${f.metric} ${f.value} (needs ${f.limit})`).join('; ')} — ${basis}`, failed }
+    // Formatted like our own verdicts (6 significant digits), not the 16-digit floats an old metrics.json holds.
+    ? { status: 'fail', reason: `${failed.map((f) => `${f.metric} ${fmt(f.value)} (needs ${f.limit}; ${f.by})`).join('; ')} — ${basis}`, failed }
     : { status: 'pass', reason: basis, failed: [] };
 }
 
