@@ -74,7 +74,7 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
         // Whether this run was compared with a cold twin, and why (or which earlier run of its server life vouches for it).
         verified: String(r.info?.authoritativeBasis ?? '').startsWith('compared with a cold run'),
         verification: r.info?.authoritativeBasis ?? null,
-        host: r.info?.warmHost ?? null, server_life: r.info?.warmWorkerLife ?? null, run_in_life: r.info?.warmRun ?? null,
+        host: r.info?.warmHost ?? null, daemon_pid: r.info?.warmDaemonPid ?? null, server_pid: r.info?.warmServerPid ?? null, server_life: r.info?.warmWorkerLife ?? null, run_in_life: r.info?.warmRun ?? null,
         port_files: r.info?.portFiles ?? null,
       }))) ?? null,
       torch_verification_policy: opts.settings.torchMode && opts.settings.torchMode !== 'cold'

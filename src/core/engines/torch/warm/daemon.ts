@@ -103,7 +103,6 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
     socket.on('close', () => {
       conns.delete(conn);
       for (const r of conn.runs.values()) r.abort?.abort();
-      lastActivity = Date.now();
     });
     socket.on('error', () => undefined);
     createInterface({ input: socket }).on('line', (line) => {
@@ -116,7 +115,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   }
 
   async function handle(conn: Conn, msg: DaemonRequest, send: (m: DaemonReply) => void): Promise<void> {
-    lastActivity = Date.now();
+    if (msg.type === 'begin' || msg.type === 'run' || msg.type === 'verdict') lastActivity = Date.now(); // status polls do not keep it alive
     switch (msg.type) {
       case 'hello': send({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }); return;
       case 'status': send(status()); return;
