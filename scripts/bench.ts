@@ -109,3 +109,6 @@ if (process.env.NB_C_BIN && torchWs) {
 await (await import('./bench-traceRun.ts')).benchTraceRun();
 // 5. Cold vs warm PyTorch runs (demo with the stand-in port; the real pair too when NB_TORCH_WORKSPACE is set).
 await (await import('./bench-warm.ts')).benchWarm();
+
+// 6. Whole nb-parity processes: cold CLI vs the per-user warm server daemon (issue 14).
+await (await import('./bench-cli.ts')).benchCli();
