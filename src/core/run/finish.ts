@@ -81,7 +81,7 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
         ? 'a warm run is compared byte for byte with a cold run on the first run of each server life, after any change to the port\'s .py files (path, mtime, size), on every 20th run of a server life, and whenever it fails; a torch change restarts the server (a new life), another interpreter is another server; one mismatch makes the life cold for good'
         : null,
       python_version: probe?.pythonVersion ?? null, torch_version: probe?.torchVersion ?? null, cuda_available: probe?.cudaAvailable ?? null,
-      probe_error: probe?.error ?? null,
+      probe_error: probe?.error ?? null, probe_source: probe?.source ?? null,
     } : null,
     embedded: opts.reference === 'embedded' || opts.candidate === 'embedded'
       ? { reference: opts.reference === 'embedded' ? opts.settings.embedded?.reference ?? { preset: 'c' } : null, candidate: opts.candidate === 'embedded' ? opts.settings.embedded?.candidate ?? { preset: 'pytorch' } : null }

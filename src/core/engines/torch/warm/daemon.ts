@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
 import { LocalWarmHost } from './host.ts';
-import { disposeWarmServers, listWarmServers } from './pool.ts';
+import { disposeWarmServers, getWarmServer, listWarmServers } from './pool.ts';
+import { probeTorch, type TorchProbe } from '../resolve.ts';
 import { SOCKET_NAME, checkPrivateDir } from './runtimeDir.ts';
 import { WarmServerError } from './server.ts';
 
@@ -22,6 +23,22 @@ export interface DaemonOptions {
 }
 
 interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort?: AbortController }> }
+
+/** Torch probes per server life (a torch change on disk restarts the parent: a new life, a new probe). */
+class ProbeCache {
+  private byLife = new Map<string, TorchProbe>();
+  async get(msg: { python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }): Promise<TorchProbe> {
+    const { key, server } = getWarmServer(msg.python, msg.env);
+    const life = () => (server.pid !== undefined ? `${key}#${server.life}` : undefined);
+    const before = life();
+    const hit = before && this.byLife.get(before);
+    if (hit) return { ...hit, source: `cached by the warm server daemon for server life ${server.life}` };
+    const probe = await probeTorch(msg.python, msg.cwd, { ...msg.baseEnv, ...msg.env });
+    const now = life(); // the first call's probe runs while its first run starts the parent
+    if (now && !probe.error) this.byLife.set(now, probe);
+    return probe;
+  }
+}
 
 function socketInode(path: string): number | undefined {
   try { return lstatSync(path).ino; } catch { return undefined; }
@@ -57,6 +74,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   let finish!: (why: string) => void;
   const done = new Promise<string>((r) => { finish = r; });
 
+  const probes = new ProbeCache();
   const server = createServer((socket) => onConnection(socket));
   try {
     await listen(server, socketPath);
@@ -150,6 +168,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
         return;
       }
       case 'cancel': conn.runs.get(msg.id)?.abort?.abort(); return;
+      case 'probe': send({ type: 'probed', id: msg.id, probe: await probes.get(msg) }); return;
     }
   }
 

@@ -10,6 +10,7 @@ import type { TorchServerSettings } from '../../../settings.ts';
 import type { CheckDecision, Comparison } from './authoritative.ts';
 import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
 import type { WarmHost, WarmHostResult } from './host.ts';
+import type { TorchProbe } from '../resolve.ts';
 import { SOCKET_NAME, checkSocketFile, ensureRuntimeDir, RuntimeDirError } from './runtimeDir.ts';
 import { WarmServerError, type WarmRunRequest } from './server.ts';
 
@@ -170,6 +171,16 @@ export class DaemonHost implements WarmHost {
   async record(life: number, port: string, why: string, cmp: Comparison): Promise<void> {
     await this.conn?.ask({ type: 'verdict', id: this.id, life, port, why, cmp }, this.id).catch(() => undefined);
   }
+}
+
+/** env.json's torch probe through the daemon (cached per server life there). */
+export async function probeViaDaemon(settings: TorchServerSettings, python: string, env: Record<string, string>, cwd: string): Promise<TorchProbe> {
+  const conn = await daemonConnection(settings);
+  const id = `probe-${process.pid}-${++seq}`;
+  const own = Object.fromEntries(Object.entries(stringEnv(process.env)).filter(([k]) => IMPORT_ENV.test(k)));
+  const r = await conn.ask({ type: 'probe', id, python, env: { ...own, ...env }, cwd, baseEnv: stringEnv(process.env) }, id);
+  if (r.type !== 'probed') throw new WarmServerError(`unexpected daemon reply ${r.type}`, 'rejected');
+  return r.probe;
 }
 
 /** `nb-parity server status`: undefined when no daemon runs. */

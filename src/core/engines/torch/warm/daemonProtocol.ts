@@ -4,6 +4,7 @@
 import type { CheckDecision, Comparison } from './authoritative.ts';
 import type { WarmHostResult } from './host.ts';
 import type { WarmServerErrorKind } from './server.ts';
+import type { TorchProbe } from '../resolve.ts';
 
 export const DAEMON_PROTOCOL = 1;
 
@@ -13,6 +14,8 @@ export type DaemonRequest =
   | { type: 'begin'; id: string; python: string; env: Record<string, string>; port: string }
   | { type: 'run'; id: string; argv: string[]; cwd: string; module?: string; timeoutMs?: number; baseEnv: Record<string, string> }
   | { type: 'verdict'; id: string; life: number; port: string; why: string; cmp: Comparison }
+  /** env.json's torch probe (python -c …), answered from a cache per server life: torch cannot change within one. */
+  | { type: 'probe'; id: string; python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }
   | { type: 'cancel'; id: string }
   | { type: 'status' }
   | { type: 'stop' };
@@ -40,6 +43,7 @@ export type DaemonReply =
   | { type: 'decision'; id: string; decision: CheckDecision }
   | { type: 'result'; id: string; result: WarmHostResult }
   | { type: 'failed'; id?: string; kind: WarmServerErrorKind; message: string }
+  | { type: 'probed'; id: string; probe: TorchProbe }
   | { type: 'ok'; id?: string }
   | DaemonStatus;
 
