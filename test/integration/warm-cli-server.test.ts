@@ -185,9 +185,10 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     p.kill('SIGKILL');
     await p;
     await until('forked runs killed', () => kids.every((k) => !alive(k)), 5000);
-    const after = (await status(rt))!;
-    assert.equal(after.pid, s.pid);
-    assert.equal(after.activeRuns, 0);
+    let after: Status | undefined;
+    await until('the daemon answers', async () => !!(after = await status(rt)));
+    assert.equal(after!.pid, s.pid);
+    assert.equal(after!.activeRuns, 0);
     await nbp(rt, ['server', 'stop']);
     await until('everything gone', () => !alive(s.pid) && !alive(parent), 5000);
   });
