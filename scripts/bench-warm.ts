@@ -20,7 +20,7 @@ const ROOT = join(import.meta.dirname, '..');
 const CASES = ['TC-D1', 'TC-D3'];
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
-interface Target { label: string; workspace: string; reference: EngineId; python: string; settings: RunSettings; cBinary?: string; edit?: () => void }
+export interface Target { label: string; workspace: string; reference: EngineId; python: string; settings: RunSettings; cBinary?: string; edit?: () => void }
 
 async function parity(t: Target, torchMode: 'cold' | 'warm'): Promise<{ wall: number; bundle: Bundle }> {
   const { cases } = await loadCases(t.workspace);
@@ -50,7 +50,7 @@ const SEED_ENV = 'import json\ntry:\n    import torch; v = torch.__version__\nex
 
 /** The seed's hand-off flow without its three pytest steps: py d1, C d1, py d3, C d3, the metrics script, the
  * env.json script; one after the other, each a fresh process. */
-async function seedSequential(t: Target): Promise<number> {
+export async function seedSequential(t: Target): Promise<number> {
   const { cases } = await loadCases(t.workspace);
   const selected = selectCases(cases, CASES).cases;
   const scratch = mkdtempSync(join(tmpdir(), 'nb-parity-bench-seed-'));

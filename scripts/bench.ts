@@ -112,3 +112,6 @@ await (await import('./bench-warm.ts')).benchWarm();
 // 6. The extension pipeline without the UI at 256² and 1024²: bundle completion, the panel's first-paint work, reads.
 console.log('\nextension pipeline (runParity + results panel view model + image messages, embedded engine):');
 await import('./bench-panel.ts');
+
+// 7. Whole nb-parity processes: cold CLI vs the per-user warm server daemon (issue 14).
+await (await import('./bench-cli.ts')).benchCli();

@@ -21,6 +21,7 @@ export const ENGINE_OPTION_SPEC = {
   'c-binary': { type: 'string' },
   python: { type: 'string' },
   'torch-mode': { type: 'string' },
+  'server-idle': { type: 'string' },
   env: { type: 'string', multiple: true },
   initiative: { type: 'string' },
   phase: { type: 'string' },
@@ -38,7 +39,10 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
   --timeout SEC              per-side timeout in seconds (default 1800)
   --c-binary PATH            C binary (default: NB_C_BIN, golden_suite_generator/nanoBragg, ./nanoBragg)
   --python PATH              Python for the PyTorch port (default: NB_PY_BIN, python3)
-  --torch-mode cold|warm|auto    PyTorch start-up: a fresh interpreter per run (cold, default) or the warm fork-server
+  --torch-mode cold|warm|auto    PyTorch start-up: a fresh interpreter per run (cold, the default; NB_PARITY_TORCH_MODE
+                             sets another) or the per-user warm server, started on first use and kept between calls
+                             (warm; auto = warm where fork exists); see "nb-parity server status|stop"
+  --server-idle SEC          idle stop of a warm server this call starts (default 600; NB_PARITY_SERVER_IDLE)
   --env NAME=VALUE           extra environment for the programs (repeatable), e.g. NANOBRAGG_DISABLE_COMPILE=1
   --initiative NAME          default 2025-11-source-weights
   --phase NAME               default phase_e
@@ -48,7 +52,7 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
 export interface EngineOptionValues {
   workspace?: string; candidate?: string; reference?: string;
   'candidate-preset'?: string; 'reference-preset'?: string; timeout?: string;
-  'c-binary'?: string; python?: string; 'torch-mode'?: string; env?: string[]; initiative?: string; phase?: string;
+  'c-binary'?: string; python?: string; 'torch-mode'?: string; 'server-idle'?: string; env?: string[]; initiative?: string; phase?: string;
 }
 
 export interface EngineChoice {
@@ -76,8 +80,10 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     if (!(t > 0)) throw new OptionError(`--timeout ${values.timeout}: expected a positive number of seconds`);
     timeoutMs = t * 1000;
   }
-  const torchMode = values['torch-mode'];
+  const torchMode = values['torch-mode'] ?? (process.env.NB_PARITY_TORCH_MODE || undefined);
   if (torchMode !== undefined && !(TORCH_MODES as readonly string[]).includes(torchMode)) throw new OptionError(`--torch-mode ${torchMode}: expected one of ${TORCH_MODES.join(', ')}`);
+  const idle = values['server-idle'] ?? process.env.NB_PARITY_SERVER_IDLE;
+  if (idle !== undefined && !(Number(idle) > 0)) throw new OptionError(`--server-idle ${idle}: expected a positive number of seconds`);
   const extraEnv: Record<string, string> = {};
   for (const e of values.env ?? []) {
     const i = e.indexOf('=');
@@ -98,6 +104,11 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     phase: values.phase,
     timeoutMs: timeoutMs ? { reference: timeoutMs, candidate: timeoutMs } : undefined,
     torchMode: torchMode as RunSettings['torchMode'],
+    // Warm runs go through the per-user daemon (`nb-parity server`): a pool in this process would die with it.
+    torchServer: torchMode === 'warm' || torchMode === 'auto' ? {
+      command: [process.execPath, ...process.execArgv, process.argv[1], 'server', '--daemon'],
+      idleMs: idle !== undefined ? Number(idle) * 1000 : undefined,
+    } : undefined,
     embedded: {
       reference: values['reference-preset'] ? { preset: values['reference-preset'] as PresetName } : undefined,
       candidate: values['candidate-preset'] ? { preset: values['candidate-preset'] as PresetName } : undefined,

@@ -22,8 +22,11 @@ export interface RunSettings {
   allowPrograms: boolean;
   embedded?: { reference?: EmbeddedOptions; candidate?: EmbeddedOptions };
   torchMode?: 'cold' | 'warm' | 'auto';
-  /** Warm mode: check each case once per worker life against a cold run, byte for byte (default true). */
+  /** Warm mode: prove each server life equal to a cold run, byte for byte, before trusting it; re-prove after port
+   * edits and on a sample (docs/warm-torch.md). Default true. */
   torchAuthoritative?: boolean;
+  /** Warm mode through the per-user daemon (the CLI) instead of a pool in this process (the extension). */
+  torchServer?: TorchServerSettings;
   explain?: boolean;
   /** `run --roi`: judge every case on this region instead of its own roi (full-frame metrics are still reported). */
   roi?: Roi;
@@ -31,6 +34,15 @@ export interface RunSettings {
   buildC?: boolean;
   /** Probe the interpreter for torch version / CUDA for env.json (one extra Python start; default true). */
   probeTorch?: boolean;
+}
+
+export interface TorchServerSettings {
+  /** argv that starts the daemon when none is running (`nb-parity server --daemon`). */
+  command: string[];
+  /** Idle stop of a daemon this run starts (default 10 min). */
+  idleMs?: number;
+  /** How long to wait for a starting daemon's socket (default 30 s). */
+  startTimeoutMs?: number;
 }
 
 export interface ParityOptions {
@@ -52,4 +64,4 @@ export class ParityError extends Error {
 }
 
 /** What an engine adapter reads of the run settings (C, PyTorch, embedded). */
-export type EngineSettings = Pick<RunSettings, 'cBinary' | 'python' | 'extraEnv' | 'allowPrograms' | 'torchMode' | 'torchAuthoritative'>;
+export type EngineSettings = Pick<RunSettings, 'cBinary' | 'python' | 'extraEnv' | 'allowPrograms' | 'torchMode' | 'torchAuthoritative' | 'torchServer'>;

@@ -50,7 +50,7 @@ describe('PyTorch engine in warm mode (stand-in port through the real runner)', 
     assert.equal(chooseTorchMode({ allowPrograms: true }), 'cold');
   });
 
-  it('first warm run of a case is checked byte-for-byte against a cold run, later runs are trusted', async () => {
+  it('the first warm run of a server life is checked byte-for-byte against a cold run, later runs are trusted', async () => {
     const c = makeCase('W-1');
     const cold = await run(c, { torchMode: 'cold' });
     assert.equal(cold.run.error, undefined, cold.run.stderr);
@@ -84,6 +84,8 @@ describe('PyTorch engine in warm mode (stand-in port through the real runner)', 
   it('a warm result that differs from cold is replaced by the cold one, and that worker is no longer trusted', async () => {
     const biased = makeCase('W-BIAS', ['-standin_warm_bias']);
     const cold = await run(biased, { torchMode: 'cold' });
+    // A server life is checked on its first run (then on a sample and after port edits): make this run the first.
+    await disposeWarmServers();
     const w = await run(biased, { torchMode: 'warm' });
     assert.equal(w.run.info?.mode, 'cold');
     assert.match(String(w.run.info?.modeNote), /differed from a cold run \(first difference at byte \d \(float index 0\)/);

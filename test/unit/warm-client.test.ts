@@ -63,24 +63,36 @@ describe('warm server keys and platform support', () => {
 });
 
 describe('authoritative runs', () => {
-  it('checks each case once per worker life, and a new life is checked afresh', () => {
-    const book = new AuthoritativeBook();
+  it('checks the first run of each server life, then only a sample, port edits and new lives', () => {
+    const book = new AuthoritativeBook(5);
     const k = authoritativeCaseKey('TC-D1', ['-N', '1', '-floatfile', '/s/a/out.bin'], '/s/a/out.bin');
     assert.equal(k, authoritativeCaseKey('TC-D1', ['-N', '1', '-floatfile', '/s/b/out.bin'], '/s/b/out.bin'), 'output path ignored');
     assert.notEqual(k, authoritativeCaseKey('TC-D3', ['-N', '1', '-floatfile', '/s/a/out.bin'], '/s/a/out.bin'));
-    assert.equal(book.needsCheck('srv', 1, k), true);
-    book.record('srv', 1, k, { identical: true, detail: 'same' });
-    assert.equal(book.needsCheck('srv', 1, k), false);
-    assert.equal(book.needsCheck('srv', 2, k), true, 'restarted parent');
-    assert.equal(book.needsCheck('other', 1, k), true, 'other interpreter/env');
+    const same = { identical: true, detail: 'same' };
+    assert.match(String(book.decide('srv', undefined, 'p1').due), /first run of a new server life/, 'server not running yet');
+    book.adopt('srv', 1);
+    book.record('srv', 1, 'p1', 'first run', same);
+    const due: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const d = book.decide('srv', 1, 'p1');
+      if (d.due) { due.push(d.run); book.record('srv', 1, 'p1', d.due, same); } else assert.match(d.basis, new RegExp(`run ${d.run < 5 ? 1 : d.run < 10 ? 5 : 10} of this life was compared`));
+    }
+    assert.deepEqual(due, [5, 10], 'runs 2..12: only every 5th is sampled, whatever the case');
+    const edited = book.decide('srv', 1, 'p2');
+    assert.match(String(edited.due), /port's files changed since the check at run 10/);
+    book.record('srv', 1, 'p2', String(edited.due), same);
+    assert.equal(book.decide('srv', 1, 'p2').due, undefined, 'checked again, trusted again');
+    assert.match(String(book.decide('srv', 2, 'p2').due), /first run of server life 2/, 'restarted parent');
+    assert.match(String(book.decide('other', 1, 'p2').due), /first run/, 'other interpreter/env');
     assert.equal(book.distrust('srv', 1), undefined);
   });
   it('one mismatch makes the worker life untrusted and keeps the first reason', () => {
     const book = new AuthoritativeBook();
-    book.record('srv', 1, 'c1', { identical: false, detail: 'first difference at byte 8' });
-    book.record('srv', 1, 'c2', { identical: false, detail: 'later' });
+    book.decide('srv', 1, 'p');
+    book.record('srv', 1, 'p', 'first', { identical: false, detail: 'first difference at byte 8' });
+    book.record('srv', 1, 'p', 'again', { identical: false, detail: 'later' });
     assert.equal(book.distrust('srv', 1), 'first difference at byte 8');
-    assert.equal(book.needsCheck('srv', 1, 'c1'), true);
+    assert.equal(book.decide('srv', 1, 'p').distrust, 'first difference at byte 8');
     assert.equal(book.distrust('srv', 2), undefined);
   });
   it('compares files byte for byte and says where they differ', async () => {

@@ -178,6 +178,7 @@ export function commandsText(header: string[], entries: CommandEntry[], extra: s
     out.push(`# ${oneComment(`[${e.caseId}] ${e.side} (${engineName(r.engine)}) — ${outcome}, ${(r.wallMs / 1000).toFixed(2)} s${e.movedTo ? `; image moved to ${e.movedTo}` : ''}`)}`);
     if (e.inProcess) out.push('# ran in-process; this is the equivalent command line');
     if (r.info?.mode === 'warm') out.push(`# ran in the warm PyTorch fork-server (torch pre-imported, the port imported fresh); this is the equivalent cold command line${r.info.authoritative ? `; authoritative check: ${oneComment(String(r.info.authoritative))}` : ''}`);
+    if (r.info?.authoritativeBasis) out.push(`# verification: ${oneComment(String(r.info.authoritativeBasis))}`);
     if (r.info?.modeNote) out.push(`# ${oneComment(String(r.info.modeNote))}`);
     const envs = Object.entries(r.env);
     out.push('(');

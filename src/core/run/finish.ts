@@ -71,9 +71,17 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
       // What actually ran per PyTorch side (warm fork-server or cold), with the authoritative check's outcome.
       torch_runs: bundle?.cases.flatMap((c) => [c.reference, c.candidate].filter((r) => r.engine === 'torch').map((r) => ({
         case: c.caseId, side: r.side, mode: r.info?.mode ?? null, note: r.info?.modeNote ?? null, authoritative: r.info?.authoritative ?? null,
+        // Whether this run was compared with a cold twin, and why (or which earlier run of its server life vouches for it).
+        verified: String(r.info?.authoritativeBasis ?? '').startsWith('compared with a cold run'),
+        verification: r.info?.authoritativeBasis ?? null,
+        host: r.info?.warmHost ?? null, daemon_pid: r.info?.warmDaemonPid ?? null, server_pid: r.info?.warmServerPid ?? null, server_life: r.info?.warmWorkerLife ?? null, run_in_life: r.info?.warmRun ?? null,
+        port_files: r.info?.portFiles ?? null,
       }))) ?? null,
+      torch_verification_policy: opts.settings.torchMode && opts.settings.torchMode !== 'cold'
+        ? 'a warm run is compared byte for byte with a cold run on the first run of each server life, after any change to the port\'s .py files (path, mtime, size), on every 20th run of a server life, and whenever it fails; a torch change restarts the server (a new life), another interpreter is another server; one mismatch makes the life cold for good'
+        : null,
       python_version: probe?.pythonVersion ?? null, torch_version: probe?.torchVersion ?? null, cuda_available: probe?.cudaAvailable ?? null,
-      probe_error: probe?.error ?? null,
+      probe_error: probe?.error ?? null, probe_source: probe?.source ?? null,
     } : null,
     embedded: opts.reference === 'embedded' || opts.candidate === 'embedded'
       ? { reference: opts.reference === 'embedded' ? opts.settings.embedded?.reference ?? { preset: 'c' } : null, candidate: opts.candidate === 'embedded' ? opts.settings.embedded?.candidate ?? { preset: 'pytorch' } : null }

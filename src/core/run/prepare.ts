@@ -2,7 +2,8 @@
 import type { EngineId } from '../../shared/types.ts';
 import type { Engine } from '../engines/engine.ts';
 import { buildCBinary, createCEngine, resolveCBinary, RESTRICTED_MESSAGE, type CBinary } from '../engines/c/index.ts';
-import { createTorchEngine, probeTorch, resolvePython, torchEnv, type PythonChoice, type TorchProbe } from '../engines/torch/index.ts';
+import { chooseTorchMode, createTorchEngine, probeTorch, resolvePython, torchEnv, type PythonChoice, type TorchProbe } from '../engines/torch/index.ts';
+import { probeViaDaemon } from '../engines/torch/warm/daemonClient.ts';
 import { createEmbeddedEngine } from '../engines/embedded/index.ts';
 import { shellQuote } from '../cases/flags.ts';
 import { ParityError, type ParityOptions } from '../settings.ts';
@@ -51,9 +52,14 @@ export async function prepareEngines(opts: ParityOptions): Promise<PreparedEngin
 /** env.json facts that need a program (the torch version): gathered while the cases run. */
 export function startTorchProbe(opts: ParityOptions, prepared: PreparedEngines): Promise<TorchProbe | undefined> {
   const { settings, workspace } = opts;
-  return prepared.python && settings.probeTorch !== false
-    ? probeTorch(prepared.python.python, workspace, torchEnv(workspace, settings.extraEnv ?? {}), opts.signal)
-    : Promise.resolve(undefined);
+  if (!prepared.python || settings.probeTorch === false) return Promise.resolve(undefined);
+  const { python } = prepared.python;
+  const env = torchEnv(workspace, settings.extraEnv ?? {});
+  // With the warm server daemon the probe (a full `import torch`) is answered from its cache per server life.
+  if (settings.torchServer && chooseTorchMode(settings) === 'warm') {
+    return probeViaDaemon(settings.torchServer, python, env, workspace).catch(() => probeTorch(python, workspace, env, opts.signal));
+  }
+  return probeTorch(python, workspace, env, opts.signal);
 }
 
 /** Run `fn` over `items` with at most `limit` in flight, preserving order of results. */

@@ -24,7 +24,11 @@ export function torchEnv(workspace: string, extraEnv: Record<string, string> = {
   };
 }
 
-export interface TorchProbe { torchVersion?: string; cudaAvailable?: boolean; pythonVersion?: string; error?: string }
+export interface TorchProbe {
+  torchVersion?: string; cudaAvailable?: boolean; pythonVersion?: string; error?: string;
+  /** Where the facts came from when not from a probe run by this process (the warm server daemon's cache). */
+  source?: string;
+}
 
 const PROBE = [
   'import json, sys',

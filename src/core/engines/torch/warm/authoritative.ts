@@ -1,6 +1,6 @@
-// "Authoritative runs": a warm run is trusted only after its float file matched a cold `python -m nanobrag_torch`
-// run byte for byte, once per worker life (one parent process) and per case. One mismatch makes that worker life
-// untrusted: every later run of it goes cold.
+// "Authoritative runs": a warm run is trusted only once its server life (one Python parent) has matched a cold
+// `python -m nanobrag_torch` run byte for byte; re-checked after port edits and on a sample (see AuthoritativeBook). One
+// mismatch makes that worker life untrusted: every later run of it goes cold.
 import { open } from 'node:fs/promises';
 
 export interface Comparison {
@@ -45,38 +45,84 @@ export async function compareFiles(a: string, b: string): Promise<Comparison> {
   }
 }
 
-/** Case identity for the check: the module argv with the output path blanked (it differs between the two runs). */
+/** Case identity: the module argv with the output path blanked (it differs between the two runs). */
 export function authoritativeCaseKey(caseId: string, moduleArgs: string[], outFile: string): string {
   return JSON.stringify([caseId, moduleArgs.map((a) => (a === outFile ? '<floatfile>' : a))]);
 }
 
-/** What has been checked for which worker life. Lives in memory: a new parent is a new life, checked afresh. */
+/** Every SAMPLE_EVERY-th run of a server life is checked again, whatever the case. */
+export const SAMPLE_EVERY = 20;
+
+/** What the book says about one run before it starts. */
+export interface CheckDecision {
+  /** Why this run is compared with a cold twin; undefined when it is not. */
+  due?: string;
+  /** Why a run that is not compared is trusted (which run of this life was checked, and against which port files). */
+  basis: string;
+  /** Index of this run in its server life (1 = first); 0 when the life is not known yet (the server is not running). */
+  run: number;
+  /** The server life decided on (undefined: a new one); a run served by another life is checked as a new life. */
+  life?: number;
+  /** Set when this server life once differed from a cold run: the run must go cold. */
+  distrust?: string;
+}
+
+interface Life { runs: number; checkedAt?: number; checkedWhy?: string; checkedPort?: string; untrusted?: string }
+
+/**
+ * The authoritative-check policy: a server life (one Python parent) is trusted only after a warm run matched a cold
+ * run; it is checked again when the port's files change and on every SAMPLE_EVERY-th run, so the cost does not grow
+ * with the number of cases. A torch change restarts the parent (a new life); another interpreter is another key.
+ * One mismatch makes the life untrusted for good.
+ */
 export class AuthoritativeBook {
-  private verified = new Map<string, Set<string>>();
-  private untrusted = new Map<string, string>();
+  private lives = new Map<string, Life>();
+  constructor(readonly every = SAMPLE_EVERY) {}
 
-  private static life(serverKey: string, life: number): string {
-    return `${serverKey}#${life}`;
+  private life(serverKey: string, life: number): Life {
+    const k = `${serverKey}#${life}`;
+    let l = this.lives.get(k);
+    if (!l) this.lives.set(k, (l = { runs: 0 }));
+    return l;
   }
 
-  needsCheck(serverKey: string, life: number, caseKey: string): boolean {
-    return !this.verified.get(AuthoritativeBook.life(serverKey, life))?.has(caseKey);
+  /** Count the run and say whether it is checked. `life` undefined: the server is not running, this run starts it. */
+  decide(serverKey: string, life: number | undefined, port: string): CheckDecision {
+    if (life === undefined) return { due: 'first run of a new server life', basis: '', run: 0 };
+    const l = this.life(serverKey, life);
+    const run = ++l.runs;
+    if (l.untrusted) return { distrust: l.untrusted, basis: '', run, life };
+    if (l.checkedAt === undefined) return { due: `first run of server life ${life}`, basis: '', run, life };
+    if (l.checkedPort !== port) return { due: `the port's files changed since the check at run ${l.checkedAt} (now ${port})`, basis: '', run, life };
+    if (run % this.every === 0) return { due: `sampled: run ${run} of server life ${life} (every ${this.every}th run is checked)`, basis: '', run, life };
+    const next = Math.ceil((run + 1) / this.every) * this.every;
+    return {
+      basis: `run ${run} of server life ${life}, not compared: run ${l.checkedAt} of this life was compared with a cold run (${l.checkedWhy}), `
+        + `port files unchanged since (${port}); next sampled check at run ${next}`,
+      run, life,
+    };
   }
 
-  /** Why this worker life is not trusted, or undefined while it is. */
+  /** A run that started the server: it is run 1 of that life. */
+  adopt(serverKey: string, life: number): void {
+    const l = this.life(serverKey, life);
+    if (l.runs === 0) l.runs = 1;
+  }
+
+  /** Why this server life is not trusted, or undefined while it is. */
   distrust(serverKey: string, life: number): string | undefined {
-    return this.untrusted.get(AuthoritativeBook.life(serverKey, life));
+    return this.lives.get(`${serverKey}#${life}`)?.untrusted;
   }
 
-  record(serverKey: string, life: number, caseKey: string, outcome: Comparison): void {
-    const k = AuthoritativeBook.life(serverKey, life);
+  record(serverKey: string, life: number, port: string, why: string, outcome: Comparison): void {
+    const l = this.life(serverKey, life);
     if (!outcome.identical) {
-      if (!this.untrusted.has(k)) this.untrusted.set(k, outcome.detail);
+      l.untrusted ??= outcome.detail;
       return;
     }
-    let set = this.verified.get(k);
-    if (!set) this.verified.set(k, (set = new Set()));
-    set.add(caseKey);
+    l.checkedAt = Math.max(l.runs, 1);
+    l.checkedWhy = why;
+    l.checkedPort = port;
   }
 }
 

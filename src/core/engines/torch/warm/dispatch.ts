@@ -1,6 +1,7 @@
-// Warm mode for the PyTorch engine: run the same `python -m nanobrag_torch` command through the fork-server, fall
-// back to the cold runner whenever the warm path cannot be trusted (no fork, server cannot start or crashed twice,
-// authoritative check failed), and say in the EngineRun which mode produced the image.
+// Warm mode for the PyTorch engine: run the same `python -m nanobrag_torch` command through the fork-server (in this
+// process or in the per-user daemon), fall back to the cold runner whenever the warm path cannot be trusted (no fork,
+// server cannot start or crashed twice, authoritative check failed), and say in the EngineRun which mode produced the
+// image and whether (and why) it was compared with a cold run.
 import { mkdtempSync } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,11 @@ import { basename, join } from 'node:path';
 import type { EngineRun } from '../../../../shared/types.ts';
 import type { EngineRunRequest } from '../../engine.ts';
 import { finishProcessRun, type CommandPlan, type ProcessOutcome } from '../../runFinish.ts';
-import { authoritativeBook, authoritativeCaseKey, compareFiles, type Comparison } from './authoritative.ts';
-import { getWarmServer, warmSupported } from './pool.ts';
+import { compareFiles, type CheckDecision, type Comparison } from './authoritative.ts';
+import { DaemonHost } from './daemonClient.ts';
+import { LocalWarmHost, type WarmHost, type WarmHostResult } from './host.ts';
+import { warmSupported } from './pool.ts';
+import { portFingerprint } from './portFingerprint.ts';
 import { WarmServerError, type WarmRunResult } from './server.ts';
 
 export interface WarmDispatchDeps {
@@ -18,6 +22,8 @@ export interface WarmDispatchDeps {
   explainFailure: (o: ProcessOutcome) => string | undefined;
   /** Facts the engine adds to every run's info (interpreter origin...). */
   info?: Record<string, unknown>;
+  /** Where the warm run is served (default: the daemon when settings.torchServer is set, else this process). */
+  host?: WarmHost;
 }
 
 const COLD_TWIN_PREFIX = 'nb-parity-authoritative-';
@@ -56,6 +62,11 @@ function startColdTwin(req: EngineRunRequest, plan: CommandPlan, deps: WarmDispa
   };
 }
 
+function chooseHost(python: string, req: EngineRunRequest, plan: CommandPlan): WarmHost {
+  const daemon = req.settings.torchServer;
+  return daemon ? new DaemonHost(python, plan.env, daemon, req.onLog) : new LocalWarmHost(python, plan.env, req.onLog);
+}
+
 export async function runTorchWarm(python: string, req: EngineRunRequest, plan: CommandPlan, deps: WarmDispatchDeps): Promise<EngineRun> {
   const cold = async (note: string) => annotate(await deps.runCold(req, plan), { mode: 'cold', modeNote: note });
   if (!warmSupported()) return cold('warm PyTorch runs need fork(), which this platform lacks: ran cold');
@@ -63,20 +74,26 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
   const mod = splitModulePlan(plan);
   if (!mod) return cold(`warm mode understands "python -m <module>" commands only: ran cold`);
 
-  const { key, server } = getWarmServer(python, plan.env, { onLog: req.onLog });
-  const running = server.pid !== undefined;
-  const distrusted = running ? authoritativeBook.distrust(key, server.life) : undefined;
-  if (distrusted) return cold(`this warm worker's output once differed from a cold run (${distrusted}): ran cold`);
+  let host: WarmHost;
+  let decision: CheckDecision;
+  const port = await portFingerprint(plan.env.PYTHONPATH, mod.module);
+  try {
+    host = deps.host ?? chooseHost(python, req, plan);
+    decision = await host.begin(port);
+  } catch (err) {
+    if (!(err instanceof WarmServerError)) throw err;
+    req.onLog?.(`warm PyTorch run unavailable: ${err.message}`);
+    return cold(`warm run unavailable (${err.message}): ran cold`);
+  }
+  if (decision.distrust) return cold(`this warm worker's output once differed from a cold run (${decision.distrust}): ran cold`);
 
   const authoritative = req.settings.torchAuthoritative ?? true;
-  const caseKey = authoritativeCaseKey(req.caseDef.id, mod.args, req.outFile);
-  // When a check is due, the cold twin runs alongside the warm run, so the first run costs about one cold run.
-  let twin = authoritative && (!running || authoritativeBook.needsCheck(key, server.life, caseKey))
-    ? startColdTwin(req, plan, deps) : undefined;
+  // When a check is due, the cold twin runs alongside the warm run, so a checked run costs about one cold run.
+  let twin = authoritative && decision.due ? startColdTwin(req, plan, deps) : undefined;
   try {
-    let warm: WarmRunResult;
+    let warm: WarmHostResult;
     try {
-      warm = await server.run({ argv: mod.args, cwd: plan.cwd, module: mod.module, signal: req.signal, timeoutMs: req.timeoutMs });
+      warm = await host.run({ argv: mod.args, cwd: plan.cwd, module: mod.module, signal: req.signal, timeoutMs: req.timeoutMs });
     } catch (err) {
       if (!(err instanceof WarmServerError)) throw err;
       req.onLog?.(`warm PyTorch run unavailable: ${err.message}`);
@@ -86,20 +103,23 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
       if (!twinRun.error && !twinRun.cancelled && !twinRun.timedOut) await copyFile(twin.out, req.outFile);
       return annotate(twinRun, { mode: 'cold', modeNote: note });
     }
-    const hello = server.info;
+    const hello = warm.hello;
     const info: Record<string, unknown> = {
       ...(deps.info ?? {}), python, mode: 'warm', pid: warm.pid, warmServerPid: warm.serverPid, warmWorkerLife: warm.serverLife,
       warmColdStart: warm.coldStart, warmChildMs: warm.childMs, torchVersion: hello?.torch ?? undefined,
-      numpyVersion: hello?.numpy ?? undefined, pythonVersion: hello?.python,
+      numpyVersion: hello?.numpy ?? undefined, pythonVersion: hello?.python, warmHost: host.kind,
+      warmRun: decision.run || 1, portFiles: port, ...(warm.daemonPid ? { warmDaemonPid: warm.daemonPid } : {}),
     };
     const warmRun = () => finishProcessRun('torch', req, plan, warm, info, deps.explainFailure);
     if (warm.cancelled || warm.timedOut || !authoritative) return await warmRun();
-    if (!authoritativeBook.needsCheck(key, warm.serverLife, caseKey)) {
-      return annotate(await warmRun(), { authoritative: 'verified earlier in this worker life' });
-    }
+    const failed = warm.signal !== undefined || warm.exitCode !== 0;
+    const why = decision.due
+      ?? (decision.life !== warm.serverLife ? `first run of server life ${warm.serverLife} (the server restarted)` : undefined)
+      ?? (failed ? 'the warm run failed: a failure is always confirmed by a cold run' : undefined);
+    if (!why) return annotate(await warmRun(), { authoritative: 'verified earlier in this worker life', authoritativeBasis: decision.basis });
     twin ??= startColdTwin(req, plan, deps);
-    const record = (cmp: Comparison) => authoritativeBook.record(key, warm.serverLife, caseKey, cmp);
-    return await judgeAgainstTwin(req, warm, await twin.run, twin.out, record, warmRun);
+    const record = (cmp: Comparison) => host.record(warm.serverLife, port, why, cmp);
+    return await judgeAgainstTwin(req, warm, await twin.run, twin.out, record, warmRun, why);
   } finally {
     await twin?.discard();
   }
@@ -107,9 +127,10 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
 
 /** Keep the warm result when it matches the cold twin (float bytes, or the same failure), else use the cold one. */
 async function judgeAgainstTwin(req: EngineRunRequest, warm: WarmRunResult, coldRun: EngineRun, coldOut: string,
-  record: (cmp: Comparison) => void, warmRun: () => Promise<EngineRun>): Promise<EngineRun> {
+  record: (cmp: Comparison) => Promise<void>, warmRun: () => Promise<EngineRun>, why: string): Promise<EngineRun> {
+  const basis = `compared with a cold run: ${why}`;
   if (coldRun.cancelled || coldRun.timedOut) {
-    return annotate(await warmRun(), { authoritative: `not checked: the cold run ${coldRun.cancelled ? 'was cancelled' : 'timed out'}` });
+    return annotate(await warmRun(), { authoritative: `not checked: the cold run ${coldRun.cancelled ? 'was cancelled' : 'timed out'}`, authoritativeBasis: basis });
   }
   const failed = warm.signal !== undefined || warm.exitCode !== 0;
   const ended = (signal: string | undefined, code: number | undefined) => signal ?? `with status ${code}`;
@@ -117,10 +138,10 @@ async function judgeAgainstTwin(req: EngineRunRequest, warm: WarmRunResult, cold
   const cmp: Comparison = !sameStatus
     ? { identical: false, detail: `warm ended ${ended(warm.signal, warm.exitCode)}, cold ${ended(coldRun.signal, coldRun.exitCode)}` }
     : failed ? { identical: true, detail: 'both runs failed alike' } : await compareFiles(req.outFile, coldOut);
-  record(cmp);
+  await record(cmp);
   if (cmp.identical) {
     const what = failed ? `failed like a cold run (${cmp.detail})` : `float file byte-identical to a cold run (${cmp.detail})`;
-    return annotate(await warmRun(), { authoritative: what, authoritativeColdMs: coldRun.wallMs });
+    return annotate(await warmRun(), { authoritative: what, authoritativeColdMs: coldRun.wallMs, authoritativeBasis: basis });
   }
   // Not trusted: the cold run is the truth; put its image where the bundle expects this side's image.
   if (!coldRun.error) await copyFile(coldOut, req.outFile);
@@ -128,6 +149,6 @@ async function judgeAgainstTwin(req: EngineRunRequest, warm: WarmRunResult, cold
   return annotate(coldRun, {
     mode: 'cold',
     modeNote: `warm run differed from a cold run (${cmp.detail}): the cold result (run in a temporary folder) is used; this warm worker is no longer trusted`,
-    authoritative: cmp.detail,
+    authoritative: cmp.detail, authoritativeBasis: basis,
   });
 }

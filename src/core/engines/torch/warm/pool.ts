@@ -70,3 +70,8 @@ export async function prewarmWarmServer(python: string, env: Record<string, stri
     return false;
   }
 }
+
+/** The pooled servers, least recently used first (for `nb-parity server status`). */
+export function listWarmServers(): { key: string; server: WarmTorchServer }[] {
+  return [...servers.entries()].map(([key, server]) => ({ key, server }));
+}

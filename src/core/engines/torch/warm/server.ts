@@ -244,7 +244,7 @@ export class WarmTorchServer {
     if (!child || !tmp) return Promise.reject(new WarmServerError('the warm PyTorch server is not running', 'crashed'));
     const id = `r${++this.seq}`;
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...this.env, ...(req.env ?? {}) })) if (v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries({ ...(req.baseEnv ?? process.env), ...this.env, ...(req.env ?? {}) })) if (v !== undefined) env[k] = v;
     const serverPid = child.pid;
     const life = this.life;
     this.holdOpen();

@@ -35,6 +35,8 @@ export interface WarmRunRequest {
   cwd: string;
   /** Extra variables for this run only, on top of the server's env. */
   env?: Record<string, string>;
+  /** The environment the run inherits instead of this process's (the daemon passes its client's). */
+  baseEnv?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs?: number;
   module?: string;

@@ -1,0 +1,176 @@
+// The per-user warm server daemon (`nb-parity server --daemon`, issue 14): a detached Node process that hosts the
+// WarmTorchServer pool so warm parents outlive one CLI call. It listens on a unix socket in the private runtime folder
+// (runtimeDir.ts) and speaks daemonProtocol.ts. It never outlives its purpose: it stops after `idleMs` without runs,
+// when its socket file is removed or replaced, on SIGTERM/SIGINT/SIGHUP or a `stop` request; a client whose socket
+// closes has its runs cancelled (their process groups killed). Its Python parents read their stdin from it, so they
+// (and their children) die with it even when it is SIGKILLed.
+import { createServer, createConnection, type Server, type Socket } from 'node:net';
+import { chmodSync, lstatSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
+import { LocalWarmHost } from './host.ts';
+import { disposeWarmServers, getWarmServer, listWarmServers } from './pool.ts';
+import { probeTorch, type TorchProbe } from '../resolve.ts';
+import { SOCKET_NAME, checkPrivateDir } from './runtimeDir.ts';
+import { WarmServerError } from './server.ts';
+
+export interface DaemonOptions {
+  dir: string;
+  /** Stop after this long without a run in flight (default 10 min). */
+  idleMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort?: AbortController }> }
+
+/** Torch probes per server life (a torch change on disk restarts the parent: a new life, a new probe). */
+class ProbeCache {
+  private byLife = new Map<string, TorchProbe>();
+  async get(msg: { python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }): Promise<TorchProbe> {
+    const { key, server } = getWarmServer(msg.python, msg.env);
+    const life = () => (server.pid !== undefined ? `${key}#${server.life}` : undefined);
+    const before = life();
+    const hit = before && this.byLife.get(before);
+    if (hit) return { ...hit, source: `cached by the warm server daemon for server life ${server.life}` };
+    const probe = await probeTorch(msg.python, msg.cwd, { ...msg.baseEnv, ...msg.env });
+    const now = life(); // the first call's probe runs while its first run starts the parent
+    if (now && !probe.error) this.byLife.set(now, probe);
+    return probe;
+  }
+}
+
+function socketInode(path: string): number | undefined {
+  try { return lstatSync(path).ino; } catch { return undefined; }
+}
+
+/** Is a daemon answering on this socket? (A leftover file from a killed daemon refuses connections.) */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection(path);
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => { server.off('error', reject); resolve(); });
+  });
+}
+
+/** Serve until stopped; resolves with why it stopped ('already running' when another daemon holds the socket). */
+export async function serveDaemon(opts: DaemonOptions): Promise<string> {
+  const log = opts.log ?? (() => undefined);
+  const idleMs = opts.idleMs ?? 10 * 60_000;
+  checkPrivateDir(opts.dir);
+  const socketPath = join(opts.dir, SOCKET_NAME);
+  const conns = new Set<Conn>();
+  const startedAt = Date.now();
+  let lastActivity = Date.now();
+  let active = 0;
+  let served = 0;
+  let finish!: (why: string) => void;
+  const done = new Promise<string>((r) => { finish = r; });
+
+  const probes = new ProbeCache();
+  const server = createServer((socket) => onConnection(socket));
+  try {
+    await listen(server, socketPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (await answers(socketPath)) return 'already running';
+    rmSync(socketPath, { force: true }); // a dead daemon's socket file
+    await listen(server, socketPath);
+  }
+  chmodSync(socketPath, 0o600);
+  const inode = socketInode(socketPath);
+  log(`nb-parity warm server daemon pid ${process.pid} listening on ${socketPath} (protocol ${DAEMON_PROTOCOL}, idle stop ${idleMs} ms)`);
+
+  let stopping = false;
+  const shutdown = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(watch);
+    log(`stopping: ${why}`);
+    server.close();
+    for (const c of conns) { for (const r of c.runs.values()) r.abort?.abort(); c.socket.destroy(); }
+    await disposeWarmServers();
+    if (socketInode(socketPath) === inode) rmSync(socketPath, { force: true });
+    finish(why);
+  };
+  const watch = setInterval(() => {
+    if (socketInode(socketPath) !== inode) void shutdown('its socket file was removed or replaced');
+    else if (active === 0 && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${idleMs} ms`);
+  }, Math.min(1000, Math.max(100, idleMs / 4)));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => void shutdown(sig));
+
+  const status = (): DaemonStatus => ({
+    type: 'status', pid: process.pid, version: DAEMON_PROTOCOL, socket: socketPath, startedAt: new Date(startedAt).toISOString(),
+    uptimeMs: Date.now() - startedAt, idleMs, idleLeftMs: active ? null : Math.max(0, idleMs - (Date.now() - lastActivity)),
+    activeRuns: active, runsServed: served, clients: conns.size,
+    servers: listWarmServers().map(({ key, server: s }) => ({ key, python: s.python, pid: s.pid ?? null, life: s.life, torch: s.info?.torch ?? null, env: s.env })),
+  });
+
+  function onConnection(socket: Socket): void {
+    const conn: Conn = { socket, runs: new Map() };
+    conns.add(conn);
+    const send = (m: DaemonReply) => { if (!socket.destroyed) socket.write(encodeLine(m)); };
+    // A client that went away (exited, SIGKILLed) must not keep anything running.
+    socket.on('close', () => {
+      conns.delete(conn);
+      for (const r of conn.runs.values()) r.abort?.abort();
+    });
+    socket.on('error', () => undefined);
+    createInterface({ input: socket }).on('line', (line) => {
+      const msg = parseLine<DaemonRequest>(line);
+      if (!msg) { send({ type: 'failed', kind: 'rejected', message: 'bad request line' }); return; }
+      void handle(conn, msg, send).catch((err: Error) => send({
+        type: 'failed', id: 'id' in msg ? msg.id : undefined, kind: err instanceof WarmServerError ? err.kind : 'crashed', message: err.message,
+      }));
+    });
+  }
+
+  async function handle(conn: Conn, msg: DaemonRequest, send: (m: DaemonReply) => void): Promise<void> {
+    if (msg.type === 'begin' || msg.type === 'run' || msg.type === 'verdict') lastActivity = Date.now(); // status polls do not keep it alive
+    switch (msg.type) {
+      case 'hello': send({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }); return;
+      case 'status': send(status()); return;
+      case 'stop': send({ type: 'ok' }); await shutdown('stop requested'); return;
+      case 'begin': {
+        const host = new LocalWarmHost(msg.python, msg.env, log, { idleMs });
+        conn.runs.set(msg.id, { host });
+        send({ type: 'decision', id: msg.id, decision: await host.begin(msg.port) });
+        return;
+      }
+      case 'run': {
+        const entry = conn.runs.get(msg.id);
+        if (!entry?.host) throw new WarmServerError(`run ${msg.id} was not begun`, 'rejected');
+        entry.abort = new AbortController();
+        active++;
+        try {
+          const result = await entry.host.run({ argv: msg.argv, cwd: msg.cwd, module: msg.module, timeoutMs: msg.timeoutMs,
+            baseEnv: msg.baseEnv, signal: entry.abort.signal });
+          served++;
+          send({ type: 'result', id: msg.id, result: { ...result, daemonPid: process.pid } });
+        } finally {
+          active--;
+          lastActivity = Date.now();
+          entry.abort = undefined;
+        }
+        return;
+      }
+      case 'verdict': {
+        await conn.runs.get(msg.id)?.host?.record(msg.life, msg.port, msg.why, msg.cmp);
+        conn.runs.delete(msg.id);
+        send({ type: 'ok', id: msg.id });
+        return;
+      }
+      case 'cancel': conn.runs.get(msg.id)?.abort?.abort(); return;
+      case 'probe': send({ type: 'probed', id: msg.id, probe: await probes.get(msg) }); return;
+    }
+  }
+
+  return done;
+}

@@ -1,0 +1,61 @@
+// The JSON-lines protocol between `nb-parity` processes and the per-user warm server daemon (one object per line
+// over the unix socket). Versioned: a client and a daemon that disagree on DAEMON_PROTOCOL do not talk (the client
+// runs cold and says to stop the old daemon). `id` ties one run's begin → run → verdict together.
+import type { CheckDecision, Comparison } from './authoritative.ts';
+import type { WarmHostResult } from './host.ts';
+import type { WarmServerErrorKind } from './server.ts';
+import type { TorchProbe } from '../resolve.ts';
+
+export const DAEMON_PROTOCOL = 1;
+
+export type DaemonRequest =
+  | { type: 'hello'; version: number }
+  /** Find (or create) the server for this interpreter + environment overlay; count the run in the book. */
+  | { type: 'begin'; id: string; python: string; env: Record<string, string>; port: string }
+  | { type: 'run'; id: string; argv: string[]; cwd: string; module?: string; timeoutMs?: number; baseEnv: Record<string, string> }
+  | { type: 'verdict'; id: string; life: number; port: string; why: string; cmp: Comparison }
+  /** env.json's torch probe (python -c …), answered from a cache per server life: torch cannot change within one. */
+  | { type: 'probe'; id: string; python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }
+  | { type: 'cancel'; id: string }
+  | { type: 'status' }
+  | { type: 'stop' };
+
+export interface ServerSummary { key: string; python: string; pid: number | null; life: number; torch: string | null; env: Record<string, string> }
+
+export interface DaemonStatus {
+  type: 'status';
+  pid: number;
+  version: number;
+  socket: string;
+  startedAt: string;
+  uptimeMs: number;
+  idleMs: number;
+  /** Until the idle stop, when no run is in flight (null while runs are running). */
+  idleLeftMs: number | null;
+  activeRuns: number;
+  runsServed: number;
+  clients: number;
+  servers: ServerSummary[];
+}
+
+export type DaemonReply =
+  | { type: 'hello'; version: number; pid: number }
+  | { type: 'decision'; id: string; decision: CheckDecision }
+  | { type: 'result'; id: string; result: WarmHostResult }
+  | { type: 'failed'; id?: string; kind: WarmServerErrorKind; message: string }
+  | { type: 'probed'; id: string; probe: TorchProbe }
+  | { type: 'ok'; id?: string }
+  | DaemonStatus;
+
+export function encodeLine(msg: DaemonRequest | DaemonReply): string {
+  return `${JSON.stringify(msg)}\n`;
+}
+
+export function parseLine<T extends { type: string }>(line: string): T | undefined {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string' ? v as T : undefined;
+  } catch {
+    return undefined;
+  }
+}

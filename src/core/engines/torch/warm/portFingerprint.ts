@@ -1,0 +1,32 @@
+// What identifies "the port as it is on disk": the path, modification time and size of every .py file of the module's
+// package on PYTHONPATH (the same entries the run imports from). A change re-arms the authoritative check.
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+async function pyFiles(dir: string, out: string[]): Promise<void> {
+  let entries;
+  try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
+  for (const e of entries) {
+    if (e.isDirectory() && e.name !== '__pycache__') await pyFiles(join(dir, e.name), out);
+    else if (e.isFile() && e.name.endsWith('.py')) out.push(join(dir, e.name));
+  }
+}
+
+/** `sha256(path:mtime:size …)` (16 hex) and the number of files; 'absent' when the package is not on PYTHONPATH. */
+export async function portFingerprint(pythonPath: string | undefined, module = 'nanobrag_torch'): Promise<string> {
+  const root = module.split('.')[0];
+  for (const entry of (pythonPath ?? '').split(':').filter(Boolean)) {
+    const files: string[] = [];
+    await pyFiles(join(entry, root), files);
+    if (!files.length) continue;
+    files.sort();
+    const h = createHash('sha256');
+    for (const f of files) {
+      const st = await stat(f).catch(() => undefined);
+      h.update(`${f}:${st?.mtimeMs ?? 'gone'}:${st?.size ?? 0}\n`);
+    }
+    return `${h.digest('hex').slice(0, 16)} (${files.length} files under ${join(entry, root)})`;
+  }
+  return `absent (no ${root}/ package on PYTHONPATH)`;
+}

@@ -1,0 +1,195 @@
+// The per-user warm server daemon through the built CLI (bin/nb-parity.mjs → dist/cli.mjs), real processes only:
+// `nb-parity run --torch-mode warm` starts it, later calls reuse it, it stops when idle, refuses unsafe runtime
+// folders, sees port edits, survives nothing it should not. Both sides are the STAND-IN port (test/fixtures/standin-port,
+// copied into a temporary workspace's src/): CI has no real nanobrag_torch. Each test has its own runtime folder
+// (NB_PARITY_RUNTIME_DIR), so its daemon is its own, and stops it at the end.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { copyDemoWorkspaceSync, REPO_ROOT } from '../helpers/demoWorkspace.ts';
+import { makeTempDirSync } from '../helpers/tempDirs.ts';
+
+const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
+const BIN = join(REPO_ROOT, 'bin/nb-parity.mjs');
+const FLAGS = '-mat A.mat -default_F 100 -hdivrange 0.5 -hdivsteps 3 -distance 231.274660 -lambda 0.9768 -pixel 0.172 '
+  + '-detpixels_x 48 -detpixels_y 48 -oversample 1 -N 1 -nonoise -nointerpolate';
+
+interface TorchRun { case: string; side: string; mode: string; note: string | null; verified: boolean; verification: string | null;
+  host: string | null; daemon_pid: number | null; server_pid: number | null }
+interface Status { pid: number; runsServed: number; activeRuns: number; socket: string; servers: { pid: number | null }[] }
+
+function workspace(): string {
+  const ws = copyDemoWorkspaceSync('nb-cli-server-', ['A.mat']);
+  cpSync(join(REPO_ROOT, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
+  mkdirSync(join(ws, '.nb-parity'));
+  const cases = [
+    { id: 'S-1', flags: FLAGS, thresholds: { corrMin: 0.999 } },
+    { id: 'S-2', flags: `${FLAGS} -hdivsteps 5`, thresholds: { corrMin: 0.999 } },
+    { id: 'S-SLOW', flags: `${FLAGS} -standin_sleep 41.5`, thresholds: { corrMin: 0.999 } },
+    { id: 'S-MID', flags: `${FLAGS} -standin_sleep 4.25`, thresholds: { corrMin: 0.999 } },
+  ];
+  writeFileSync(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases }));
+  return ws;
+}
+
+function runtimeDir(): string {
+  const d = join(makeTempDirSync('nb-cli-rt-'), 'rt');
+  mkdirSync(d, { mode: 0o700 });
+  return d;
+}
+
+const started: string[] = [];
+const nbp = (rt: string, args: string[]): ResultPromise => execa(process.execPath, [BIN, ...args],
+  { reject: false, cwd: tmpdir(), env: { NB_PARITY_RUNTIME_DIR: rt } });
+
+function run(rt: string, ws: string, cases: string[], extra: string[] = []): ResultPromise {
+  started.push(rt);
+  return nbp(rt, ['run', ...cases, '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON,
+    '--torch-mode', 'warm', '--json', '--quiet', ...extra]);
+}
+
+function torchRuns(stdout: string): { runs: TorchRun[]; json: { bundle: string; cases: { candidate: { wallMs: number }; reference: { wallMs: number } }[] } } {
+  const json = JSON.parse(stdout);
+  return { runs: JSON.parse(readFileSync(join(json.bundle, 'env.json'), 'utf8')).python.torch_runs, json };
+}
+
+async function status(rt: string): Promise<Status | undefined> {
+  const r = await nbp(rt, ['server', 'status', '--json']);
+  return r.exitCode === 0 ? JSON.parse(String(r.stdout)) : undefined;
+}
+
+const alive = (pid: number | null | undefined) => !!pid && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const childrenOf = (pid: number) => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try { return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid); } catch { return false; }
+}).map(Number);
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+after(async () => { for (const rt of started) await nbp(rt, ['server', 'stop']); });
+
+describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stand-in port)', () => {
+  it('outlives one CLI call: the second call is served warm by the same daemon, without cold checks, and faster', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    const first = await run(rt, ws, ['S-1'], ['--server-idle', '60']);
+    assert.equal(first.exitCode, 0, String(first.stderr) + String(first.stdout));
+    const a = torchRuns(String(first.stdout));
+    assert.deepEqual(a.runs.map((r) => [r.mode, r.host]), [['warm', 'daemon'], ['warm', 'daemon']]);
+    assert.ok(a.runs.some((r) => r.verified && /first run of a new server life/.test(String(r.verification))), JSON.stringify(a.runs));
+    const s1 = await status(rt);
+    assert.ok(s1, 'the daemon is still running after the CLI exited');
+    assert.equal(s1.pid, a.runs[0].daemon_pid);
+
+    const second = await run(rt, ws, ['S-1', 'S-2']);
+    assert.equal(second.exitCode, 0, String(second.stderr));
+    const b = torchRuns(String(second.stdout));
+    for (const r of b.runs) {
+      assert.equal(r.mode, 'warm');
+      assert.equal(r.daemon_pid, s1.pid, 'same daemon');
+      assert.equal(r.server_pid, a.runs[0].server_pid, 'same Python parent: torch stays imported between calls');
+      assert.equal(r.verified, false, 'this server life was proven on its first run');
+      assert.match(String(r.verification), /not compared: run 1 of this life was compared with a cold run/);
+    }
+    const commands = readFileSync(join(b.json.bundle, 'commands.txt'), 'utf8');
+    assert.equal(commands.match(/^# verification: run \d of server life \d+, not compared/gm)?.length, 4, commands);
+    const wall = (j: typeof a.json, i: number) => j.cases[i].candidate.wallMs + j.cases[i].reference.wallMs;
+    assert.ok(wall(b.json, 0) < wall(a.json, 0), `warm S-1 ${wall(b.json, 0)} ms vs first ${wall(a.json, 0)} ms`);
+    assert.equal((await status(rt))?.runsServed, 6);
+  });
+
+  it('stops after its idle timeout and takes its Python parent with it', async () => {
+    const rt = runtimeDir();
+    const r = await run(rt, workspace(), ['S-1'], ['--server-idle', '1.5']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    const { runs } = torchRuns(String(r.stdout));
+    assert.ok(alive(runs[0].daemon_pid) || !(await status(rt)), 'daemon ran');
+    await until('idle stop', async () => !(await status(rt)));
+    await until('daemon and parent gone', () => !alive(runs[0].daemon_pid) && !alive(runs[0].server_pid), 5000);
+    assert.equal(existsSync(join(rt, 'warm-torch.sock')), false, 'socket file removed');
+  });
+
+  it('refuses a world-writable or foreign runtime folder with a clear note, and runs cold', async () => {
+    const rt = runtimeDir();
+    chmodSync(rt, 0o777);
+    const r = await run(rt, workspace(), ['S-1']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    for (const t of torchRuns(String(r.stdout)).runs) {
+      assert.equal(t.mode, 'cold');
+      assert.match(String(t.note), /warm server folder .* has mode 0777 \(group\/others may enter it\), refused: it must be 0700/);
+    }
+    assert.equal(existsSync(join(rt, 'warm-torch.sock')), false, 'no daemon was started there');
+    if (process.getuid?.() === 0) { // as root we can make the folder another user's
+      chmodSync(rt, 0o700);
+      chownSync(rt, 65534, 65534);
+      const f = await run(rt, workspace(), ['S-1']);
+      for (const t of torchRuns(String(f.stdout)).runs) assert.match(String(t.note), /belongs to another user \(uid 65534/);
+    }
+  });
+
+  it('sees port edits: the next warm run imports the edited port, is re-checked, and equals a cold run', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    const before = torchRuns(String((await run(rt, ws, ['S-1'])).stdout));
+    const main = join(ws, 'src/nanobrag_torch/__main__.py');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('* 1e-4 / n_sources', '* 3e-4 / n_sources'));
+    const edited = await run(rt, ws, ['S-1']);
+    const afterEdit = torchRuns(String(edited.stdout));
+    assert.equal(afterEdit.runs[0].mode, 'warm');
+    assert.equal(afterEdit.runs[0].server_pid, before.runs[0].server_pid, 'same parent, fresh import');
+    assert.ok(afterEdit.runs.some((t) => t.verified && /port's files changed/.test(String(t.verification))), JSON.stringify(afterEdit.runs));
+    const cold = await nbp(rt, ['run', 'S-1', '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON, '--json', '--quiet']);
+    const c = JSON.parse(String(cold.stdout));
+    const img = (j: { bundle: string }, name: string) => readFileSync(join(j.bundle, name));
+    const name = readdirSync(afterEdit.json.bundle).find((f) => /^py_.*\.bin$/.test(f) && !f.includes('ref'))!;
+    assert.ok(img(afterEdit.json, name).equals(img(c, name)), 'edited warm image = cold image of the edited port');
+    assert.ok(!img(afterEdit.json, name).equals(img(before.json, name)), 'the edit changed the image');
+  });
+
+  it('falls back to cold when the daemon is SIGKILLed mid-run, and its Python parent goes with it', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    await run(rt, ws, ['S-1']); // start and prove a server life, so the slow run has no cold twin
+    const s = (await status(rt))!;
+    const parent = s.servers[0].pid!;
+    const p = run(rt, ws, ['S-MID']);
+    await until('both warm runs in flight', async () => (await status(rt))?.activeRuns === 2);
+    process.kill(s.pid, 'SIGKILL');
+    const r = await p;
+    assert.notEqual(r.exitCode, 2, String(r.stderr));
+    for (const t of torchRuns(String(r.stdout)).runs) {
+      assert.equal(t.mode, 'cold');
+      assert.match(String(t.note), /warm run unavailable \(the warm server daemon went away during the run/);
+    }
+    await until('Python parent and its children gone', () => !alive(parent) && childrenOf(parent).length === 0, 5000);
+  });
+
+  it('a SIGKILLed client leaves no run behind: its forked children are killed, the daemon keeps serving', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    await run(rt, ws, ['S-1']);
+    const s = (await status(rt))!;
+    const parent = s.servers[0].pid!;
+    const p = run(rt, ws, ['S-SLOW']);
+    await until('both warm runs in flight', async () => (await status(rt))?.activeRuns === 2);
+    const kids = childrenOf(parent);
+    assert.equal(kids.length, 2, 'two forked runs');
+    p.kill('SIGKILL');
+    await p;
+    await until('forked runs killed', () => kids.every((k) => !alive(k)), 5000);
+    let after: Status | undefined;
+    await until('the daemon answers', async () => !!(after = await status(rt)));
+    assert.equal(after!.pid, s.pid);
+    assert.equal(after!.activeRuns, 0);
+    await nbp(rt, ['server', 'stop']);
+    await until('everything gone', () => !alive(s.pid) && !alive(parent), 5000);
+  });
+});
