@@ -8,6 +8,7 @@ import { readBundle, loadCaseImages, BundleWriter } from '../core/evidence/index
 import { attributionToJson, formatAttributionTable, type Attribution } from '../core/attribution/index.ts';
 import { attributeCaseResult, presetFor } from '../core/attribution/forCase.ts';
 import { BUILTIN_CASES } from '../core/cases/index.ts';
+import { badInput, parseCommandArgs } from './usage.ts';
 
 const HELP = `usage: nb-parity explain BUNDLE [options]
 
@@ -45,16 +46,10 @@ function parse(argv: string[]) {
 }
 
 export async function explainCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    console.error(`nb-parity explain: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('explain', HELP, () => parse(argv));
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { console.log(HELP); return 0; }
-  const bad = (msg: string) => { console.error(`nb-parity explain: ${msg}`); return 2; };
+  const bad = badInput('explain');
   if (positionals.length !== 1) return bad(`expected one BUNDLE folder, got ${positionals.length ? positionals.join(' ') : 'none'}\n\n${HELP}`);
   const presetOpt = values['reference-preset'];
   if (presetOpt !== undefined && presetOpt !== 'c' && presetOpt !== 'pytorch') return bad(`--reference-preset ${presetOpt}: expected c or pytorch`);

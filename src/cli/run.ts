@@ -16,6 +16,7 @@ import { JsonlStream, junitTargetProblem, writeJunit } from './report/outputs.ts
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
 import { parseRoi } from '../shared/roi.ts';
 import { regionJson, regionLines } from './runRegions.ts';
+import { badInput, parseCommandArgs } from './usage.ts';
 
 const HELP = `usage: nb-parity run [CASE…] [options]
 
@@ -38,16 +39,10 @@ ${ENGINE_OPTION_HELP}
 exit status: 0 every case passes, 1 some case fails its thresholds, 2 an error (a run crashed, bad input).`;
 
 export async function runCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    console.error(`nb-parity run: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('run', HELP, () => parse(argv));
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { console.log(HELP); return 0; }
-  const bad = (msg: string) => { console.error(`nb-parity run: ${msg}`); return 2; };
+  const bad = badInput('run');
   let choice: EngineChoice;
   try {
     choice = await resolveEngineOptions(values);

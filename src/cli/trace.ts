@@ -6,6 +6,7 @@ import { ParityError } from '../core/settings.ts';
 import { parsePixelRequest, runTrace, TraceRunError, type PixelRequest } from '../core/run/trace.ts';
 import type { CandidateDtype, TraceDiff } from '../core/trace/types.ts';
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
+import { badInput, parseCommandArgs } from './usage.ts';
 
 const HELP = `usage: nb-parity trace CASE [options]
 
@@ -36,16 +37,10 @@ function parse(argv: string[]) {
 }
 
 export async function traceCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    console.error(`nb-parity trace: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('trace', HELP, () => parse(argv));
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { console.log(HELP); return 0; }
-  const bad = (msg: string) => { console.error(`nb-parity trace: ${msg}`); return 2; };
+  const bad = badInput('trace');
   if (positionals.length !== 1) return bad(`expected one CASE, got ${positionals.length ? positionals.join(' ') : 'none'} ("nb-parity cases" lists them)`);
   let choice: EngineChoice;
   let pixel: PixelRequest;
