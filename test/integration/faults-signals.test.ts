@@ -13,8 +13,9 @@ import { isAlive } from '../../src/core/engines/process.ts';
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
 
-test('SIGHUP on nb-parity run cancels like Ctrl+C: exit 2, cancelled in the table, no process left behind', async () => {
-  const ws = join(await makeTempDir('nbp-hup-'), 'ws');
+/** `nb-parity run TC-D3` with hanging C and PyTorch stand-ins; resolves once the stand-ins (and their children) run. */
+async function startHangingRun(prefix: string) {
+  const ws = join(await makeTempDir(prefix), 'ws');
   await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
   const pidfile = join(ws, '..', 'pids');
   const child = execa(process.execPath, [BIN, 'run', 'TC-D3', '--workspace', ws, '--c-binary', join(ROOT, 'test/fixtures/standins/nanoBragg'),
@@ -25,6 +26,11 @@ test('SIGHUP on nb-parity run cancels like Ctrl+C: exit 2, cancelled in the tabl
     await new Promise((r) => setTimeout(r, 100));
     pids = (await readFile(pidfile, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
   }
+  return { child, pids };
+}
+
+test('SIGHUP on nb-parity run cancels like Ctrl+C: exit 2, cancelled in the table, no process left behind', async () => {
+  const { child, pids } = await startHangingRun('nbp-hup-');
   assert.ok(pids.length >= 4, `stand-ins started: ${pids}`);
   child.kill('SIGHUP');
   const r = await child;
@@ -43,17 +49,7 @@ test('SIGHUP on nb-parity run cancels like Ctrl+C: exit 2, cancelled in the tabl
 // must still take the stand-in C and PyTorch process groups down, and then go away itself. Written to fail before
 // the guard existed (the hanging stand-ins were reparented to init and kept running).
 test('SIGKILL of nb-parity run mid-run: the C and PyTorch stand-ins and the guard are gone (ps)', async () => {
-  const ws = join(await makeTempDir('nbp-kill9-'), 'ws');
-  await cp(join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
-  const pidfile = join(ws, '..', 'pids');
-  const child = execa(process.execPath, [BIN, 'run', 'TC-D3', '--workspace', ws, '--c-binary', join(ROOT, 'test/fixtures/standins/nanoBragg'),
-    '--python', join(ROOT, 'test/fixtures/standins/python'), '--env', 'NB_STANDIN_C_MODE=hang', '--env', 'NB_STANDIN_PY_MODE=hang',
-    '--env', `NB_STANDIN_PIDFILE=${pidfile}`], { reject: false });
-  let pids: number[] = [];
-  for (let i = 0; i < 100 && pids.length < 4; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    pids = (await readFile(pidfile, 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
-  }
+  const { child, pids } = await startHangingRun('nbp-kill9-');
   try {
     assert.ok(pids.length >= 4, `stand-ins started: ${pids}`);
     // The guard is the /bin/sh whose parent is the CLI.
