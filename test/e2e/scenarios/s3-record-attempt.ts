@@ -79,16 +79,22 @@ export const recordAttempt: Scenario = {
       if ((await statusRow.getAttribute('aria-checked')) === 'true') await statusRow.click();
       await page.keyboard.press('Enter');
     });
-    await step('diff preview opens with the Apply question', async () => {
-      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
-      assert.match(await dialog.innerText(), new RegExp(`Apply Attempt #${n}`));
+    // The preview is non-modal (issue 15): the diff shows the new entry, Apply / Edit / Cancel sit in the editor title
+    // and in a notification; nothing covers the inserted lines.
+    const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: `Attempt #${n}` }).first();
+    await step('non-modal diff preview: the new entry is on screen, no dialog over it', async () => {
+      const diff = page.locator('.monaco-diff-editor').first();
+      await diff.waitFor({ state: 'visible', timeout: 20_000 });
+      await pollUntil(`Attempt #${n} visible in the diff`, async () => (await diff.innerText()).includes(`Attempt #${n}`) || undefined, 20_000);
+      await toast.waitFor({ state: 'visible', timeout: 20_000 });
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a modal dialog covers the preview');
       await shot('ledger-diff');
       assert.ok(readFileSync(ledger).equals(before), 'fix_plan.md changed before Apply');
     });
-    await step('Apply', async () => {
-      await page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: /^Apply$/ }).click();
+    await step('Apply (editor title button, else the notification)', async () => {
+      const title = page.locator('.editor-actions .action-label[aria-label^="Apply attempt"]').first();
+      if (await title.count()) await title.click();
+      else await toast.locator('.monaco-button').filter({ hasText: /^Apply$/ }).click();
     });
     const after = await step('fix_plan.md on disk changes', () => pollUntil('the saved ledger', async () => {
       const now = readFileSync(ledger);
