@@ -49,3 +49,16 @@ test('caseHistory: every bundle that ran the case, newest first, with verdict, n
   assert.ok(isCompareHostMessage({ type: 'history', caseId: 'TC-D3', rows }), 'rows pass the webview guard');
   assert.deepEqual(await caseHistory(ws, 'TC-NONE'), []);
 });
+
+test('history text: sparkline oldest → newest, gaps shown, chart and row texts carry the numbers', async () => {
+  const { sparkline, historyChart, historyRowDetail, historyRowLabel } = await import('../../src/shared/historyText.ts');
+  assert.equal(sparkline([0, 0.5, 1]), '▁▅█');
+  assert.equal(sparkline([1, null, 1]), '█·█');
+  assert.equal(sparkline([null]), '');
+  const row = { bundleDir: '/b', stamp: '20261202T090000Z', time: '', verdict: 'pass' as const, correlation: 0.9999, sumRatio: 1.01, maxAbsDiff: 0.5, engines: 'x vs y', gitCommit: 'abc123' };
+  const older = { ...row, stamp: '20261201T090000Z', correlation: 0.72, verdict: 'fail' as const, gitCommit: undefined };
+  assert.equal(historyChart([row, older]), 'corr over time ▁█ (0.720000 → 0.999900)');
+  assert.equal(historyRowLabel({ ...row, whatIf: true }), 'PASS  20261202T090000Z  (what-if)');
+  assert.match(historyRowDetail(row), /corr 0\.999900 · sum ratio 1\.010000 · max\|Δ\| 0\.5 · x vs y · git abc123/);
+  assert.match(historyRowDetail(older), /no git commit recorded/);
+});
