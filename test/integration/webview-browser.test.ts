@@ -457,6 +457,41 @@ test('results webview: click a pixel → trace request; the trace table highligh
     await page.getByTestId('btn-trace-cancel').click();
     await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'traceCancel'), 'cancel sent');
     assert.deepEqual((await sent(page)).filter((m) => m.type === 'error'), []);
+
+test('results webview: Shift+drag draws an ROI and shows its metrics (the shared code\'s numbers) next to the full frame; plain drag still pans', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  const { computeRegionMetrics } = await import('../../src/shared/pairMetrics.ts');
+  await withWebview(async ({ page, pageErrors }) => {
+    await hostSends(page, viewModel(), true);
+    await waitFor(page, () => document.querySelectorAll('[data-testid^="canvas-"]').length >= 4, 'canvases');
+    const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
+    const at = (fast: number, slow: number) => [box.x + ((fast + 0.5) / N) * box.width, box.y + ((slow + 0.5) / N) * box.height] as const;
+    const kb = page.keyboard as unknown as { down(k: string): Promise<void>; up(k: string): Promise<void> };
+    const mouse = page.mouse as unknown as { move(x: number, y: number, o?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
+    await mouse.move(...at(60, 50));
+    await kb.down('Shift');
+    await mouse.down();
+    await mouse.move(...at(90, 80), { steps: 8 });
+    await mouse.up();
+    await kb.up('Shift');
+    await waitFor(page, () => !(document.querySelector('.roi-readout') as HTMLElement).hidden, 'ROI readout');
+    const title = await page.locator('.roi-title').textContent();
+    assert.match(title ?? '', /ROI fast 60…90, slow 50…80/);
+    const want = computeRegionMetrics(reference, candidate, N, { x0: 60, x1: 90, y0: 50, y1: 80 });
+    const { fmtFixed } = await import('../../src/shared/format.ts');
+    assert.equal(await page.locator('.roi-table tr[data-metric="corr"] .roi-value').textContent(), fmtFixed(want.correlation), 'ROI corr equals the shared code on the same slice');
+    assert.equal(await page.locator('.roi-table tr[data-metric="finite"] .roi-value').textContent(), `${want.finitePixels} / ${want.pixels}`);
+    assert.equal(await page.locator('.roi-box').count(), 4, 'the box is drawn on every linked panel');
+    const ms = Number(await page.locator('.roi-readout').getAttribute('data-ms'));
+    console.log(`ROI metrics update in the browser (${N}² image, 31×31 region): ${ms} ms`);
+    const shot = join((await import('node:os')).tmpdir(), 'nb-parity-webview-roi.png');
+    await (page as unknown as { screenshot(o: { path: string; fullPage: boolean }): Promise<unknown> }).screenshot({ path: shot, fullPage: true });
+    console.log(`ROI screenshot: ${shot}`);
+    // A plain drag pans (the region stays as drawn).
+    await mouse.move(...at(40, 40));
+    await mouse.down();
+    await mouse.move(...at(20, 30), { steps: 4 });
+    await mouse.up();
+    assert.equal(await page.locator('.roi-title').textContent(), title, 'a plain drag does not redraw the ROI');
     assert.deepEqual(pageErrors, []);
   });
 });
