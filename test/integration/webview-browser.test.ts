@@ -495,3 +495,25 @@ test('results webview: Shift+drag draws an ROI and shows its metrics (the shared
     assert.deepEqual(pageErrors, []);
   });
 });
+
+test('results webview: the History button asks the host, the rows it gets are listed newest first, a click opens that bundle', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  await withWebview(async ({ page, pageErrors }) => {
+    const vm = viewModel();
+    await hostSends(page, vm, false);
+    await page.getByTestId('btn-history-TC-D1').click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'showHistory'), 'showHistory request');
+    const ask = (await sent(page)).find((m) => m.type === 'showHistory')!;
+    assert.equal(ask.caseId, 'TC-D1');
+    const row = (stamp: string, corr: number, verdict: string) => ({ bundleDir: `/ws/reports/x/y/${stamp}`, stamp, time: '', verdict, correlation: corr, sumRatio: 1, maxAbsDiff: 0.1, engines: 'PyTorch vs C', gitCommit: 'abcdef123456' });
+    await page.evaluate((rows) => window.postMessage({ type: 'history', caseId: 'TC-D1', rows }, '*'), [row('20261202T090000Z', 0.9999, 'pass'), row('20261201T090000Z', 0.72, 'fail')]);
+    await waitFor(page, () => document.querySelectorAll('[data-testid="history-TC-D1"] li').length === 2, 'history rows');
+    const texts = await page.evaluate(() => [...document.querySelectorAll('[data-testid="history-TC-D1"] li')].map((li) => li.textContent));
+    assert.match(texts[0] ?? '', /PASS {2}20261202T090000Z.*corr 0\.999900.*git abcdef123456/);
+    assert.match(texts[1] ?? '', /FAIL {2}20261201T090000Z.*corr 0\.720000/);
+    await page.locator('[data-testid="history-TC-D1"] li button').nth(1).click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'openBundle'), 'openBundle request');
+    const open = (await sent(page)).find((m) => m.type === 'openBundle') as unknown as { bundleDir: string };
+    assert.equal(open.bundleDir, '/ws/reports/x/y/20261201T090000Z');
+    assert.deepEqual(pageErrors, []);
+  });
+});
