@@ -457,6 +457,9 @@ test('results webview: click a pixel → trace request; the trace table highligh
     await page.getByTestId('btn-trace-cancel').click();
     await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'traceCancel'), 'cancel sent');
     assert.deepEqual((await sent(page)).filter((m) => m.type === 'error'), []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
 
 test('results webview: Shift+drag draws an ROI and shows its metrics (the shared code\'s numbers) next to the full frame; plain drag still pans', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
   const { computeRegionMetrics } = await import('../../src/shared/pairMetrics.ts');
