@@ -14,12 +14,8 @@
 // the webview keeps images it already holds when the ids are unchanged.
 // Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
 
-import type {
-  ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
-} from './types.ts';
-
+import type { ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict } from './types.ts';
 import { isCompareHostMessage, isCompareRequest, type CompareHostMessage, type CompareRequest } from './compareMessages.ts';
-
 // Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
 export type {
   ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
