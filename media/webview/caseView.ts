@@ -3,6 +3,7 @@
 import type { CaseView, ConfigMismatch, Metrics, ViewSettings } from '../../src/shared/messages.ts';
 import { fmtCorrelation, fmtNumber, fmtSumRatio, meetsThreshold, thresholdText } from '../../src/shared/format.ts';
 import { h } from './dom.ts';
+import { CaseActions, type Ask } from './caseActions.ts';
 import { ImageGrid, type GridEvents, type Preview } from './imageGrid.ts';
 import { chartSlots, markChartsMissing, renderCharts, type ChartKind, type ChartSlots } from './chartsView.ts';
 import type { ViewTheme } from './theme.ts';
@@ -18,6 +19,9 @@ export function sortMismatches(list: ConfigMismatch[]): ConfigMismatch[] {
 
 export interface CaseEvents extends GridEvents {
   onChartError(caseId: string, kind: ChartKind, message: string): void;
+  /** History / compare / export requests (media/webview/caseActions.ts). */
+  ask?: Ask;
+  bundleDir?: string;
 }
 
 type MetricKey = 'correlation' | 'sumRatio' | 'rmse' | 'maxAbsDiff';
@@ -87,6 +91,7 @@ function attributionSection(cv: CaseView): HTMLElement | undefined {
 }
 
 export class CaseUi {
+  readonly actions?: CaseActions;
   readonly element: HTMLElement;
   readonly grid: ImageGrid;
   private readonly charts: ChartSlots;
@@ -96,6 +101,7 @@ export class CaseUi {
     const cv = view;
     const withModel = !!cv.attribution?.modelImageId && cv.images.some((i) => i.role === 'model');
     this.grid = new ImageGrid(cv.caseId, cv.fpixels, cv.spixels, cv.beamCenter, settings, MARKER, withModel, events);
+    if (events.ask && events.bundleDir) this.actions = new CaseActions(events.bundleDir, cv.caseId, () => this.grid.roi.readout.last?.rect, events.ask);
     this.charts = chartSlots(cv.caseId);
     const v = cv.verdict;
     const zoomBtn = (label: string, aria: string, fn: () => void) => h('button', { class: 'small', type: 'button', 'aria-label': aria, title: aria, onclick: fn }, label);
@@ -116,6 +122,7 @@ export class CaseUi {
         h('span', { class: 'muted' }, `${cv.fpixels}×${cv.spixels} px · `,
           cv.beamCenter ? `beam centre (slow ${cv.beamCenter.slow}, fast ${cv.beamCenter.fast})` : 'beam centre unknown (not marked)')),
       this.grid.element,
+      this.actions?.element,
       h('div', { class: 'columns' }, metricsTable(cv), diagnosis(cv)),
       attributionSection(cv),
       this.charts.element);

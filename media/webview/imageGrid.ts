@@ -6,10 +6,11 @@
 import type { BeamCenter, ViewSettings } from '../../src/shared/messages.ts';
 import { h } from './dom.ts';
 import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
-import { clampTransform, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';
+import { clampTransform, imageToCanvas, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';
 import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelKind, type RangeChoice } from './gridPanel.ts';
 import { intensityRangeFor, sharedMapping } from './sharedRange.ts';
 import type { MapName, Mapping } from './colormap.ts';
+import { RoiTool } from './roi.ts';
 
 export type { PanelKind } from './gridPanel.ts';
 
@@ -42,6 +43,8 @@ export class ImageGrid {
   private readonly resize = new ResizeObserver(() => this.draw());
   private readonly full = new Map<SourceKind, Float32Array>();
   private readonly previews = new Map<SourceKind, Preview>();
+  /** Shift+drag: region-of-interest metrics (media/webview/roi.ts). */
+  readonly roi: RoiTool;
 
   constructor(
     private readonly caseId: string,
@@ -59,6 +62,8 @@ export class ImageGrid {
     if (withModel) kinds.push('model');
     this.element = h('div', { class: 'image-grid', role: 'group', 'aria-label': `Images of ${caseId}` });
     for (const kind of kinds) this.element.append(this.makePanel(kind).figure);
+    this.roi = new RoiTool(fpixels, spixels, () => ({ reference: this.full.get('reference'), candidate: this.full.get('candidate') }), () => this.events.onNeedFull?.(caseId, 'hover'));
+    this.element.append(this.roi.readout.element);
   }
 
   private makePanel(kind: PanelKind): Panel {
@@ -77,6 +82,9 @@ export class ImageGrid {
     }, { passive: false });
     canvas.addEventListener('pointerdown', (e) => {
       canvas.setPointerCapture(e.pointerId);
+      const [w, hgt] = canvasSize(canvas);
+      const at = e.shiftKey ? pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY) : undefined;
+      if (at) { this.roi.begin(e.pointerId, at); this.draw(); return; }
       this.drag = { x: e.clientX, y: e.clientY, id: e.pointerId };
     });
     canvas.addEventListener('pointermove', (e) => {
@@ -87,9 +95,11 @@ export class ImageGrid {
         this.drag.moved = (this.drag.moved ?? 0) + Math.abs(dx) + Math.abs(dy);
         this.setTransform(panBy(this.transform, dx, dy, this.fpixels, this.spixels, w, hgt));
       }
-      this.setHover(pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY));
+      const at = pixelAt(this.transform, this.fpixels, this.spixels, w, hgt, e.offsetX, e.offsetY);
+      if (this.roi.dragging) { this.roi.move(e.pointerId, at); this.draw(); }
+      this.setHover(at);
     });
-    const endDrag = (e: PointerEvent) => { if (this.drag?.id === e.pointerId) this.drag = undefined; };
+    const endDrag = (e: PointerEvent) => { this.roi.end(e.pointerId); if (this.drag?.id === e.pointerId) this.drag = undefined; };
     canvas.addEventListener('pointerup', (e) => {
       // A press that did not pan (≤ 3 CSS pixels of travel) is a click on the pixel under the pointer.
       const click = this.drag?.id === e.pointerId && (this.drag.moved ?? 0) <= 3;
@@ -297,6 +307,11 @@ export class ImageGrid {
   draw(): void {
     const view = { transform: this.transform, fpixels: this.fpixels, spixels: this.spixels, beam: this.beam, hovered: this.hovered, markerColour: this.markerColour };
     for (const p of this.panels.values()) drawPanel(p, view);
+    this.roi.place([...this.panels.values()].map((p) => ({ figure: p.figure, toCanvas: (x: number, y: number) => {
+      const [w, hgt] = canvasSize(p.canvas);
+      const [cx, cy] = imageToCanvas(this.transform, this.fpixels, this.spixels, w, hgt, x, y);
+      return [cx + p.canvas.offsetLeft, cy + p.canvas.offsetTop];
+    } })));
   }
 
   /** The coloured image of a panel (full resolution, or the preview until it arrives) for the PNG export; undefined if not drawn yet. */

@@ -219,6 +219,8 @@ function renderSnapshot(next: ViewModel): void {
       onNeedFull: (caseId) => requestFullImages(caseId),
       onChartError: (caseId, kind, m) => reportError('chart', `${kind} chart: ${m}`, { caseId }),
       onPick: (p, caseId) => startTrace(caseId, p),
+      ask: (b, what, m) => request(b, what, m),
+      bundleDir: next.bundleDir,
     });
     cases.set(cv.caseId, ui);
     casesEl.append(ui.element);
@@ -336,6 +338,8 @@ function onHostMessage(msg: HostToWebview): void {
       break;
     }
     case 'traceResult': tracePanel.show(msg.view); break;
+    case 'history': cases.get(msg.caseId)?.actions?.showHistory(msg.rows); break;
+    case 'peaks': break;
     case 'hostError': hostErrors.append(h('p', {}, msg.caseId ? `${msg.caseId}: ${msg.message}` : msg.message)); break;
   }
 }

@@ -48,7 +48,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const finalizeStart = performance.now();
   await ctx.previews.drain();
   ctx.timing.previewWaitMs = performance.now() - finalizeStart;
-  const bundle: Bundle = { dir: writer.dir, stamp: writer.stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results };
+  const bundle: Bundle = { dir: writer.dir, stamp: writer.stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results, ...(opts.whatIf ? { whatIf: opts.whatIf } : {}) };
   const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), writer.stamp, performance.now() - started, bundle);
   bundle.matrix = await buildMatrix(bundle);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import { registerRunCommands, type ParityCommands, type RunDeps } from './commands/run.ts';
 import { registerResultCommands, type ResultDeps } from './commands/results.ts';
 import { registerSetupCommands } from './commands/setup.ts';
+import { registerCompareCommands } from './commands/compare.ts';
 
 export type { ParityCommands } from './commands/run.ts';
 export { pickFolder } from './commands/folder.ts';
@@ -13,6 +14,7 @@ export type CommandDeps = RunDeps & ResultDeps;
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): ParityCommands {
   const commands = registerRunCommands(context, deps);
   registerResultCommands(context, deps);
+  registerCompareCommands(context, deps);
   registerSetupCommands(context, deps.log, deps.service);
   return commands;
 }

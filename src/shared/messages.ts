@@ -14,10 +14,8 @@
 // the webview keeps images it already holds when the ids are unchanged.
 // Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
 
-import type {
-  ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
-} from './types.ts';
-
+import type { ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict } from './types.ts';
+import { isCompareHostMessage, isCompareRequest, type CompareHostMessage, type CompareRequest } from './compareMessages.ts';
 // Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
 export type {
   ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
@@ -224,7 +222,7 @@ export interface HostErrorMessage {
   caseId?: string;
 }
 
-export type HostToWebview = SnapshotMessage | ImageMessage | ProgressMessage | ResponseMessage | HostErrorMessage | TraceResultMessage;
+export type HostToWebview = SnapshotMessage | ImageMessage | ProgressMessage | ResponseMessage | HostErrorMessage | TraceResultMessage | CompareHostMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Webview → host
@@ -269,7 +267,7 @@ export interface WebviewErrorMessage {
 
 export type WebviewRequest =
   | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
-  | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage;
+  | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage | CompareRequest;
 
 export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage;
 
@@ -323,7 +321,7 @@ export function isHostToWebview(x: unknown): x is HostToWebview {
     case 'response': return Number.isInteger(x.requestId) && typeof x.ok === 'boolean';
     case 'hostError': return isStr(x.message);
     case 'traceResult': return isTraceView(x.view);
-    default: return false;
+    default: return isCompareHostMessage(x);
   }
 }
 
@@ -351,7 +349,7 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
     case 'requestFullImage': return isStr(x.caseId) && isRole(x.role);
     case 'trace': return isTraceRequest(x);
     case 'traceCancel': return true;
-    default: return false;
+    default: return isCompareRequest(x);
   }
 }
 

@@ -235,6 +235,16 @@ export interface CaseResult {
   files: { referenceImage?: string; candidateImage?: string; referenceStdout?: string; candidateStdout?: string; previews?: string[] };
 }
 
+/** A bundle run to test a suggested fix (the config diff's / preflight's flag on both sides): never an Attempt. */
+export interface WhatIf {
+  /** The flags added to both sides, e.g. ["-N", "5"]. */
+  flags: string[];
+  /** The case ids as they are in the case files (the bundle's cases carry the WHAT_IF_SUFFIX). */
+  of: string[];
+  /** Why: the suggestion's text. */
+  reason?: string;
+}
+
 export interface Bundle {
   /** Absolute folder. */
   dir: string;
@@ -250,6 +260,8 @@ export interface Bundle {
   /** runParity's wall time in ms (fresh runs only). */
   wallMs?: number;
   /** Where that time went (fresh runs only): prepare, per case preflight / both sides / post, finalize. */
+  /** Set when the run was a what-if (`record` refuses such bundles). */
+  whatIf?: WhatIf;
   timing?: { prepareMs: number; cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[]; finalizeMs: number; totalMs: number; previewWaitMs?: number };
   /** Every run with its change against the previous bundle that ran the same case (fresh runs; also matrix.md). */
   matrix?: MatrixRow[];

@@ -460,3 +460,63 @@ test('results webview: click a pixel → trace request; the trace table highligh
     assert.deepEqual(pageErrors, []);
   });
 });
+
+test('results webview: Shift+drag draws an ROI and shows its metrics (the shared code\'s numbers) next to the full frame; plain drag still pans', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  const { computeRegionMetrics } = await import('../../src/shared/pairMetrics.ts');
+  await withWebview(async ({ page, pageErrors }) => {
+    await hostSends(page, viewModel(), true);
+    await waitFor(page, () => document.querySelectorAll('[data-testid^="canvas-"]').length >= 4, 'canvases');
+    const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
+    const at = (fast: number, slow: number) => [box.x + ((fast + 0.5) / N) * box.width, box.y + ((slow + 0.5) / N) * box.height] as const;
+    const kb = page.keyboard as unknown as { down(k: string): Promise<void>; up(k: string): Promise<void> };
+    const mouse = page.mouse as unknown as { move(x: number, y: number, o?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
+    await mouse.move(...at(60, 50));
+    await kb.down('Shift');
+    await mouse.down();
+    await mouse.move(...at(90, 80), { steps: 8 });
+    await mouse.up();
+    await kb.up('Shift');
+    await waitFor(page, () => !(document.querySelector('.roi-readout') as HTMLElement).hidden, 'ROI readout');
+    const title = await page.locator('.roi-title').textContent();
+    assert.match(title ?? '', /ROI fast 60…90, slow 50…80/);
+    const want = computeRegionMetrics(reference, candidate, N, { x0: 60, x1: 90, y0: 50, y1: 80 });
+    const { fmtFixed } = await import('../../src/shared/format.ts');
+    assert.equal(await page.locator('.roi-table tr[data-metric="corr"] .roi-value').textContent(), fmtFixed(want.correlation), 'ROI corr equals the shared code on the same slice');
+    assert.equal(await page.locator('.roi-table tr[data-metric="finite"] .roi-value').textContent(), `${want.finitePixels} / ${want.pixels}`);
+    assert.equal(await page.locator('.roi-box').count(), 4, 'the box is drawn on every linked panel');
+    const ms = Number(await page.locator('.roi-readout').getAttribute('data-ms'));
+    console.log(`ROI metrics update in the browser (${N}² image, 31×31 region): ${ms} ms`);
+    const shot = join((await import('node:os')).tmpdir(), 'nb-parity-webview-roi.png');
+    await (page as unknown as { screenshot(o: { path: string; fullPage: boolean }): Promise<unknown> }).screenshot({ path: shot, fullPage: true });
+    console.log(`ROI screenshot: ${shot}`);
+    // A plain drag pans (the region stays as drawn).
+    await mouse.move(...at(40, 40));
+    await mouse.down();
+    await mouse.move(...at(20, 30), { steps: 4 });
+    await mouse.up();
+    assert.equal(await page.locator('.roi-title').textContent(), title, 'a plain drag does not redraw the ROI');
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('results webview: the History button asks the host, the rows it gets are listed newest first, a click opens that bundle', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  await withWebview(async ({ page, pageErrors }) => {
+    const vm = viewModel();
+    await hostSends(page, vm, false);
+    await page.getByTestId('btn-history-TC-D1').click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'showHistory'), 'showHistory request');
+    const ask = (await sent(page)).find((m) => m.type === 'showHistory')!;
+    assert.equal(ask.caseId, 'TC-D1');
+    const row = (stamp: string, corr: number, verdict: string) => ({ bundleDir: `/ws/reports/x/y/${stamp}`, stamp, time: '', verdict, correlation: corr, sumRatio: 1, maxAbsDiff: 0.1, engines: 'PyTorch vs C', gitCommit: 'abcdef123456' });
+    await page.evaluate((rows) => window.postMessage({ type: 'history', caseId: 'TC-D1', rows }, '*'), [row('20261202T090000Z', 0.9999, 'pass'), row('20261201T090000Z', 0.72, 'fail')]);
+    await waitFor(page, () => document.querySelectorAll('[data-testid="history-TC-D1"] li').length === 2, 'history rows');
+    const texts = await page.evaluate(() => [...document.querySelectorAll('[data-testid="history-TC-D1"] li')].map((li) => li.textContent));
+    assert.match(texts[0] ?? '', /PASS {2}20261202T090000Z.*corr 0\.999900.*git abcdef123456/);
+    assert.match(texts[1] ?? '', /FAIL {2}20261201T090000Z.*corr 0\.720000/);
+    await page.locator('[data-testid="history-TC-D1"] li button').nth(1).click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'openBundle'), 'openBundle request');
+    const open = (await sent(page)).find((m) => m.type === 'openBundle') as unknown as { bundleDir: string };
+    assert.equal(open.bundleDir, '/ws/reports/x/y/20261201T090000Z');
+    assert.deepEqual(pageErrors, []);
+  });
+});

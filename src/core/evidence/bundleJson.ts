@@ -11,5 +11,5 @@ function stripRun(r: EngineRun): Omit<EngineRun, 'image' | 'stdout' | 'stderr'> 
 export function bundleJson(b: Bundle, extra: { reference: string; candidate: string; attributions?: Record<string, unknown> }): string {
   const cases = b.cases.map((c) => ({ ...c, reference: stripRun(c.reference), candidate: stripRun(c.candidate) }));
   const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : ArrayBuffer.isView(v) ? undefined : v);
-  return `${JSON.stringify({ layout: LAYOUT_VERSION, stamp: b.stamp, createdAt: b.createdAt, workspace: b.workspace, reference: extra.reference, candidate: extra.candidate, cases }, replacer, 2)}\n`;
+  return `${JSON.stringify({ layout: LAYOUT_VERSION, stamp: b.stamp, createdAt: b.createdAt, workspace: b.workspace, whatIf: b.whatIf, reference: extra.reference, candidate: extra.candidate, cases }, replacer, 2)}\n`;
 }

@@ -3,7 +3,7 @@
 // c_*.bin / py_*.bin files with no metrics at all. Missing pieces become "unknown", never a crash.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Bundle, CaseResult, EngineId, EngineRun, Metrics, Side, Thresholds, Verdict } from '../../shared/types.ts';
+import type { Bundle, CaseResult, EngineId, EngineRun, Metrics, Side, Thresholds, Verdict, WhatIf } from '../../shared/types.ts';
 import type { RunSettings } from '../settings.ts';
 import { decodeFloat32LE, expectedSizeFromFlags, readFloatImage, sizeFromStdout } from '../images/floatImage.ts';
 import { SEED_THRESHOLDS } from '../cases/builtin.ts';
@@ -49,6 +49,7 @@ async function readOurs(dir: string, j: Json): Promise<Bundle> {
     workspace: typeof j.workspace === 'string' ? j.workspace : undefined,
     cases,
     attributions: isObj(attributions) ? attributions : undefined,
+    ...(isObj(j.whatIf) && Array.isArray(j.whatIf.flags) ? { whatIf: j.whatIf as unknown as WhatIf } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { computeMetrics } from '../metrics/metrics.ts';
 import { judge } from '../metrics/verdict.ts';
 import type { Bundle, Metrics } from '../../shared/types.ts';
 import { LedgerError } from './edits.ts';
+import { isWhatIfId } from '../cases/whatIf.ts';
 
 export interface VerifyOptions {
   /** Record a bundle that has no complete.json (older nb-parity, another tool); the entry says so. */
@@ -90,7 +91,17 @@ async function rejudge(bundle: Bundle): Promise<Bundle> {
   return { ...bundle, cases };
 }
 
+/** A what-if bundle tested a suggestion; it is not an attempt at the case (docs/compare.md, what-if). */
+export function refuseWhatIf(bundle: Bundle): void {
+  const marked = bundle.whatIf ? `bundle.json marks it a what-if (${bundle.whatIf.flags.join(' ')} on both sides)` : undefined;
+  const suffixed = bundle.cases.find((c) => isWhatIfId(c.caseId));
+  if (marked || suffixed) {
+    throw new LedgerError('whatif', `${bundle.dir}: ${marked ?? `case ${suffixed!.caseId} is a what-if`}; a what-if is never recorded as the case itself. Apply the fix to the case (or the port) and rerun it to record an attempt.`);
+  }
+}
+
 export async function verifyBundle(bundle: Bundle, opts: VerifyOptions = {}): Promise<Verified> {
+  refuseWhatIf(bundle);
   const caveat = await checkCompletion(bundle.dir, opts);
   if (bundle.layout === 'legacy') return { bundle, caveat };
   return { bundle: await rejudge(bundle), caveat };

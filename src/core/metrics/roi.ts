@@ -3,7 +3,7 @@
 // of that slice (same numpy rules), with positions reported in full-frame (slow, fast) coordinates.
 import type { Metrics, Roi } from '../../shared/types.ts';
 import { checkRoi } from '../../shared/roi.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeRegionMetrics } from '../../shared/pairMetrics.ts';
 
 // Parsing and bounds live in src/shared (case files, the CLI and the webview use them); re-exported for callers here.
 export { RoiError, checkRoi, formatRoi, parseRoi, roiFromValue } from '../../shared/roi.ts';
@@ -19,22 +19,8 @@ export function cropImage(img: Float32Array, fpixels: number, r: Roi): Float32Ar
 
 export interface RoiMetrics { roi: Roi; metrics: Metrics }
 
-/** Metrics of the region, with positions (max |Δ|, argmax) translated back to full-frame coordinates. */
+/** Metrics of the region (src/shared/pairMetrics: the same code the webview runs live), positions full-frame. */
 export function computeRoiMetrics(reference: Float32Array, candidate: Float32Array, fpixels: number, r: Roi): RoiMetrics {
-  const spixels = reference.length / fpixels;
-  checkRoi(r, fpixels, spixels);
-  const w = r.x1 - r.x0 + 1;
-  // Full-width rows are contiguous: a view, not a copy (the full frame is dragged over too, ≤ 50 ms at 1024²).
-  const slice = (img: Float32Array) => (w === fpixels ? img.subarray(r.y0 * fpixels, (r.y1 + 1) * fpixels) : cropImage(img, fpixels, r));
-  const m = computeMetrics(slice(reference), slice(candidate), w);
-  const toFull = (i: number | null) => (i === null ? null : (r.y0 + Math.floor(i / w)) * fpixels + r.x0 + (i % w));
-  return {
-    roi: r,
-    metrics: {
-      ...m,
-      maxAbsDiffAt: m.maxAbsDiffAt ? [m.maxAbsDiffAt[0] + r.y0, m.maxAbsDiffAt[1] + r.x0] : null,
-      argmaxReference: toFull(m.argmaxReference),
-      argmaxCandidate: toFull(m.argmaxCandidate),
-    },
-  };
+  checkRoi(r, fpixels, reference.length / fpixels);
+  return { roi: r, metrics: computeRegionMetrics(reference, candidate, fpixels, r) };
 }

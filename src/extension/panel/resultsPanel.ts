@@ -20,10 +20,12 @@ import type { ParityService } from '../parityService.ts';
 import { errorText, type Log } from '../log.ts';
 import { Disposable } from '../disposable.ts';
 import { PanelTracer } from './traceHost.ts';
+import { handleCompareRequest, type CompareDeps } from './compareRequests.ts';
+import { revealFolder } from './reveal.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
-export interface PanelDeps {
+export interface PanelDeps extends CompareDeps {
   extensionUri: vscode.Uri;
   log: Log;
   history: BundleHistory;
@@ -301,6 +303,8 @@ export class ResultsPanel extends Disposable {
       }
       case 'trace': return this.tracer.start(this.bundle, msg.caseId, msg.pixel, { result: (view) => this.post({ type: 'traceResult', view }), progress: (m, f, done) => this.progress(m, f, done) });
       case 'traceCancel': return this.tracer.cancel();
+      default:
+        return handleCompareRequest(msg, { bundle: this.bundle, log: this.deps.log, post: (m) => this.post(m), open: (d, beside) => this.deps.open?.(d, beside) ?? Promise.resolve(), whatIf: this.deps.whatIf });
     }
   }
 
@@ -322,16 +326,6 @@ async function fileExists(p: string): Promise<boolean> {
   return vscode.workspace.fs.stat(vscode.Uri.file(p)).then(() => true, () => false);
 }
 
-/** Show the bundle folder: in the Explorer when it is inside the workspace (works remotely too), else the OS. */
-export async function revealFolder(dir: string): Promise<void> {
-  const uri = vscode.Uri.file(dir);
-  if (vscode.workspace.getWorkspaceFolder(uri)) {
-    await vscode.commands.executeCommand('revealInExplorer', uri);
-  } else {
-    await vscode.commands.executeCommand('revealFileInOS', uri);
-  }
-}
-
 export class ResultsPanels extends Disposable {
   private readonly panels = new Set<ResultsPanel>();
   /** The panel that shows fresh runs (re-used so repeated runs do not pile up tabs). */
@@ -341,10 +335,10 @@ export class ResultsPanels extends Disposable {
     super();
   }
 
-  private create(panel?: vscode.WebviewPanel): ResultsPanel {
-    const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+  private create(panel?: vscode.WebviewPanel, column = vscode.ViewColumn.Active): ResultsPanel {
+    const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: column, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'webview')] });
-    const rp = new ResultsPanel(p, this.deps, (x) => { this.panels.delete(x); if (this.runPanel === x) this.runPanel = undefined; });
+    const rp = new ResultsPanel(p, { ...this.deps, open: (d, beside) => this.openDir(d, beside) }, (x) => { this.panels.delete(x); if (this.runPanel === x) this.runPanel = undefined; });
     this.panels.add(rp);
     return rp;
   }
@@ -360,11 +354,17 @@ export class ResultsPanels extends Disposable {
   }
 
   /** Open an existing bundle (read from disk) in its own panel, or reveal the panel already showing it. */
-  async openBundle(bundle: Bundle): Promise<void> {
+  async openBundle(bundle: Bundle, beside = false): Promise<void> {
     const existing = [...this.panels].find((p) => p.dir === bundle.dir);
     if (existing) { existing.reveal(); return; }
-    const p = this.create();
+    const p = this.create(undefined, beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
     await p.show(bundle);
+  }
+
+  /** Open a bundle folder (history row, compare with previous), beside the active panel when asked. */
+  async openDir(dir: string, beside: boolean): Promise<void> {
+    const bundle = await this.deps.history.read(dir);
+    await (bundle ? this.openBundle(bundle, beside) : Promise.reject(new Error(`${dir} is not a readable evidence bundle`)));
   }
 
   /** Serializer: the webview kept its bundle dir in its state; reopen it after a window reload. */
