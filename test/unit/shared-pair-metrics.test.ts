@@ -28,15 +28,3 @@ test('region metrics refuse empty or off-image rectangles by name', () => {
   assert.throws(() => computeRegionMetrics(img, img, 4, { x0: 0, x1: 4, y0: 0, y1: 0 }), /leaves the 4×4 image/);
   assert.throws(() => computeRegionMetrics(img, img, 4, { x0: 0.5, x1: 1, y0: 0, y1: 0 }), /region/);
 });
-
-test('speed: a 1024² region (the whole of a 1024² frame) takes ≤ 50 ms, as a drag needs', () => {
-  const { reference, candidate } = syntheticPair(1024, 1024, 3);
-  let best = Infinity;
-  for (let k = 0; k < 5; k++) {
-    const t0 = performance.now();
-    computeRegionMetrics(reference, candidate, 1024, { x0: 0, x1: 1023, y0: 0, y1: 1023 });
-    best = Math.min(best, performance.now() - t0);
-  }
-  console.log(`region metrics, 1024×1024 region: best of 5 = ${best.toFixed(2)} ms`);
-  assert.ok(best <= 50, `${best} ms`);
-});
