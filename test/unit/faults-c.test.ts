@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveCBinary } from '../../src/core/engines/c/resolve.ts';
+import { describeCBinary, resolveCBinary } from '../../src/core/engines/c/resolve.ts';
 import { runParity } from '../../src/core/parity.ts';
 import { makeTempDir } from '../helpers/tempDirs.ts';
 
@@ -25,6 +25,15 @@ test('a wrong --c-binary is blamed on the flag, and the message says missing or 
   await mkdir(join(ws, 'adir'));
   const r3 = await resolveCBinary(ws, undefined, { NB_C_BIN: join(ws, 'adir') });
   assert.match(!r3.ok ? r3.message : '', /NB_C_BIN.*not a file/);
+  // A good binary given with --c-binary is described (bundle header, log) as coming from the flag.
+  const good = join(ws, 'good');
+  await writeFile(good, '#!/bin/sh\n');
+  await chmod(good, 0o755);
+  const r4 = await resolveCBinary(ws, good, {}, '--c-binary');
+  assert.ok(r4.ok);
+  assert.match(describeCBinary(r4.ok ? r4.binary : (undefined as never)), /from --c-binary/);
+  const r5 = await resolveCBinary(ws, good, {});
+  assert.match(describeCBinary(r5.ok ? r5.binary : (undefined as never)), /from the cBinary setting/);
 });
 
 test('the make build of the C binary stops at the run timeout', async () => {

@@ -13,6 +13,8 @@ export interface CBinary {
   /** True for the top-level ./nanoBragg, an older build that may not match the C source. */
   frozen: boolean;
   sha256: string;
+  /** For origin 'setting': who set it ('--c-binary' from the CLI, the extension setting otherwise). */
+  settingName?: string;
 }
 
 export type CResolution =
@@ -69,7 +71,7 @@ export async function resolveCBinary(
         message: `the C binary named by ${source} is missing or not executable (it ${why}): ${p}; fix the path (or drop ${source} to use ${GOLDEN_DIR}/nanoBragg)`,
       };
     }
-    return { ok: true, binary: { path: p, origin, frozen: false, sha256: await sha256File(p) } };
+    return { ok: true, binary: { path: p, origin, frozen: false, sha256: await sha256File(p), ...(origin === 'setting' ? { settingName } : {}) } };
   }
   const golden = join(workspace, GOLDEN_DIR, 'nanoBragg');
   tried.push(golden);
@@ -96,6 +98,6 @@ export async function resolveCBinary(
 export function describeCBinary(b: CBinary): string {
   const where = b.frozen
     ? `FROZEN binary ./nanoBragg (an older build that may not match ${GOLDEN_DIR}/nanoBragg.c)`
-    : b.origin === 'golden_suite_generator' ? `${GOLDEN_DIR}/nanoBragg` : `from ${b.origin === 'setting' ? 'the cBinary setting' : 'NB_C_BIN'}`;
+    : b.origin === 'golden_suite_generator' ? `${GOLDEN_DIR}/nanoBragg` : `from ${b.origin === 'setting' ? b.settingName ?? 'the cBinary setting' : 'NB_C_BIN'}`;
   return `C binary ${b.path} — ${where}, sha256 ${b.sha256.slice(0, 16)}…`;
 }
