@@ -85,8 +85,8 @@ export const recordAttempt: Scenario = {
     await step('non-modal diff preview: the new entry is on screen, no dialog over it', async () => {
       const diff = page.locator('.monaco-diff-editor').first();
       await diff.waitFor({ state: 'visible', timeout: 20_000 });
-      await pollUntil(`Attempt #${n} visible in the diff`, async () => (await diff.innerText()).includes(`Attempt #${n}`) || undefined, 20_000);
-      await toast.waitFor({ state: 'visible', timeout: 20_000 });
+      // Monaco renders spaces as U+00A0 in its view lines.
+      await pollUntil(`Attempt #${n} visible in the diff`, async () => (await diff.innerText()).replace(/\u00a0/g, ' ').includes(`Attempt #${n}`) || undefined, 20_000);
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a modal dialog covers the preview');
       await shot('ledger-diff');
       assert.ok(readFileSync(ledger).equals(before), 'fix_plan.md changed before Apply');
@@ -94,7 +94,7 @@ export const recordAttempt: Scenario = {
     await step('Apply (editor title button, else the notification)', async () => {
       const title = page.locator('.editor-actions .action-label[aria-label^="Apply attempt"]').first();
       if (await title.count()) await title.click();
-      else await toast.locator('.monaco-button').filter({ hasText: /^Apply$/ }).click();
+      else await toast.locator('.monaco-button').filter({ hasText: /^Apply$/ }).click({ timeout: 20_000 });
     });
     const after = await step('fix_plan.md on disk changes', () => pollUntil('the saved ledger', async () => {
       const now = readFileSync(ledger);
