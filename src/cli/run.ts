@@ -3,11 +3,10 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { Bundle, EngineId, EngineRun } from '../shared/types.ts';
+import type { Bundle, EngineId } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
-import { metricsFields } from '../core/evidence/texts.ts';
-import { engineName } from '../core/evidence/texts.ts';
+import { engineWithPreset, metricsFields } from '../core/evidence/texts.ts';
 import { bundleFiles } from '../core/evidence/layout.ts';
 import { matrixRow } from '../core/report/matrix.ts';
 import { RunProgress } from './report/progress.ts';
@@ -144,9 +143,8 @@ function parse(argv: string[]) {
 
 /** The human result: the matrix (one row per run), then what differs, then the bundle and matrix.md paths. */
 export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId): string {
-  const side = (e: EngineId, run?: EngineRun) => `${engineName(e)}${e === 'embedded' && run?.info?.preset ? ` (preset ${String(run.info.preset)})` : ''}`;
   const first = b.cases[0];
-  const out = [`candidate ${side(candidate, first?.candidate)} vs reference ${side(reference, first?.reference)}`, '', matrixTable(b.matrix ?? b.cases.map((c) => matrixRow(c))), ...regionLines(b)];
+  const out = [`candidate ${engineWithPreset(candidate, first?.candidate)} vs reference ${engineWithPreset(reference, first?.reference)}`, '', matrixTable(b.matrix ?? b.cases.map((c) => matrixRow(c))), ...regionLines(b)];
   const withDiffs = b.cases.filter((c) => c.mismatches.length || c.preflight.length);
   if (withDiffs.length) {
     out.push('', 'What differs:');

@@ -14,7 +14,7 @@
 // the webview keeps images it already holds when the ids are unchanged.
 // Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
 
-import type { ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict } from './types.ts';
+import type { CaseResult, EngineId, Forks } from './types.ts';
 import { isCompareHostMessage, isCompareRequest, type CompareHostMessage, type CompareRequest } from './compareMessages.ts';
 // Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
 export type {
@@ -91,26 +91,15 @@ export interface BeamCenter {
   fast: number;
 }
 
-export interface CaseView {
-  caseId: string;
-  label: string;
-  fileStem: string;
-  flags: string[];
-  thresholds: Thresholds;
+/**
+ * A case as the webview shows it: the result's own fields (mismatches critical first: the host keeps the core's order,
+ * the webview sorts again defensively), with the engines' views and the images by reference.
+ */
+export interface CaseView extends Pick<CaseResult, 'caseId' | 'label' | 'fileStem' | 'flags' | 'thresholds' | 'metrics' | 'roi' | 'roiMetrics' | 'peaks' | 'verdict' | 'mismatches' | 'preflight'> {
   fpixels: number;
   spixels: number;
   reference: EngineView;
   candidate: EngineView;
-  metrics?: Metrics;
-  /** The case's region of interest (the verdict was judged on it) and its metrics, full-frame positions. */
-  roi?: Roi;
-  roiMetrics?: Metrics;
-  /** Bragg peaks matched between the two images (unmatched lists capped; counts are exact). */
-  peaks?: PeakSummary;
-  verdict: Verdict;
-  /** Critical first (the host keeps the core's order; the webview sorts again defensively). */
-  mismatches: ConfigMismatch[];
-  preflight: PreflightWarning[];
   attribution?: AttributionView;
   /** Earlier bundles of this case, oldest first; the current bundle may be the last point. */
   trend: TrendPoint[];

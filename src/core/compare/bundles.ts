@@ -122,13 +122,18 @@ export function workspaceOfBundle(b: Bundle): string {
 export async function previousBundle(dir: string, caseId?: string): Promise<string | undefined> {
   const b = await readBundle(dir);
   const ids = caseId ? [caseId] : b.cases.map((c) => c.caseId);
-  const all = await listBundles(workspaceOfBundle(b));
-  for (const cand of all) {
-    if (cand.stamp >= b.stamp || cand.dir === b.dir) continue;
-    const other = await readBundle(cand.dir).catch(() => undefined);
-    if (other?.cases.some((c) => ids.includes(c.caseId))) return cand.dir;
+  for await (const earlier of earlierBundles(workspaceOfBundle(b), b.stamp, b.dir)) {
+    if (earlier.bundle?.cases.some((c) => ids.includes(c.caseId))) return earlier.dir;
   }
   return undefined;
+}
+
+/** The bundles of `workspace` older than `stamp` (except `ownDir`), newest first, each read (undefined when unreadable). */
+async function* earlierBundles(workspace: string, stamp: string, ownDir?: string): AsyncGenerator<{ dir: string; stamp: string; bundle?: Bundle }> {
+  for (const cand of await listBundles(workspace)) {
+    if (cand.stamp >= stamp || cand.dir === ownDir) continue;
+    yield { ...cand, bundle: await readBundle(cand.dir).catch(() => undefined) };
+  }
 }
 
 /** A case's result in an earlier bundle. */
@@ -143,14 +148,12 @@ export async function previousRuns(workspace: string, stamp: string, caseIds: st
   const found = new Map<string, PreviousRun>();
   const wanted = new Set(caseIds);
   let read = 0;
-  for (const cand of await listBundles(workspace)) {
-    if (found.size === wanted.size || read >= (opts.limit ?? 500)) break;
-    if (cand.stamp >= stamp || cand.dir === opts.ownDir) continue;
-    read++;
-    const other = await readBundle(cand.dir).catch(() => undefined);
-    for (const c of other?.cases ?? []) {
-      if (wanted.has(c.caseId) && !found.has(c.caseId) && (opts.accept?.(c) ?? true)) found.set(c.caseId, { dir: cand.dir, stamp: cand.stamp, result: c });
+  if (!wanted.size) return found;
+  for await (const earlier of earlierBundles(workspace, stamp, opts.ownDir)) {
+    for (const c of earlier.bundle?.cases ?? []) {
+      if (wanted.has(c.caseId) && !found.has(c.caseId) && (opts.accept?.(c) ?? true)) found.set(c.caseId, { dir: earlier.dir, stamp: earlier.stamp, result: c });
     }
+    if (found.size === wanted.size || ++read >= (opts.limit ?? 500)) break;
   }
   return found;
 }

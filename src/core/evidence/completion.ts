@@ -15,12 +15,17 @@ export interface Completion {
   files?: Record<string, string>;
 }
 
+/** sha256 (hex) of one file's bytes, as complete.json records it. */
+export async function fileSha256(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
 /** sha256 of every regular top-level file (temp files and complete.json excluded), in name order. */
 export async function hashBundleFiles(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isFile() && e.name !== bundleFiles.complete && !/^\..*\.tmp$/.test(e.name)).map((e) => e.name).sort();
   const files: Record<string, string> = {};
-  for (const name of names) files[name] = createHash('sha256').update(await readFile(join(dir, name))).digest('hex');
+  for (const name of names) files[name] = await fileSha256(join(dir, name));
   return files;
 }
 

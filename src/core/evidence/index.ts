@@ -6,4 +6,4 @@ export { bundleFiles, filePrefix, LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSIO
 export { metricsJson, metricsFields, commandsText, diagnosticsText, perCaseLines } from './texts.ts';
 export { summaryMarkdown } from './summary.ts';
 export { BundleWriter, type RunTexts, type TraceFiles, type Rewrites } from './bundleWriter.ts';
-export { readCompletion, hashBundleFiles, type Completion, type CompletionStatus } from './completion.ts';
+export { readCompletion, hashBundleFiles, fileSha256, type Completion, type CompletionStatus } from './completion.ts';

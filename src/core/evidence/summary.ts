@@ -5,13 +5,8 @@ import { describeThresholds } from '../cases/thresholds.ts';
 import { mdInline as md } from '../../shared/mdText.ts';
 import { formatRoi } from '../../shared/roi.ts';
 import { describePeaks } from '../metrics/peakSummary.ts';
-import { engineName, num } from './texts.ts';
+import { engineName, engineWithPreset, num } from './texts.ts';
 
-/** "embedded (preset pytorch)" when the side is the embedded engine, else the engine's name. */
-function sideName(engine: string, run?: EngineRun): string {
-  const preset = engine === 'embedded' ? run?.info?.preset : undefined;
-  return preset ? `${engineName(engine)} (preset ${String(preset)})` : engineName(engine);
-}
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' } as const;
 
@@ -92,7 +87,7 @@ export function summaryMarkdown(b: Bundle, opts: { reference: string; candidate:
   const out = [
     `# Parity ${b.stamp}: ${ICON[overall]}`,
     '',
-    `Candidate **${sideName(opts.candidate, b.cases[0]?.candidate)}** vs reference **${sideName(opts.reference, b.cases[0]?.reference)}** — ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error.${opts.cancelled ? ' The run was cancelled; the remaining cases were not run.' : ''}`,
+    `Candidate **${engineWithPreset(opts.candidate, b.cases[0]?.candidate)}** vs reference **${engineWithPreset(opts.reference, b.cases[0]?.reference)}** — ${counts.pass} pass, ${counts.fail} fail, ${counts.error} error.${opts.cancelled ? ' The run was cancelled; the remaining cases were not run.' : ''}`,
     '',
     ...(opts.header ?? []).map((h) => `- ${md(h)}`),
     '',

@@ -8,6 +8,12 @@ import { formatNumber } from '../../shared/format.ts';
 const ENGINE_NAME: Record<string, string> = { c: 'C', torch: 'PyTorch', embedded: 'embedded' };
 export const engineName = (id: string): string => ENGINE_NAME[id] ?? id;
 
+/** "embedded (preset pytorch)" when the side is the embedded engine and its run recorded a preset, else the engine's name. */
+export function engineWithPreset(engine: string, run?: EngineRun): string {
+  const preset = engine === 'embedded' ? run?.info?.preset : undefined;
+  return preset ? `${engineName(engine)} (preset ${String(preset)})` : engineName(engine);
+}
+
 /** Number → stable text: 6 significant digits like the seed's correlation.txt, n/a for null/NaN. */
 export function num(v: number | null | undefined, digits = 6): string {
   return formatNumber(v, { form: 'fixed', digits, plain: [1e-4, 1e7], exponentDigits: digits - 1, nan: 'n/a', posInf: 'inf', negInf: '-inf' });

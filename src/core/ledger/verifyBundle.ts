@@ -1,10 +1,9 @@
 // `record` does not trust what it reads: before a bundle becomes an Attempt, its completion marker must say the run
 // finished and every file is as the run left it (sha256 in complete.json), bundle.json, metrics.json and the images
 // must agree, and the verdict is judged again from the stored metrics and thresholds.
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleFiles, loadCaseImages, readCompletion } from '../evidence/index.ts';
+import { bundleFiles, fileSha256, loadCaseImages, readCompletion } from '../evidence/index.ts';
 import { computeMetrics } from '../metrics/metrics.ts';
 import { judge } from '../metrics/verdict.ts';
 import type { Bundle, Metrics } from '../../shared/types.ts';
@@ -26,8 +25,6 @@ export interface Verified {
 export const ACCEPT_UNMARKED_FLAG = '--accept-unmarked';
 const KEY_FILE = /^(bundle\.json|metrics\.json|.*\.bin)$/;
 
-const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
-
 /** complete.json: present, "complete", and every file it lists unchanged; no key file added after it. */
 async function checkCompletion(dir: string, opts: VerifyOptions): Promise<string | undefined> {
   const c = await readCompletion(dir);
@@ -40,7 +37,7 @@ async function checkCompletion(dir: string, opts: VerifyOptions): Promise<string
   }
   const listed = c.files ?? {};
   for (const [name, want] of Object.entries(listed)) {
-    const got = await sha256(path.join(dir, name)).catch(() => undefined);
+    const got = await fileSha256(path.join(dir, name)).catch(() => undefined);
     if (got === undefined) throw new LedgerError('tampered', `${dir}: ${name} is listed in ${bundleFiles.complete} but is gone: the bundle was edited after the run. Rerun the case.`);
     if (got !== want) throw new LedgerError('tampered', `${dir}: ${name} was changed after the run finished (its sha256 differs from ${bundleFiles.complete}); refusing to record edited evidence. Rerun the case.`);
   }

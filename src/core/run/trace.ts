@@ -14,6 +14,7 @@ import { ParityError, type RunSettings } from '../settings.ts';
 import { listBundles, loadCaseImages, readBundle } from '../evidence/reader.ts';
 import { bundleFiles, filePrefix } from '../evidence/layout.ts';
 import { addTraceToBundle, type TraceRecord } from '../evidence/traceFiles.ts';
+import { engineWithPreset } from '../evidence/texts.ts';
 import { compareTraces, parseTrace, renderFirstDivergenceMarkdown } from '../trace/index.ts';
 import { resolveForks } from '../simulator/forks.ts';
 import type { CandidateDtype, TraceDiff } from '../trace/types.ts';
@@ -99,7 +100,7 @@ export async function runTrace(opts: TraceRunOptions): Promise<TraceRunResult> {
   const prefixes = { reference: filePrefix(reference, 'reference', candidate), candidate: filePrefix(candidate, 'candidate', reference) };
   const record = await addTraceToBundle(found.bundle.dir, {
     caseId: c.id, fileStem: c.fileStem, pixel, pixelSource, prefixes,
-    engines: { reference: engineWords(refRun), candidate: engineWords(candRun) },
+    engines: { reference: engineWithPreset(refRun.engine, refRun), candidate: engineWithPreset(candRun.engine, candRun) },
     referenceText: refText, candidateText: candText, diff,
     markdown: (files) => renderFirstDivergenceMarkdown(diff, files),
   });
@@ -118,11 +119,6 @@ function throwIfAborted(signal?: AbortSignal): void {
 
 export function dtypeFromFlags(flags: string[]): CandidateDtype {
   return flagValue(flags, '-dtype') === 'float64' ? 'float64' : 'float32';
-}
-
-function engineWords(run: EngineRun): string {
-  const preset = run.engine === 'embedded' && run.info?.preset ? ` (preset ${String(run.info.preset)})` : '';
-  return `${ENGINE_LABEL[run.engine]}${preset}`;
 }
 
 /** The bundle to file into: the one asked for, the newest holding the case, or a fresh parity run of the case. */
