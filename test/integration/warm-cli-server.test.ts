@@ -56,8 +56,10 @@ function torchRuns(stdout: string): { runs: TorchRun[]; json: { bundle: string; 
   return { runs: JSON.parse(readFileSync(join(json.bundle, 'env.json'), 'utf8')).python.torch_runs, json };
 }
 
+let lastStatusCall = '';
 async function status(rt: string): Promise<Status | undefined> {
   const r = await nbp(rt, ['server', 'status', '--json']);
+  lastStatusCall = `exit ${r.exitCode}: ${String(r.stdout).slice(0, 300)} ${String(r.stderr).slice(0, 600)}`;
   return r.exitCode === 0 ? JSON.parse(String(r.stdout)) : undefined;
 }
 
@@ -66,10 +68,13 @@ const childrenOf = (pid: number) => readdirSync('/proc').filter((p) => /^\d+$/.t
   try { return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid); } catch { return false; }
 }).map(Number);
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000, rt?: string): Promise<void> {
   const end = Date.now() + ms;
   while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    if (Date.now() > end) {
+      const log = rt && existsSync(join(rt, 'daemon.log')) ? `\n--- daemon.log ---\n${readFileSync(join(rt, 'daemon.log'), 'utf8')}` : '';
+      throw new Error(`timed out waiting for: ${what} (last server status: ${lastStatusCall})${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -186,7 +191,7 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     await p;
     await until('forked runs killed', () => kids.every((k) => !alive(k)), 5000);
     let after: Status | undefined;
-    await until('the daemon answers', async () => !!(after = await status(rt)));
+    await until('the daemon answers', async () => !!(after = await status(rt)), 15_000, rt);
     assert.equal(after!.pid, s.pid);
     assert.equal(after!.activeRuns, 0);
     await nbp(rt, ['server', 'stop']);
