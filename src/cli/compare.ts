@@ -15,8 +15,7 @@ the same case. --roi X0,X1,Y0,Y1 adds the metrics of that region (fast min, fast
 
 exit status: 0 every case unchanged or better, 1 some case got worse, 2 an error.`;
 
-// 0 keeps the exponent form this table always printed (0.0000e+0); the shared formatter writes 0 plainly.
-const fmt = (v: number | null) => (v === 0 ? v.toExponential(4) : formatNumber(v, { form: 'significant', digits: 7, plain: [1e-3, 1e6], exponentDigits: 4, missing: '—', ...JS_SPECIALS }));
+const fmt = (v: number | null) => (formatNumber(v, { form: 'significant', digits: 7, plain: [1e-3, 1e6], exponentDigits: 4, missing: '—', ...JS_SPECIALS }));
 const fmtDelta = (v: number | null) => (v === null ? '' : v === 0 ? '0' : `${v > 0 ? '+' : ''}${fmt(v)}`);
 
 function metricTable(rows: MetricChange[]): string[] {
