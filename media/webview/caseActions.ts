@@ -2,7 +2,9 @@
 // previous bundle that ran the case (opened beside), and data out (.npy images + Δ and a CSV of the metrics,
 // with the drawn ROI as an extra row). The host answers each request (src/extension/panel/compareRequests.ts).
 import type { CompareRequest, HistoryRow } from '../../src/shared/compareMessages.ts';
-import { historyChart, historyRowDetail, historyRowLabel } from '../../src/shared/historyText.ts';
+import type { Thresholds } from '../../src/shared/messages.ts';
+import type { ChartTheme } from './charts.ts';
+import { historyView } from './historyView.ts';
 import { clear, h } from './dom.ts';
 
 export type Ask = (button: HTMLButtonElement, what: string, msg: CompareRequest) => void;
@@ -11,7 +13,8 @@ export class CaseActions {
   readonly element: HTMLElement;
   private readonly historyEl = h('div', { class: 'case-history', hidden: true });
 
-  constructor(private readonly bundleDir: string, private readonly caseId: string, roi: () => { x0: number; x1: number; y0: number; y1: number } | undefined, ask: Ask) {
+  constructor(private readonly bundleDir: string, private readonly caseId: string, roi: () => { x0: number; x1: number; y0: number; y1: number } | undefined, ask: Ask,
+    private readonly chart: () => { thresholds: Thresholds; theme: ChartTheme }) {
     const btn = (testid: string, label: string, title: string, fn: (b: HTMLButtonElement) => void) => {
       const b: HTMLButtonElement = h('button', { class: 'small', type: 'button', 'data-testid': `${testid}-${caseId}`, title, onclick: () => fn(b) }, label);
       return b;
@@ -29,12 +32,6 @@ export class CaseActions {
   showHistory(rows: HistoryRow[]): void {
     clear(this.historyEl);
     this.historyEl.hidden = false;
-    this.historyEl.append(
-      h('div', { class: 'muted' }, `${rows.length} bundle(s) ran ${this.caseId} · ${historyChart(rows)}`),
-      h('ol', { class: 'history-list', 'data-testid': `history-${this.caseId}` }, rows.map((r) => {
-        const open: HTMLButtonElement = h('button', { type: 'button', class: 'link', 'data-bundle': r.bundleDir, 'aria-current': r.bundleDir === this.bundleDir ? 'true' : undefined,
-          onclick: () => this.ask(open, 'Open bundle', { type: 'openBundle', requestId: 0, bundleDir: r.bundleDir, caseId: this.caseId }) }, historyRowLabel(r));
-        return h('li', { 'data-verdict': r.verdict }, open, ' ', h('span', { class: 'muted' }, historyRowDetail(r)));
-      })));
+    this.historyEl.append(historyView(rows, { caseId: this.caseId, bundleDir: this.bundleDir, ask: this.ask, ...this.chart() }));
   }
 }

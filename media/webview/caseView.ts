@@ -7,6 +7,8 @@ import { CaseActions, type Ask } from './caseActions.ts';
 import { ImageGrid, type GridEvents, type Preview } from './imageGrid.ts';
 import { chartSlots, markChartsMissing, renderCharts, type ChartKind, type ChartSlots } from './chartsView.ts';
 import type { ViewTheme } from './theme.ts';
+import type { PeaksMessage } from '../../src/shared/compareMessages.ts';
+import { peaksText } from './peakMarkers.ts';
 
 const VERDICT_TEXT = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
 // Beam and hover markers sit on the images, not on the page: white with a black halo reads on every colour map.
@@ -99,9 +101,12 @@ export class CaseUi {
 
   constructor(readonly view: CaseView, private settings: ViewSettings, private theme: ViewTheme, private readonly events: CaseEvents) {
     const cv = view;
+    this.peaksLine = h('p', { class: 'muted peaks-line', hidden: true, 'data-testid': `peaks-${cv.caseId}` });
     const withModel = !!cv.attribution?.modelImageId && cv.images.some((i) => i.role === 'model');
-    this.grid = new ImageGrid(cv.caseId, cv.fpixels, cv.spixels, cv.beamCenter, settings, MARKER, withModel, events);
-    if (events.ask && events.bundleDir) this.actions = new CaseActions(events.bundleDir, cv.caseId, () => this.grid.roi.readout.last?.rect, events.ask);
+    const titles = cv.sides && { reference: cv.sides.reference, candidate: cv.sides.candidate, diff: cv.sides.diff };
+    this.grid = new ImageGrid(cv.caseId, cv.fpixels, cv.spixels, cv.beamCenter, settings, MARKER, withModel, events, titles);
+    if (events.ask && events.bundleDir) this.actions = new CaseActions(events.bundleDir, cv.caseId, () => this.grid.roi.readout.last?.rect, events.ask,
+      () => ({ thresholds: cv.thresholds, theme: this.theme }));
     this.charts = chartSlots(cv.caseId);
     const v = cv.verdict;
     const zoomBtn = (label: string, aria: string, fn: () => void) => h('button', { class: 'small', type: 'button', 'aria-label': aria, title: aria, onclick: fn }, label);
@@ -111,7 +116,7 @@ export class CaseUi {
     this.element = h('details', { class: `case verdict-${v.status}`, 'data-testid': `case-${cv.caseId}`, open: !collapsed },
       h('summary', {},
         h('span', { class: 'case-id' }, cv.caseId), ' ',
-        h('span', { class: `badge verdict verdict-badge-${v.status}`, 'data-testid': `verdict-${cv.caseId}`, 'data-status': v.status, title: v.reason }, VERDICT_TEXT[v.status] ?? v.status),
+        h('span', { class: `badge verdict verdict-badge-${v.status}`, 'data-testid': `verdict-${cv.caseId}`, 'data-status': v.status, title: v.reason }, cv.sides?.badge ?? VERDICT_TEXT[v.status] ?? v.status),
         ' ', h('span', { class: 'case-label' }, cv.label), ' ', h('span', { class: 'muted' }, engines)),
       h('p', { class: 'verdict-reason', 'data-testid': `verdict-reason-${cv.caseId}` }, v.reason),
       ...runErrors,
@@ -122,6 +127,7 @@ export class CaseUi {
         h('span', { class: 'muted' }, `${cv.fpixels}×${cv.spixels} px · `,
           cv.beamCenter ? `beam centre (slow ${cv.beamCenter.slow}, fast ${cv.beamCenter.fast})` : 'beam centre unknown (not marked)')),
       this.grid.element,
+      this.peaksLine,
       this.actions?.element,
       h('div', { class: 'columns' }, metricsTable(cv), diagnosis(cv)),
       attributionSection(cv),
@@ -137,6 +143,16 @@ export class CaseUi {
       if (!cv.images.length) markChartsMissing(this.charts, 'no images in this bundle');
     }
     this.scheduleCharts();
+  }
+
+  private readonly peaksLine: HTMLElement;
+
+  /** Peak markers found on the host; drawn while the toolbar's Peaks toggle is on. */
+  setPeaks(p: PeaksMessage): void {
+    this.grid.setPeaks(p);
+    this.peaksLine.textContent = peaksText(p);
+    this.peaksLine.dataset.matched = String(p.matchedCount);
+    this.peaksLine.hidden = !this.settings.showPeaks;
   }
 
   isOpen(): boolean {
@@ -158,6 +174,7 @@ export class CaseUi {
     this.settings = settings;
     this.theme = theme;
     this.grid.applySettings(settings, MARKER, this.view.beamCenter);
+    this.peaksLine.hidden = !settings.showPeaks || !this.peaksLine.textContent;
     if (chartsChange) this.scheduleCharts();
   }
 

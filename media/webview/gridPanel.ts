@@ -6,6 +6,8 @@ import { h } from './dom.ts';
 import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
 import { imageToCanvas, pixelScale, visibleRect, type ViewTransform } from './transform.ts';
 import { fmtNumber } from '../../src/shared/format.ts';
+import type { PeaksMessage } from '../../src/shared/compareMessages.ts';
+import { drawPeaks } from './peakMarkers.ts';
 import { colorizeRatio, countRatioClasses, log2RatioMapping, RATIO_CLASS_COLOURS, RATIO_CLASS_LABELS, ratioTick,
   type Log2RatioMapping, type RatioClass } from './ratioScale.ts';
 
@@ -46,18 +48,20 @@ export interface PanelView {
   beam: BeamCenter | undefined;
   hovered: { slow: number; fast: number } | undefined;
   markerColour: string;
+  /** Peak markers to draw (undefined = hidden). */
+  peaks?: PeaksMessage;
 }
 
 export function canvasSize(canvas: HTMLCanvasElement): [number, number] {
   return [canvas.clientWidth || 1, canvas.clientHeight || 1];
 }
 
-export function createPanel(kind: PanelKind, caseId: string, fpixels: number, spixels: number): Panel {
+export function createPanel(kind: PanelKind, caseId: string, fpixels: number, spixels: number, title = TITLES[kind]): Panel {
   const canvas = h('canvas', {
     'data-testid': `canvas-${kind}-${caseId}`,
     tabindex: 0,
     role: 'img',
-    'aria-label': `${TITLES[kind]} image of ${caseId}, ${fpixels}×${spixels} pixels. Plus and minus zoom, 0 fits, arrow keys pan; the readout shows the pixel at the centre.`,
+    'aria-label': `${title} image of ${caseId}, ${fpixels}×${spixels} pixels. Plus and minus zoom, 0 fits, arrow keys pan; the readout shows the pixel at the centre.`,
     class: 'image-canvas',
   });
   canvas.style.aspectRatio = `${fpixels} / ${spixels}`;
@@ -68,7 +72,7 @@ export function createPanel(kind: PanelKind, caseId: string, fpixels: number, sp
   const status = h('div', { class: 'panel-status' }, 'waiting for image…');
   const level = h('span', { class: 'panel-level muted', 'data-testid': `level-${kind}-${caseId}` });
   const figure = h('figure', { class: `panel panel-${kind}` },
-    h('figcaption', {}, TITLES[kind], ' ', level), h('div', { class: 'canvas-wrap' }, canvas, status), legend);
+    h('figcaption', { 'data-testid': `caption-${kind}-${caseId}` }, title, ' ', level), h('div', { class: 'canvas-wrap' }, canvas, status), legend);
   const panel: Panel = { kind, canvas, offscreen, legend, status, figure, binning: 1, dw: fpixels, dh: spixels, level };
   return panel;
 }
@@ -148,6 +152,7 @@ export function drawPanel(p: Panel, v: PanelView): void {
       ctx.stroke();
     }
   }
+  if (v.peaks) drawPeaks(ctx, p.kind, v.peaks, (x, y) => imageToCanvas(t, F, S, w, hgt, x, y), w, hgt);
   if (v.hovered) {
     const [hx, hy] = imageToCanvas(t, F, S, w, hgt, v.hovered.fast, v.hovered.slow);
     const size = Math.max(k, 5);

@@ -11,6 +11,7 @@ import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelK
 import { intensityRangeFor, sharedMapping } from './sharedRange.ts';
 import type { MapName, Mapping } from './colormap.ts';
 import { RoiTool } from './roi.ts';
+import type { PeaksMessage } from '../../src/shared/compareMessages.ts';
 
 export type { PanelKind } from './gridPanel.ts';
 
@@ -55,6 +56,7 @@ export class ImageGrid {
     private markerColour: string,
     withModel: boolean,
     private readonly events: GridEvents,
+    private readonly titles?: Partial<Record<PanelKind, string>>,
   ) {
     this.transform = clampTransform(settings.zoom > 1 && settings.centerFast !== undefined && settings.centerSlow !== undefined
       ? { zoom: settings.zoom, cx: settings.centerFast, cy: settings.centerSlow } : initialTransform(fpixels, spixels), fpixels, spixels);
@@ -67,7 +69,7 @@ export class ImageGrid {
   }
 
   private makePanel(kind: PanelKind): Panel {
-    const panel = createPanel(kind, this.caseId, this.fpixels, this.spixels);
+    const panel = createPanel(kind, this.caseId, this.fpixels, this.spixels, this.titles?.[kind]);
     this.panels.set(kind, panel);
     this.wire(panel.canvas);
     this.resize.observe(panel.canvas);
@@ -150,6 +152,21 @@ export class ImageGrid {
 
   getTransform(): ViewTransform {
     return this.transform;
+  }
+
+  /** Compare view: another grid moved; follow it without echoing the change back. */
+  linkTransform(t: ViewTransform): void {
+    this.transform = clampTransform(t, this.fpixels, this.spixels);
+    this.draw();
+    this.checkResolution();
+  }
+
+  /** Compare view: one intensity range for every grid of the panel (else each grid's own reference+candidate union). */
+  rangeOverride?: () => Mapping | undefined;
+  private peaks?: PeaksMessage;
+  setPeaks(p: PeaksMessage): void {
+    this.peaks = p;
+    this.draw();
   }
 
   private setTransform(t: ViewTransform): void {
@@ -289,7 +306,7 @@ export class ImageGrid {
 
   private recolor(only?: Set<PanelKind>): void {
     // A change to either side changes the shared range, so both sides are repainted.
-    const range: RangeChoice = intensityRangeFor(this.settings, this.sharedRange());
+    const range: RangeChoice = intensityRangeFor(this.settings, this.rangeOverride?.() ?? this.sharedRange());
     if (only && range.source !== 'own' && (only.has('reference') || only.has('candidate'))) { only.add('reference'); only.add('candidate'); }
     for (const p of this.panels.values()) {
       if (!p.data || (only && !only.has(p.kind))) continue;
@@ -305,7 +322,8 @@ export class ImageGrid {
   }
 
   draw(): void {
-    const view = { transform: this.transform, fpixels: this.fpixels, spixels: this.spixels, beam: this.beam, hovered: this.hovered, markerColour: this.markerColour };
+    const view = { transform: this.transform, fpixels: this.fpixels, spixels: this.spixels, beam: this.beam, hovered: this.hovered, markerColour: this.markerColour,
+      peaks: this.settings.showPeaks ? this.peaks : undefined };
     for (const p of this.panels.values()) drawPanel(p, view);
     this.roi.place([...this.panels.values()].map((p) => ({ figure: p.figure, toCanvas: (x: number, y: number) => {
       const [w, hgt] = canvasSize(p.canvas);

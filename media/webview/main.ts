@@ -15,12 +15,15 @@ import type { HoverValues } from './derived.ts';
 import { TracePanel } from './traceView.ts';
 import type { TracePixelRequest } from '../../src/shared/traceMessages.ts';
 import { rangeControls } from './rangeControls.ts';
+import { compareHeader, LinkedGrids } from './compareMode.ts';
 
 const restored = restoredState();
 let settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, ...restored?.settings };
 let vm: ViewModel | undefined;
 let theme: ViewTheme = readTheme();
 let running = false;
+/** Set while the snapshot is a compare view: links the grids' zoom/pan and colour range. */
+let linked: LinkedGrids | undefined;
 /**
  * Float images by id; kept across snapshots while the id is still referenced (ids change when files change).
  * `binning` > 1: a max-binned preview of `width` × `height` pixels; the full image replaces it when it arrives.
@@ -85,10 +88,11 @@ const btnFolder = button('btn-open-folder', 'Open bundle folder', 'Reveal the ev
 const btnCopy = button('btn-copy-md', 'Copy metrics as Markdown', 'Copy a Markdown table of the metrics to the clipboard', (b) => {
   if (vm) request(b, 'Copy metrics', { type: 'copyMetricsMarkdown', requestId: 0, markdown: metricsMarkdown(vm) });
 });
+const peaksToggle = button('peaks-toggle', 'Peaks', 'Show the Bragg peaks found on both images: ○ matched, × unmatched (P)', () => updateSettings({ showPeaks: !settings.showPeaks }));
 const btnExport = button('btn-export-png', 'Export PNG', 'Save the images of every case as one PNG', (b) => { void exportPng(b); });
 
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Parity results' },
-  h('div', { class: 'group' }, scaleToggle, clipSelect, mapSelect, rangeUi.element),
+  h('div', { class: 'group' }, scaleToggle, clipSelect, mapSelect, rangeUi.element, peaksToggle),
   h('div', { class: 'group' }, btnRerun, btnRecord, btnFolder, btnCopy, btnExport));
 // ---- pixel trace: a click on a pixel, the readout's button, or "Trace max-|Δ| pixel" asks the host to trace it.
 let lastHover: { caseId: string; slow: number; fast: number } | undefined;
@@ -142,6 +146,7 @@ function updateSettings(patch: Partial<ViewSettings>): void {
   persist();
   syncControls();
   for (const c of cases.values()) c.applySettings(settings, theme);
+  linked?.refresh();
 }
 
 function persist(): void {
@@ -156,6 +161,8 @@ function syncControls(): void {
   if (clipSelect.value !== String(settings.clipPercentile)) clipSelect.append(h('option', { value: String(settings.clipPercentile), selected: true }, `clip at p${settings.clipPercentile}`));
   mapSelect.value = settings.colorMap;
   rangeUi.sync(settings);
+  peaksToggle.setAttribute('aria-pressed', String(!!settings.showPeaks));
+  peaksToggle.textContent = settings.showPeaks ? 'Peaks: shown' : 'Peaks: hidden';
   const ro = vm?.readOnly ?? false;
   btnRerun.hidden = ro || vm?.actions?.rerun === false;
   btnRecord.hidden = ro || vm?.actions?.recordAttempt === false;
@@ -204,7 +211,9 @@ function renderSnapshot(next: ViewModel): void {
   notice.hidden = !next.notice;
   notice.textContent = next.notice ?? '';
   clear(hostErrors);
-  header.replaceChildren(
+  linked = next.compare ? new LinkedGrids(() => [...cases.values()], () => settings, () => { for (const c of cases.values()) c.applySettings(settings, theme); }) : undefined;
+  if (next.compare) header.replaceChildren(compareHeader(next.compare, (b, what, m) => request(b, what, m)));
+  else header.replaceChildren(
     h('h2', {}, `Bundle ${next.stamp}`),
     h('p', { class: 'muted', 'data-testid': 'bundle-dir' }, next.bundleDir, next.layout === 'legacy' ? ' (older layout)' : ''));
   clear(casesEl);
@@ -214,15 +223,20 @@ function renderSnapshot(next: ViewModel): void {
     const caseSettings = t ? { ...settings, zoom: t.zoom, centerFast: t.cx, centerSlow: t.cy } : settings;
     const ui = new CaseUi(cv, caseSettings, theme, {
       onHover: showHover,
-      onTransform: (tr) => { settings = { ...settings, zoom: tr.zoom, centerFast: tr.cx, centerSlow: tr.cy, collapsed: collapsedIds() }; persist(); },
+      onTransform: (tr) => {
+        settings = { ...settings, zoom: tr.zoom, centerFast: tr.cx, centerSlow: tr.cy, collapsed: collapsedIds() }; persist();
+        const self = cases.get(cv.caseId);
+        if (self) linked?.moved(self, tr);
+      },
       onError: (m) => reportError('render', m, { caseId: cv.caseId }),
       onNeedFull: (caseId) => requestFullImages(caseId),
       onChartError: (caseId, kind, m) => reportError('chart', `${kind} chart: ${m}`, { caseId }),
       onPick: (p, caseId) => startTrace(caseId, p),
-      ask: (b, what, m) => request(b, what, m),
+      ask: next.compare ? undefined : (b, what, m) => request(b, what, m),
       bundleDir: next.bundleDir,
     });
     cases.set(cv.caseId, ui);
+    linked?.attach(ui);
     casesEl.append(ui.element);
     for (const ref of cv.images) {
       const have = images.get(ref.id);
@@ -281,6 +295,7 @@ function acceptImage(msg: ImageMessage): void {
       return;
     }
     giveImage(ui, held);
+    linked?.refresh();
   }
 }
 
@@ -339,7 +354,7 @@ function onHostMessage(msg: HostToWebview): void {
     }
     case 'traceResult': tracePanel.show(msg.view); break;
     case 'history': cases.get(msg.caseId)?.actions?.showHistory(msg.rows); break;
-    case 'peaks': break;
+    case 'peaks': cases.get(msg.caseId)?.setPeaks(msg); break;
     case 'hostError': hostErrors.append(h('p', {}, msg.caseId ? `${msg.caseId}: ${msg.message}` : msg.message)); break;
   }
 }
@@ -360,6 +375,7 @@ document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement;
   if (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === 'l' || e.key === 'L') { updateSettings({ scale: settings.scale === 'log' ? 'linear' : 'log' }); e.preventDefault(); }
+  if (e.key === 'p' || e.key === 'P') { updateSettings({ showPeaks: !settings.showPeaks }); e.preventDefault(); }
 });
 
 watchTheme(() => {

@@ -12,7 +12,8 @@ import { VerdictStatusBar } from './statusBar.ts';
 import { BundleHistory } from './history.ts';
 import { registerCommands } from './commands.ts';
 import { ParityTests } from './testing.ts';
-import { ResultsPanels, VIEW_TYPE, type PanelDeps } from './panel/resultsPanel.ts';
+import { VIEW_TYPE, type PanelDeps } from './panel/resultsPanel.ts';
+import { ResultsPanels } from './panel/panels.ts';
 import { onInterpreterChange } from './python.ts';
 import { registerLedgerCommands } from './ledger/index.ts';
 

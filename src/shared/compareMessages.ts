@@ -24,7 +24,26 @@ export interface ExportDataMessage extends RequestBase {
 /** Re-run the case with the suggested flags on both sides, as a what-if bundle. */
 export interface RunWhatIfMessage extends RequestBase { type: 'runWhatIf'; bundleDir: string; caseId: string; flags: string[]; reason?: string }
 
-export type CompareRequest = ShowHistoryMessage | CompareWithPreviousMessage | OpenBundleMessage | ExportDataMessage | RunWhatIfMessage;
+/** Open the linked compare view of this case in two bundles (a history row's "Compare"). */
+export interface OpenCompareMessage extends RequestBase { type: 'openCompare'; bundleA: string; bundleB: string; caseId: string }
+
+export type CompareRequest = ShowHistoryMessage | CompareWithPreviousMessage | OpenBundleMessage | ExportDataMessage | RunWhatIfMessage | OpenCompareMessage;
+
+/** ViewModel.compare: the panel shows one case of two bundles linked (src/core/compare/compareView.ts). */
+export interface CompareInfo {
+  caseId: string;
+  /** The case id in B (differs for a what-if run). */
+  caseIdB: string;
+  a: { dir: string; stamp: string; label: string; verdict: Verdict['status'] };
+  b: { dir: string; stamp: string; label: string; verdict: Verdict['status'] };
+  /** compareBundles' judgement ("better: fail → pass"), or the two verdicts. */
+  judgement: string;
+  /** Which side moved between the bundles, how much, where. */
+  moved: string;
+}
+
+/** CaseView.sides: what a compare-view case's panels show, and its badge instead of PASS/FAIL. */
+export interface CompareSideLabels { reference: string; candidate: string; diff: string; badge?: string }
 
 /** One bundle in a case's history. Numbers are null where the bundle has none. */
 export interface HistoryRow {
@@ -44,12 +63,15 @@ export interface HistoryRow {
 
 export interface HistoryMessage { type: 'history'; caseId: string; rows: HistoryRow[] }
 
+/** A peak found on the host (core/metrics/peaks); `matched` = it has a partner on the other side. */
+export interface PeakPoint { slow: number; fast: number; matched?: boolean }
+
 /** A peak marker list for one case (found on the host with core/metrics/peaks). */
 export interface PeaksMessage {
   type: 'peaks';
   caseId: string;
-  reference: { slow: number; fast: number }[];
-  candidate: { slow: number; fast: number }[];
+  reference: PeakPoint[];
+  candidate: PeakPoint[];
   matchedCount: number;
   meanDistance: number | null;
   maxDistance: number | null;
@@ -71,6 +93,7 @@ export function isCompareRequest(x: unknown): x is CompareRequest {
     case 'compareWithPrevious': return isStr(x.bundleDir) && isStr(x.caseId);
     case 'openBundle': return isStr(x.bundleDir) && (x.caseId === undefined || isStr(x.caseId));
     case 'exportData': return isStr(x.bundleDir) && isStr(x.caseId) && (x.format === 'npy' || x.format === 'csv' || x.format === 'both') && (x.roi === undefined || isRect(x.roi));
+    case 'openCompare': return isStr(x.bundleA) && isStr(x.bundleB) && isStr(x.caseId);
     case 'runWhatIf': return isStr(x.bundleDir) && isStr(x.caseId) && Array.isArray(x.flags) && x.flags.length > 0 && x.flags.every(isStr) && (x.reason === undefined || isStr(x.reason));
     default: return false;
   }

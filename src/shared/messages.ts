@@ -15,7 +15,7 @@
 // Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
 
 import type { CaseResult, EngineId, Forks } from './types.ts';
-import { isCompareHostMessage, isCompareRequest, type CompareHostMessage, type CompareRequest } from './compareMessages.ts';
+import { isCompareHostMessage, isCompareRequest, type CompareHostMessage, type CompareInfo, type CompareRequest, type CompareSideLabels } from './compareMessages.ts';
 // Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
 export type {
   ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
@@ -105,6 +105,8 @@ export interface CaseView extends Pick<CaseResult, 'caseId' | 'label' | 'fileSte
   trend: TrendPoint[];
   beamCenter?: BeamCenter;
   images: ImageRef[];
+  /** Compare view only: what this case's panels show and its badge. */
+  sides?: CompareSideLabels;
 }
 
 export interface ViewModel {
@@ -122,6 +124,8 @@ export interface ViewModel {
   /** Shown as a banner, e.g. "Restricted Mode: C and Python are not launched". */
   notice?: string;
   cases: CaseView[];
+  /** Set when the panel shows one case of two bundles linked (the cases are A, B, candidate A→B, reference A→B). */
+  compare?: CompareInfo;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -143,6 +147,7 @@ export interface ViewSettings {
   collapsed?: string[];
   sharedRange?: boolean; // one colour range for reference and candidate (undefined = on, the default)
   lockedRange?: LockedRange; // kept across runs and cases until unlocked (applies while its scale is in use)
+  showPeaks?: boolean; // Bragg peak markers on the images (off by default)
 }
 
 export interface PersistedState {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSettings } from '../../core/settings.ts';
 import type { ParityService } from '../parityService.ts';
-import type { ResultsPanels } from '../panel/resultsPanel.ts';
+import type { ResultsPanels } from '../panel/panels.ts';
 import type { BundleHistory } from '../history.ts';
 import { bundleDirFromMarkdown } from '../resultText.ts';
 import type { Log } from '../log.ts';

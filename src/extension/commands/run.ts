@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { Bundle, Case, EngineId } from '../../shared/types.ts';
 import type { ParityService, RunRequest, RunOutcome } from '../parityService.ts';
-import type { ResultsPanel, ResultsPanels } from '../panel/resultsPanel.ts';
+import type { ResultsPanel } from '../panel/resultsPanel.ts';
+import type { ResultsPanels } from '../panel/panels.ts';
 import type { BundleHistory } from '../history.ts';
 import type { VerdictStatusBar } from '../statusBar.ts';
 import { gateRun } from '../trust.ts';

@@ -9,6 +9,13 @@ import { caseHistory } from '../../core/compare/history.ts';
 import { compareBundles, previousBundle, workspaceOfBundle } from '../../core/compare/bundles.ts';
 import { exportCase } from '../../core/export/caseExport.ts';
 import type { Log } from '../log.ts';
+import type { CompareSpec } from '../../core/compare/compareView.ts';
+import { basename } from 'node:path';
+
+/** A = the older bundle (STAMPs sort by time), whichever order the two were given in. */
+async function olderFirst(x: string, y: string): Promise<[string, string]> {
+  return basename(x) <= basename(y) ? [x, y] : [y, x];
+}
 
 export interface CompareContext {
   bundle?: Bundle;
@@ -16,6 +23,8 @@ export interface CompareContext {
   post(msg: HostToWebview): Promise<boolean>;
   /** Open a bundle in a panel (beside the current one for compare-with-previous). */
   open(dir: string, beside: boolean): Promise<void>;
+  /** Open the linked compare view of one case in two bundles (ResultsPanels.openCompare). */
+  openCompare?(spec: CompareSpec, beside: boolean): Promise<unknown>;
   /** Re-run a case of the bundle with extra flags on both sides as a what-if bundle, when the host can run. */
   whatIf?(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<void>;
 }
@@ -24,6 +33,7 @@ export interface CompareContext {
 export interface CompareDeps {
   /** Open a bundle dir in a panel, beside the current one or not. */
   open?(dir: string, beside: boolean): Promise<void>;
+  openCompare?: CompareContext['openCompare'];
   whatIf?: CompareContext['whatIf'];
 }
 
@@ -42,9 +52,17 @@ export async function handleCompareRequest(msg: CompareRequest, ctx: CompareCont
       const prev = await previousBundle(msg.bundleDir, msg.caseId);
       if (!prev) return { ok: false, message: `No earlier bundle ran ${msg.caseId}.` };
       const cmp = await compareBundles(prev, msg.bundleDir, { caseId: msg.caseId });
-      await ctx.open(prev, true);
+      // Linked: one panel with both bundles' images and the Δ between them (older = A); else the old bundle beside.
+      if (ctx.openCompare) await ctx.openCompare({ a: prev, b: msg.bundleDir, caseId: msg.caseId }, true);
+      else await ctx.open(prev, true);
       const c = cmp.cases[0];
       return { ok: true, message: c ? `${msg.caseId} since ${cmp.a.stamp}: ${c.change} (${c.why}); ${c.moved}` : `Opened ${prev}.` };
+    }
+    case 'openCompare': {
+      if (!ctx.openCompare) return { ok: false, message: 'This panel cannot open a compare view.' };
+      const [a, b] = await olderFirst(msg.bundleA, msg.bundleB);
+      await ctx.openCompare({ a, b, caseId: msg.caseId }, true);
+      return { ok: true, message: `Comparing ${msg.caseId}: ${basename(a)} ↔ ${basename(b)}` };
     }
     case 'openBundle':
       await ctx.open(msg.bundleDir, false);

@@ -22,6 +22,9 @@ import { Disposable } from '../disposable.ts';
 import { PanelTracer } from './traceHost.ts';
 import { handleCompareRequest, type CompareDeps } from './compareRequests.ts';
 import { revealFolder } from './reveal.ts';
+import { peaksMessage } from './peaksMessage.ts';
+import type { PeaksMessage } from '../../shared/compareMessages.ts';
+import type { CompareView } from '../../core/compare/compareView.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -83,8 +86,20 @@ export class ResultsPanel extends Disposable {
     return this.bundle?.dir;
   }
 
+  /** Set while the panel shows a compare view (core/compare/compareView.ts); such a panel is never "the panel of" B. */
+  compareKey?: string;
+  private compareView?: CompareView;
+
+  /** Show one case of two bundles linked: A, B, candidate A→B, reference A→B, one zoom/pan and colour range. */
+  showCompare(key: string, view: CompareView): Promise<void> {
+    this.compareKey = key;
+    this.compareView = view;
+    return this.show(view.bundle);
+  }
+
   /** Show a bundle (fresh from a run, or opened from disk). */
   show(bundle: Bundle): Promise<void> {
+    if (this.compareView && bundle !== this.compareView.bundle) { this.compareView = undefined; this.compareKey = undefined; }
     const next = this.chain.then(() => this.load(bundle)).catch((err) => {
       this.deps.log.error(`results panel: ${errorText(err)}`);
       void this.post({ type: 'hostError', message: `Could not show bundle ${bundle.dir}: ${errorText(err)}` });
@@ -96,9 +111,11 @@ export class ResultsPanel extends Disposable {
   private async load(bundle: Bundle): Promise<void> {
     const generation = ++this.generation;
     this.bundle = bundle;
-    this.panel.title = panelTitle(bundle.stamp);
+    const cmp = this.compareView;
+    this.panel.title = cmp ? `Compare ${cmp.info.caseId}: ${cmp.info.a.stamp} ↔ ${cmp.info.b.stamp}` : panelTitle(bundle.stamp);
     this.pixels.clear();
     this.previews.clear();
+    this.peaks.clear();
     // Numbers first: the snapshot goes out before any pixel is read (a 2048² pair is 32 MiB to load and send).
     const predicted = new Map<string, ImageRole[]>();
     for (const c of bundle.cases) {
@@ -110,17 +127,20 @@ export class ResultsPanel extends Disposable {
     }
     const folder = this.deps.service.folderOf(bundle.dir);
     let trend = new Map();
-    if (folder) {
+    if (folder && !cmp) {
       const earlier = await this.deps.history.recent(folder, this.deps.service.bundleLocation(folder));
       trend = trendFrom([bundle, ...earlier.filter((b) => b.dir !== bundle.dir)], bundle.stamp);
     }
     const legacy = bundle.layout === 'legacy';
     const { viewModel, images } = buildViewModel(bundle, {
-      readOnly: legacy,
-      readOnlyReason: legacy ? 'Older bundle layout: shown read-only (re-run and record need our own layout).' : undefined,
+      readOnly: legacy || !!cmp,
+      readOnlyReason: cmp ? `comparing ${cmp.info.caseId} in two bundles (open either bundle to re-run or record)`
+        : legacy ? 'Older bundle layout: shown read-only (re-run and record need our own layout).' : undefined,
+      compare: cmp?.info,
+      sides: cmp?.sides,
       notice: vscode.workspace.isTrusted ? undefined
         : 'Restricted Mode: the C binary and Python are not launched here; Re-run offers the embedded simulator on both sides.',
-      actions: { rerun: !legacy && !!folder, recordAttempt: !legacy, openBundleFolder: true },
+      actions: { rerun: !legacy && !!folder && !cmp, recordAttempt: !legacy && !cmp, openBundleFolder: !cmp },
       trend,
       availableImages: predicted,
     });
@@ -146,8 +166,20 @@ export class ResultsPanel extends Disposable {
         continue;
       }
       if (generation !== this.generation) return;
+      void this.sendPeaks(c.caseId, roles);
       if (this.ready) for (const ref of this.outgoing) if (ref.caseId === c.caseId && !this.sent.has(ref.id)) await this.sendImage(ref);
     }
+  }
+
+  /** Peak markers of a case (found once per load, ~10 ms per 1024² image); resent with every snapshot. */
+  private readonly peaks = new Map<string, PeaksMessage>();
+  private async sendPeaks(caseId: string, roles: ImageRole[]): Promise<void> {
+    const ref = this.pixels.get(`${caseId}/reference`), cand = this.pixels.get(`${caseId}/candidate`);
+    const c = this.viewModel?.cases.find((x) => x.caseId === caseId);
+    if (!ref || !cand || !c || ref.length !== cand.length || !roles.includes('reference')) return;
+    const msg = peaksMessage(caseId, ref, cand, c.fpixels);
+    this.peaks.set(caseId, msg);
+    if (this.ready) await this.post(msg);
   }
 
   private async post(msg: HostToWebview): Promise<boolean> {
@@ -163,6 +195,7 @@ export class ResultsPanel extends Disposable {
       if (this.sent.has(ref.id)) continue;
       await this.sendImage(ref);
     }
+    for (const p of this.peaks.values()) await this.post(p);
   }
 
   private forgetDelivered(): void {
@@ -304,7 +337,7 @@ export class ResultsPanel extends Disposable {
       case 'trace': return this.tracer.start(this.bundle, msg.caseId, msg.pixel, { result: (view) => this.post({ type: 'traceResult', view }), progress: (m, f, done) => this.progress(m, f, done) });
       case 'traceCancel': return this.tracer.cancel();
       default:
-        return handleCompareRequest(msg, { bundle: this.bundle, log: this.deps.log, post: (m) => this.post(m), open: (d, beside) => this.deps.open?.(d, beside) ?? Promise.resolve(), whatIf: this.deps.whatIf });
+        return handleCompareRequest(msg, { bundle: this.bundle, log: this.deps.log, post: (m) => this.post(m), open: (d, beside) => this.deps.open?.(d, beside) ?? Promise.resolve(), openCompare: this.deps.openCompare, whatIf: this.deps.whatIf });
     }
   }
 
@@ -322,77 +355,6 @@ export class ResultsPanel extends Disposable {
   }
 }
 
-async function fileExists(p: string): Promise<boolean> {
+export async function fileExists(p: string): Promise<boolean> {
   return vscode.workspace.fs.stat(vscode.Uri.file(p)).then(() => true, () => false);
-}
-
-export class ResultsPanels extends Disposable {
-  private readonly panels = new Set<ResultsPanel>();
-  /** The panel that shows fresh runs (re-used so repeated runs do not pile up tabs). */
-  private runPanel?: ResultsPanel;
-
-  constructor(private readonly deps: PanelDeps) {
-    super();
-  }
-
-  private create(panel?: vscode.WebviewPanel, column = vscode.ViewColumn.Active): ResultsPanel {
-    const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: column, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'webview')] });
-    const rp = new ResultsPanel(p, { ...this.deps, open: (d, beside) => this.openDir(d, beside) }, (x) => { this.panels.delete(x); if (this.runPanel === x) this.runPanel = undefined; });
-    this.panels.add(rp);
-    return rp;
-  }
-
-  /** After a run: the run panel follows the newest bundle. */
-  async showRun(bundle: Bundle, target?: ResultsPanel): Promise<void> {
-    if (target && this.panels.has(target)) this.runPanel = target;
-    const same = [...this.panels].find((p) => p.dir === bundle.dir);
-    const p = same ?? this.runPanel ?? this.create();
-    this.runPanel = p;
-    p.reveal();
-    await p.show(bundle);
-  }
-
-  /** Open an existing bundle (read from disk) in its own panel, or reveal the panel already showing it. */
-  async openBundle(bundle: Bundle, beside = false): Promise<void> {
-    const existing = [...this.panels].find((p) => p.dir === bundle.dir);
-    if (existing) { existing.reveal(); return; }
-    const p = this.create(undefined, beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
-    await p.show(bundle);
-  }
-
-  /** Open a bundle folder (history row, compare with previous), beside the active panel when asked. */
-  async openDir(dir: string, beside: boolean): Promise<void> {
-    const bundle = await this.deps.history.read(dir);
-    await (bundle ? this.openBundle(bundle, beside) : Promise.reject(new Error(`${dir} is not a readable evidence bundle`)));
-  }
-
-  /** Serializer: the webview kept its bundle dir in its state; reopen it after a window reload. */
-  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const rp = this.create(panel);
-    const dir = isPersistedState(state) ? state.bundleDir : undefined;
-    const bundle = dir ? await this.deps.history.read(dir) : undefined;
-    if (bundle) { await rp.show(bundle); return; }
-    // Nothing to restore (state lost or bundle deleted): the `ready` handler may still find it; otherwise say so.
-    this.deps.log.warn(`results panel: nothing to restore${dir ? ` (bundle ${dir} is unreadable)` : ''}`);
-    setTimeout(() => {
-      if (!rp.bundle) {
-        void panel.webview.postMessage({ type: 'hostError', message: dir ? `The evidence bundle ${dir} could not be read (moved or deleted?). Use “Open evidence bundle…”.` : 'No bundle to restore. Use “Open parity results”.' } satisfies HostToWebview);
-      }
-    }, 1500);
-  }
-
-  progress(message: string, fraction?: number, done?: boolean): void {
-    for (const p of this.panels) p.progress(message, fraction, done);
-  }
-
-  get count(): number {
-    return this.panels.size;
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    for (const p of [...this.panels]) p.dispose();
-    super.dispose();
-  }
 }

@@ -5,6 +5,7 @@ import type { Bundle, CaseResult, EffectiveConfig, EngineRun } from '../../share
 import type {
   AttributionView, BeamCenter, CaseView, EngineView, ImageRef, ImageRole, TrendPoint, ViewModel,
 } from '../../shared/messages.ts';
+import type { CompareInfo, CompareSideLabels } from '../../shared/compareMessages.ts';
 import { expectedSizeFromFlags } from '../../core/images/floatImage.ts';
 
 export interface ViewModelOptions {
@@ -16,6 +17,9 @@ export interface ViewModelOptions {
   trend?: Map<string, TrendPoint[]>;
   /** Images that exist for each case (from the bundle's files or loadCaseImages); default: reference + candidate when their files are named. */
   availableImages?: Map<string, ImageRole[]>;
+  /** Compare view (core/compare/compareView.ts): the two bundles and each synthetic case's panel labels. */
+  compare?: CompareInfo;
+  sides?: Map<string, CompareSideLabels>;
 }
 
 export type OutgoingImage = ImageRef & { caseId: string };
@@ -125,6 +129,8 @@ export function buildViewModel(bundle: Bundle, opts: ViewModelOptions): { viewMo
     if (r.roiMetrics) cv.roiMetrics = r.roiMetrics;
     if (r.peaks) cv.peaks = r.peaks;
     if (attribution) cv.attribution = attribution;
+    const sides = opts.sides?.get(r.caseId);
+    if (sides) cv.sides = sides;
     const beam = beamCenterFrom(r.reference.effectiveConfig ?? r.candidate.effectiveConfig, r.flags);
     if (beam) cv.beamCenter = beam;
     return cv;
@@ -140,6 +146,7 @@ export function buildViewModel(bundle: Bundle, opts: ViewModelOptions): { viewMo
   if (opts.readOnlyReason) viewModel.readOnlyReason = opts.readOnlyReason;
   if (opts.notice) viewModel.notice = opts.notice;
   if (opts.actions) viewModel.actions = opts.actions;
+  if (opts.compare) viewModel.compare = opts.compare;
   return { viewModel, images };
 }
 
