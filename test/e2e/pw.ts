@@ -40,6 +40,7 @@ export interface FrameLocator {
   locator(selector: string, opts?: LocatorOptions): Locator;
   first(): FrameLocator;
   last(): FrameLocator;
+  nth(i: number): FrameLocator;
   frameLocator(selector: string): FrameLocator;
   getByTestId(id: string | RegExp): Locator;
   getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
@@ -56,8 +57,8 @@ export interface Page {
   frameLocator(selector: string): FrameLocator;
   getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
   getByRole(role: string, opts?: { name?: string | RegExp; exact?: boolean }): Locator;
-  keyboard: { press(key: string): Promise<void>; type(text: string, opts?: { delay?: number }): Promise<void> };
-  mouse: { move(x: number, y: number, opts?: { steps?: number }): Promise<void>; click(x: number, y: number): Promise<void> };
+  keyboard: { press(key: string): Promise<void>; type(text: string, opts?: { delay?: number }): Promise<void>; down(key: string): Promise<void>; up(key: string): Promise<void> };
+  mouse: { move(x: number, y: number, opts?: { steps?: number }): Promise<void>; click(x: number, y: number): Promise<void>; down(): Promise<void>; up(): Promise<void> };
   screenshot(opts?: { path?: string; fullPage?: boolean; timeout?: number }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
   on(event: 'console', fn: (m: ConsoleMessage) => void): void;
