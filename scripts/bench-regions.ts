@@ -1,7 +1,7 @@
 // `npm run bench`, regions of interest and peaks on a 1024² case (the demo's A.mat at -detpixels 1024, embedded
 // engine, reference preset c, candidate preset pytorch, then preset c: two real bundles):
 //   - what the peak search and match costs a run (target: a few % of runParity's wall time);
-//   - `nb-parity compare` of the two bundles, the whole process (target ≤ 1 s);
+//   - `nb-parity compare` of the two bundles, the whole process (target ≤ 1 s), and the webview's linked compare view;
 //   - computeRoiMetrics on the 1024² pair for a 200×200 region and the full frame (target ≤ 50 ms: the webview
 //     recomputes ROI metrics while a rectangle is dragged).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { readBundle, loadCaseImages } from '../src/core/evidence/reader.ts';
 import { computeRoiMetrics } from '../src/core/metrics/roi.ts';
 import { peakSummary } from '../src/core/metrics/peakSummary.ts';
+import { buildCompareView } from '../src/core/compare/compareView.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
@@ -52,6 +53,16 @@ export async function benchRegions(ws: string): Promise<void> {
   }
   const c = Math.min(...cmp);
   console.log(`  nb-parity compare of two ${fpixels}² bundles (whole process, --roi, best of 3): ${ms(c)} (target ≤ 1000 ms: ${met(c, 1000)})`);
+
+  // The linked compare panel reads both bundles' images, their Δ between bundles and the judgement before it opens.
+  const views = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await buildCompareView({ a: a.bundle, b: b.bundle, caseId: 'BENCH-1024' });
+    views.push(performance.now() - t0);
+  }
+  const v = Math.min(...views);
+  console.log(`  linked compare view of two ${fpixels}² bundles (buildCompareView: read, Δ between bundles, metrics, judgement; best of 3): ${ms(v)} (target ≤ 1000 ms: ${met(v, 1000)})`);
 
   const small = best(10, () => computeRoiMetrics(ref!, cand!, fpixels, { x0: 400, x1: 599, y0: 400, y1: 599 }));
   const full = best(10, () => computeRoiMetrics(ref!, cand!, fpixels, { x0: 0, x1: fpixels - 1, y0: 0, y1: fpixels - 1 }));

@@ -1,8 +1,7 @@
 // "Show case history…": every bundle that ran a case, newest first (verdict, corr, sum ratio, max|Δ|, engines,
-// recorded git commit, STAMP) with a one-line chart over time in the title; picking a row opens that bundle.
+// recorded git commit, STAMP) with a chart over time, shown in the results panel of the newest such bundle.
 import * as vscode from 'vscode';
 import { caseHistory } from '../../core/compare/history.ts';
-import { historyChart, historyRowDetail, historyRowLabel } from '../../shared/historyText.ts';
 import type { ResultDeps } from './results.ts';
 import { pickFolder } from './folder.ts';
 
@@ -23,11 +22,10 @@ async function showCaseHistory(deps: ResultDeps, given?: string): Promise<void> 
   }
   const rows = await caseHistory(folder.uri.fsPath, caseId, { reportsRoot: location.reportsRoot });
   if (!rows.length) { void vscode.window.showInformationMessage(`No bundle in ${folder.name} ran ${caseId}.`); return; }
-  const picked = await vscode.window.showQuickPick(
-    rows.map((r) => ({ label: historyRowLabel(r), detail: historyRowDetail(r), dir: r.bundleDir })),
-    { title: `${caseId}: ${rows.length} bundle(s), ${historyChart(rows)}`, placeHolder: 'Pick a bundle to open', matchOnDetail: true },
-  );
-  if (!picked) return;
-  const bundle = await deps.history.read(picked.dir);
-  if (bundle) await deps.panels.openBundle(bundle);
+  // The history view is a section of the results panel: open the newest bundle that ran the case and show it there
+  // (table, chart over time, a click on a row opens that bundle, "Compare" opens the linked compare view).
+  const bundle = await deps.history.read(rows[0].bundleDir);
+  if (!bundle) { void vscode.window.showWarningMessage(`${rows[0].bundleDir} could not be read.`); return; }
+  const panel = await deps.panels.openBundle(bundle);
+  await panel.showHistory(caseId);
 }

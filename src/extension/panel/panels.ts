@@ -36,17 +36,19 @@ export class ResultsPanels extends Disposable {
   }
 
   /** Open an existing bundle (read from disk) in its own panel, or reveal the panel already showing it. */
-  async openBundle(bundle: Bundle, beside = false): Promise<void> {
+  async openBundle(bundle: Bundle, beside = false): Promise<ResultsPanel> {
     const existing = [...this.panels].find((p) => !p.compareKey && p.dir === bundle.dir);
-    if (existing) { existing.reveal(); return; }
+    if (existing) { existing.reveal(); return existing; }
     const p = this.create(undefined, beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
     await p.show(bundle);
+    return p;
   }
 
   /** Open a bundle folder (history row, compare with previous), beside the active panel when asked. */
   async openDir(dir: string, beside: boolean): Promise<void> {
     const bundle = await this.deps.history.read(dir);
-    await (bundle ? this.openBundle(bundle, beside) : Promise.reject(new Error(`${dir} is not a readable evidence bundle`)));
+    if (!bundle) throw new Error(`${dir} is not a readable evidence bundle`);
+    await this.openBundle(bundle, beside);
   }
 
   /**

@@ -23,6 +23,8 @@ import { PanelTracer } from './traceHost.ts';
 import { handleCompareRequest, type CompareDeps } from './compareRequests.ts';
 import { revealFolder } from './reveal.ts';
 import { peaksMessage } from './peaksMessage.ts';
+import { caseHistory } from '../../core/compare/history.ts';
+import { workspaceOfBundle } from '../../core/compare/bundles.ts';
 import type { PeaksMessage } from '../../shared/compareMessages.ts';
 import type { CompareView } from '../../core/compare/compareView.ts';
 
@@ -196,6 +198,23 @@ export class ResultsPanel extends Disposable {
       await this.sendImage(ref);
     }
     for (const p of this.peaks.values()) await this.post(p);
+    if (this.historyFor) await this.postHistory(this.historyFor);
+  }
+
+  /** The case whose history section is open (re-sent with each snapshot: a hidden webview loses it). */
+  private historyFor?: string;
+
+  /** Open the history section of a case (the palette's "Show case history…"). */
+  async showHistory(caseId: string): Promise<void> {
+    this.historyFor = caseId;
+    await this.chain;
+    if (this.ready && this.viewModel) await this.postHistory(caseId);
+  }
+
+  private async postHistory(caseId: string): Promise<void> {
+    if (!this.bundle) return;
+    const rows = await caseHistory(workspaceOfBundle(this.bundle), caseId);
+    await this.post({ type: 'history', caseId, rows });
   }
 
   private forgetDelivered(): void {

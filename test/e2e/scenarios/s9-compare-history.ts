@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import type { FrameLocator, Page } from '../pw.ts';
-import { pollUntil, webview } from '../workbench.ts';
+import { pollUntil, runCommand, webview } from '../workbench.ts';
 import { runSeedAndWait, sampleCanvas } from './common.ts';
 
 const ID = 'TC-D3';
@@ -35,6 +35,15 @@ export const compareHistory: Scenario = {
     const { bundle: second } = await runSeedAndWait(ctx);
     const view = webview(page);
 
+    await step('palette "Show case history…" opens the history view of TC-D3 in the results panel', async () => {
+      await runCommand(page, 'Show case history…');
+      const input = page.locator('.quick-input-widget input');
+      await pollUntil('the case quick pick', async () => (await input.getAttribute('placeholder')) === 'Case whose history to show' || undefined, 10_000);
+      await input.fill(ID);
+      await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: ID }).first().click();
+      await view.getByTestId(`history-${ID}`).waitFor({ state: 'visible', timeout: 30_000 });
+    });
+
     await step('History lists every bundle that ran TC-D3, newest first, with a chart over time', async () => {
       await view.getByTestId(`btn-history-${ID}`).click();
       const section = view.getByTestId(`history-${ID}`);
@@ -49,6 +58,8 @@ export const compareHistory: Scenario = {
       await pollUntil('the history chart to render marks', async () =>
         (await chart.getAttribute('data-state')) === 'rendered' && (await chart.locator('svg path, svg circle, svg symbol').count()) > 0 || undefined, 20_000);
       await section.scrollIntoViewIfNeeded();
+      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 800)); // let the palette fade out
       await shot('history');
     });
 
@@ -116,6 +127,9 @@ export const compareHistory: Scenario = {
       assert.match(await line.innerText(), /Peaks: \d+\/\d+ matched/);
       assert.equal(await cmp.getByTestId('peaks-toggle').getAttribute('aria-pressed'), 'true');
       await cmp.getByTestId('compare-header').scrollIntoViewIfNeeded();
+      // The run's notification toast would cover the panel in the screenshot the docs use.
+      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 800)); // let the palette fade out
       await shot('compare-linked');
       log(await line.innerText());
     });
