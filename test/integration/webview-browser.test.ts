@@ -499,7 +499,7 @@ test('results webview: Shift+drag draws an ROI and shows its metrics (the shared
   });
 });
 
-test('results webview: the History button asks the host, the rows it gets are listed newest first, a click opens that bundle', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+test('results webview: the History button asks the host, the rows it gets are a table newest first with a chart, a row click opens that bundle, Compare asks for the linked view', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
   await withWebview(async ({ page, pageErrors }) => {
     const vm = viewModel();
     await hostSends(page, vm, false);
@@ -509,14 +509,67 @@ test('results webview: the History button asks the host, the rows it gets are li
     assert.equal(ask.caseId, 'TC-D1');
     const row = (stamp: string, corr: number, verdict: string) => ({ bundleDir: `/ws/reports/x/y/${stamp}`, stamp, time: '', verdict, correlation: corr, sumRatio: 1, maxAbsDiff: 0.1, engines: 'PyTorch vs C', gitCommit: 'abcdef123456' });
     await page.evaluate((rows) => window.postMessage({ type: 'history', caseId: 'TC-D1', rows }, '*'), [row('20261202T090000Z', 0.9999, 'pass'), row('20261201T090000Z', 0.72, 'fail')]);
-    await waitFor(page, () => document.querySelectorAll('[data-testid="history-TC-D1"] li').length === 2, 'history rows');
-    const texts = await page.evaluate(() => [...document.querySelectorAll('[data-testid="history-TC-D1"] li')].map((li) => li.textContent));
-    assert.match(texts[0] ?? '', /PASS {2}20261202T090000Z.*corr 0\.999900.*git abcdef123456/);
-    assert.match(texts[1] ?? '', /FAIL {2}20261201T090000Z.*corr 0\.720000/);
-    await page.locator('[data-testid="history-TC-D1"] li button').nth(1).click();
+    await waitFor(page, () => document.querySelectorAll('[data-testid="history-TC-D1"] tr.history-row').length === 2, 'history rows');
+    const texts = await page.evaluate(() => [...document.querySelectorAll('[data-testid="history-TC-D1"] tr.history-row')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' | ')));
+    assert.match(texts[0] ?? '', /^PASS \| 20261202T090000Z \| 0\.999900 \| .* \| PyTorch vs C \| abcdef123456/);
+    assert.match(texts[1] ?? '', /^FAIL \| 20261201T090000Z \| 0\.720000/);
+    // The chart over time is drawn by vega under the webview CSP.
+    await waitFor(page, () => document.querySelector('[data-testid="history-chart-TC-D1"]')?.getAttribute('data-state') === 'rendered', 'history chart');
+    // A row's Compare asks for the linked compare view of that bundle and the one shown.
+    await page.getByTestId('history-compare-20261201T090000Z').click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'openCompare'), 'openCompare request');
+    const cmp = (await sent(page)).find((m) => m.type === 'openCompare') as unknown as { bundleA: string; bundleB: string; caseId: string };
+    assert.deepEqual([cmp.bundleA, cmp.caseId], ['/ws/reports/x/y/20261201T090000Z', 'TC-D1']);
+    await page.locator('[data-testid="history-TC-D1"] tr.history-row').nth(1).locator('td').nth(2).click();
     await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'openBundle'), 'openBundle request');
     const open = (await sent(page)).find((m) => m.type === 'openBundle') as unknown as { bundleDir: string };
     assert.equal(open.bundleDir, '/ws/reports/x/y/20261201T090000Z');
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('results webview: a compare view links zoom/pan and the colour range across its cases; peak markers toggle', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  await withWebview(async ({ page, pageErrors }) => {
+    const vm = viewModel(true);
+    const x = vm.cases[0];
+    const y = { ...x, caseId: 'Y', images: x.images.map((i) => ({ ...i, id: `Y/${i.role}` })), sides: { reference: 'A candidate', candidate: 'B candidate', diff: 'Δ between bundles = B − A', badge: 'MOVED' } };
+    vm.cases = [x, y];
+    vm.compare = { caseId: 'TC-D1', caseIdB: 'TC-D1', a: { dir: '/a', stamp: 'SA', label: 'A', verdict: 'fail' }, b: { dir: '/b', stamp: 'SB', label: 'B', verdict: 'pass' }, judgement: 'better: fail → pass', moved: 'candidate moved' };
+    await page.evaluate(({ vm, ref, cand }) => {
+      window.postMessage({ type: 'snapshot', viewModel: vm }, '*');
+      // Case Y's candidate is 10× brighter: on its own its range would end 10× higher than case X's.
+      const imgs: [number, string, number[]][] = [[0, 'reference', ref], [0, 'candidate', cand], [1, 'reference', ref], [1, 'candidate', cand.map((v) => v * 10)]];
+      for (const [ci, role, data] of imgs) {
+        const c = vm.cases[ci];
+        const img = c.images.find((i) => i.role === role)!;
+        const buf = Float32Array.from(data).buffer;
+        window.postMessage({ type: 'image', id: img.id, caseId: c.caseId, role, fpixels: img.fpixels, spixels: img.spixels, buffer: buf }, '*', [buf]);
+      }
+    }, { vm, ref: Array.from(reference), cand: Array.from(candidate) });
+    await page.getByTestId('compare-header').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await page.getByTestId('compare-judgement').innerText(), /better: fail → pass/);
+    assert.equal(await page.getByTestId('verdict-Y').innerText(), 'MOVED');
+    assert.equal(await page.getByTestId('caption-diff-Y').innerText(), 'Δ between bundles = B − A');
+    assert.equal(await page.getByTestId('btn-history-Y').count(), 0, 'no per-case actions in a compare view');
+    const his = (id: string) => page.evaluate((id) => document.querySelector(`[data-testid="case-${id}"] .panel-reference .legend-hi`)?.textContent ?? '', id);
+    await waitFor(page, () => !!document.querySelector('[data-testid="case-Y"] .panel-candidate .legend-hi')?.textContent, 'legends');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await his(x.caseId), await his('Y'), 'one colour range for every case of the compare view');
+    const yHash = () => page.evaluate(() => { const c = document.querySelector('[data-testid="canvas-candidate-Y"]') as HTMLCanvasElement; return c.toDataURL(); });
+    const before = await yHash();
+    await page.getByRole('button', { name: `Zoom in on ${x.caseId}`, exact: true }).click();
+    await waitFor(page, () => true, 'tick');
+    assert.notEqual(await yHash(), before, 'zooming case X redraws case Y (linked)');
+    // Peaks: a matched and an unmatched peak; markers only while the toggle is on.
+    await page.evaluate((caseId) => window.postMessage({ type: 'peaks', caseId, reference: [{ slow: 64, fast: 64, matched: true }, { slow: 10, fast: 10, matched: false }], candidate: [{ slow: 64, fast: 65, matched: true }], matchedCount: 1, meanDistance: 1, maxDistance: 1 }, '*'), x.caseId);
+    const refHash = () => page.evaluate((id) => (document.querySelector(`[data-testid="canvas-reference-${id}"]`) as HTMLCanvasElement).toDataURL(), x.caseId);
+    const plain = await refHash();
+    await page.getByTestId('peaks-toggle').click();
+    await page.getByTestId(`peaks-${x.caseId}`).waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await page.getByTestId(`peaks-${x.caseId}`).innerText(), /Peaks: 1\/2 matched .* unmatched 1 reference/);
+    assert.notEqual(await refHash(), plain, 'markers drawn on the reference canvas');
+    await page.getByTestId('peaks-toggle').click();
+    assert.equal(await refHash(), plain, 'markers gone when toggled off');
     assert.deepEqual(pageErrors, []);
   });
 });
