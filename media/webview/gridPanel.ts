@@ -78,7 +78,7 @@ export function createPanel(kind: PanelKind, caseId: string, fpixels: number, sp
 }
 
 /** Where the intensity range of a reference/candidate panel comes from (see sharedRange.ts). */
-export interface RangeChoice { mapping: Mapping | undefined; source: 'locked' | 'shared' | 'own' }
+export interface RangeChoice { mapping: Mapping | undefined; source: 'locked' | 'shared' | 'own' | 'compare' }
 
 /** Recolour a panel's data into its offscreen canvas and legend by the view settings (throws if it cannot draw). */
 export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice): void {
@@ -174,7 +174,7 @@ function legendParts(m: Mapping, map: MapName, scale: ScaleName, clip: number, s
     case 'log': lo = fmtNumber(m.floor); hi = fmtNumber(m.hi); break;
     case 'symmetric': lo = fmtNumber(m.center - m.halfRange); hi = fmtNumber(m.center + m.halfRange); break;
   }
-  const range = source === 'locked' ? ', locked range' : source === 'shared' ? ', range shared by both sides' : '';
+  const range = source === 'locked' ? ', locked range' : source === 'shared' ? ', range shared by both sides' : source === 'compare' ? ', one range for every image here' : '';
   const note = `${m.kind === 'symmetric' ? (m.log ? 'symlog' : 'linear') : scale}${clip < 100 ? `, p${clip}` : ''}${range}`;
   return [h('span', { class: 'legend-lo' }, lo), bar, h('span', { class: 'legend-hi' }, hi), h('span', { class: 'legend-note' }, note)];
 }

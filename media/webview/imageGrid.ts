@@ -306,7 +306,9 @@ export class ImageGrid {
 
   private recolor(only?: Set<PanelKind>): void {
     // A change to either side changes the shared range, so both sides are repainted.
-    const range: RangeChoice = intensityRangeFor(this.settings, this.rangeOverride?.() ?? this.sharedRange());
+    const group = this.rangeOverride?.();
+    const own = intensityRangeFor(this.settings, group ?? this.sharedRange());
+    const range: RangeChoice = group && own.source === 'shared' ? { ...own, source: 'compare' } : own;
     if (only && range.source !== 'own' && (only.has('reference') || only.has('candidate'))) { only.add('reference'); only.add('candidate'); }
     for (const p of this.panels.values()) {
       if (!p.data || (only && !only.has(p.kind))) continue;
