@@ -150,7 +150,9 @@ function updateSettings(patch: Partial<ViewSettings>): void {
 }
 
 function persist(): void {
-  saveState({ version: PROTOCOL_VERSION, bundleDir: vm?.bundleDir ?? restored?.bundleDir, stamp: vm?.stamp ?? restored?.stamp, settings });
+  const c = vm?.compare;
+  const compare = c ? { a: c.a.dir, b: c.b.dir, caseId: c.caseId, caseIdB: c.caseIdB } : vm ? undefined : restored?.compare;
+  saveState({ version: PROTOCOL_VERSION, bundleDir: vm?.bundleDir ?? restored?.bundleDir, stamp: vm?.stamp ?? restored?.stamp, settings, ...(compare ? { compare } : {}) });
 }
 
 function syncControls(): void {

@@ -156,6 +156,8 @@ export interface PersistedState {
   bundleDir?: string;
   stamp?: string;
   settings: ViewSettings;
+  /** A compare view: reopened as one after a window reload (else `bundleDir`, B, would reopen alone). */
+  compare?: { a: string; b: string; caseId: string; caseIdB: string };
 }
 
 export const DEFAULT_VIEW_SETTINGS: ViewSettings = { scale: 'linear', clipPercentile: 99.5, colorMap: 'viridis', zoom: 1 };

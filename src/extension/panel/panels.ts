@@ -69,6 +69,12 @@ export class ResultsPanels extends Disposable {
   /** Serializer: the webview kept its bundle dir in its state; reopen it after a window reload. */
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const rp = this.create(panel);
+    const c = isPersistedState(state) ? state.compare : undefined;
+    if (c && typeof c.a === 'string' && typeof c.b === 'string' && typeof c.caseId === 'string') {
+      const spec = { a: c.a, b: c.b, caseId: c.caseId, caseIdB: typeof c.caseIdB === 'string' ? c.caseIdB : c.caseId };
+      try { await rp.showCompare(JSON.stringify([spec.a, spec.b, spec.caseId, spec.caseIdB]), await buildCompareView(spec)); return; }
+      catch (err) { this.deps.log.warn(`results panel: the compare view could not be restored (${(err as Error).message}); showing ${c.b}`); }
+    }
     const dir = isPersistedState(state) ? state.bundleDir : undefined;
     const bundle = dir ? await this.deps.history.read(dir) : undefined;
     if (bundle) { await rp.show(bundle); return; }

@@ -133,5 +133,13 @@ export const compareHistory: Scenario = {
       await shot('compare-linked');
       log(await line.innerText());
     });
+
+    await step('Developer: Reload Window → the compare view comes back as a compare view', async () => {
+      await runCommand(page, 'Developer: Reload Window');
+      await new Promise((r) => setTimeout(r, 3000));
+      const f = await frameWith(page, 'compare-header', 60_000);
+      assert.match(await f.getByTestId('compare-a').innerText(), new RegExp(basename(first)));
+      await f.getByTestId(`case-${CAND}`).waitFor({ state: 'visible', timeout: 30_000 });
+    });
   },
 };
