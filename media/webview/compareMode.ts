@@ -1,6 +1,7 @@
 // The compare view (ViewModel.compare): one case of two bundles in one panel — A, B, candidate A→B and reference
 // A→B, each Δ panel being the Δ between bundles. Every grid follows the same zoom/pan, and every intensity panel
-// uses one colour range (the union over all grids, or the locked range), so equal colours mean equal values.
+// uses one colour range (the union over all grids, or the locked range), so equal colours mean equal values; A's and
+// B's own Δ panels share one Δ range too (the Δ-between-bundles panels keep their own, so a small move still shows).
 import type { CompareInfo, CompareRequest } from '../../src/shared/compareMessages.ts';
 import type { ViewTransform } from './transform.ts';
 import type { ViewSettings } from '../../src/shared/messages.ts';
@@ -30,9 +31,16 @@ export function compareHeader(info: CompareInfo, ask: Ask): HTMLElement {
     h('p', { class: 'muted' }, 'One zoom/pan and one colour range for every image below; Shift+drag a region on any of them for its metrics.'));
 }
 
+/** The symmetric Δ range that covers all of them (the widest half-range around 0). */
+function widest(ms: (Mapping | undefined)[]): Mapping | undefined {
+  let out: Mapping | undefined;
+  for (const m of ms) if (m?.kind === 'symmetric' && (!out || (out.kind === 'symmetric' && m.halfRange > out.halfRange))) out = m;
+  return out;
+}
+
 /** Links the grids of a compare view: transforms follow each other, one colour range for all intensity panels. */
 export class LinkedGrids {
-  private range: { scale: string; clip: number; m: Mapping | undefined } | undefined;
+  private range: { scale: string; clip: number; m: Mapping | undefined; diff: Mapping | undefined } | undefined;
   private frame = 0;
 
   constructor(private readonly cases: () => CaseUi[], private readonly settings: () => ViewSettings, private readonly repaint: () => void) {}
@@ -43,6 +51,12 @@ export class LinkedGrids {
       const s = this.settings();
       return this.range && this.range.scale === s.scale && this.range.clip === s.clipPercentile ? this.range.m : undefined;
     };
+    if (ui.view.sides?.group === 'own') {
+      ui.grid.diffOverride = () => {
+        const s = this.settings();
+        return this.range && this.range.scale === s.scale && this.range.clip === s.clipPercentile ? this.range.diff : undefined;
+      };
+    }
   }
 
   moved(from: CaseUi, t: ViewTransform): void {
@@ -55,7 +69,8 @@ export class LinkedGrids {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       const s = this.settings();
-      this.range = { scale: s.scale, clip: s.clipPercentile, m: joinAll(this.cases().map((c) => c.grid.sharedRange())) };
+      const own = this.cases().filter((c) => c.view.sides?.group === 'own').map((c) => c.grid.diffRange());
+      this.range = { scale: s.scale, clip: s.clipPercentile, m: joinAll(this.cases().map((c) => c.grid.sharedRange())), diff: widest(own) };
       this.repaint();
     });
   }

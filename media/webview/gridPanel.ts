@@ -81,7 +81,7 @@ export function createPanel(kind: PanelKind, caseId: string, fpixels: number, sp
 export interface RangeChoice { mapping: Mapping | undefined; source: 'locked' | 'shared' | 'own' | 'compare' }
 
 /** Recolour a panel's data into its offscreen canvas and legend by the view settings (throws if it cannot draw). */
-export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice): void {
+export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice, diffRange?: Mapping): void {
   const data = p.data;
   if (!data) return;
   const { scale, clipPercentile, colorMap } = settings;
@@ -99,7 +99,7 @@ export function paintPanel(p: Panel, settings: ViewSettings, range?: RangeChoice
   } else {
     let map: MapName = colorMap;
     let source: RangeChoice['source'] = 'own';
-    if (p.kind === 'diff') { p.mapping = symmetricMapping(data, 0, scale, clipPercentile); map = 'diverging'; }
+    if (p.kind === 'diff') { p.mapping = diffRange ?? symmetricMapping(data, 0, scale, clipPercentile); map = 'diverging'; if (diffRange) source = 'compare'; }
     else if (range?.mapping && (p.kind === 'reference' || p.kind === 'candidate')) { p.mapping = range.mapping; source = range.source; }
     else p.mapping = intensityMapping(data, scale, clipPercentile);
     colorize(data, p.mapping, map, img.data);

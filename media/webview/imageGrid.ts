@@ -9,7 +9,7 @@ import { difference, hoverValues, ratio, type HoverValues } from './derived.ts';
 import { clampTransform, imageToCanvas, initialTransform, panBy, pixelAt, pixelScale, zoomAt, type ViewTransform } from './transform.ts';
 import { canvasSize, createPanel, drawPanel, paintPanel, type Panel, type PanelKind, type RangeChoice } from './gridPanel.ts';
 import { intensityRangeFor, sharedMapping } from './sharedRange.ts';
-import type { MapName, Mapping } from './colormap.ts';
+import { symmetricMapping, type MapName, type Mapping } from './colormap.ts';
 import { RoiTool } from './roi.ts';
 import type { PeaksMessage } from '../../src/shared/compareMessages.ts';
 
@@ -163,6 +163,13 @@ export class ImageGrid {
 
   /** Compare view: one intensity range for every grid of the panel (else each grid's own reference+candidate union). */
   rangeOverride?: () => Mapping | undefined;
+  /** Compare view: one Δ range for A's and B's own Δ panels (the Δ-between-bundles panels keep their own). */
+  diffOverride?: () => Mapping | undefined;
+  /** The symmetric range this grid's Δ panel would use on its own (undefined until it has data). */
+  diffRange(): Mapping | undefined {
+    const d = this.panels.get('diff')?.data;
+    return d && symmetricMapping(d, 0, this.settings.scale, this.settings.clipPercentile);
+  }
   private peaks?: PeaksMessage;
   setPeaks(p: PeaksMessage): void {
     this.peaks = p;
@@ -313,7 +320,7 @@ export class ImageGrid {
     for (const p of this.panels.values()) {
       if (!p.data || (only && !only.has(p.kind))) continue;
       try {
-        paintPanel(p, this.settings, range);
+        paintPanel(p, this.settings, range, this.diffOverride?.());
       } catch (err) {
         p.status.hidden = false;
         p.status.textContent = `cannot draw: ${(err as Error).message}`;

@@ -43,7 +43,11 @@ export interface CompareInfo {
 }
 
 /** CaseView.sides: what a compare-view case's panels show, and its badge instead of PASS/FAIL. */
-export interface CompareSideLabels { reference: string; candidate: string; diff: string; badge?: string }
+export interface CompareSideLabels {
+  reference: string; candidate: string; diff: string; badge?: string;
+  /** 'own' = a bundle's own case (its Δ panel shares one range with the other bundle's); 'between' = A vs B. */
+  group?: 'own' | 'between';
+}
 
 /** One bundle in a case's history. Numbers are null where the bundle has none. */
 export interface HistoryRow {

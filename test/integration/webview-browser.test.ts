@@ -532,7 +532,8 @@ test('results webview: a compare view links zoom/pan and the colour range across
   await withWebview(async ({ page, pageErrors }) => {
     const vm = viewModel(true);
     const x = vm.cases[0];
-    const y = { ...x, caseId: 'Y', images: x.images.map((i) => ({ ...i, id: `Y/${i.role}` })), sides: { reference: 'A candidate', candidate: 'B candidate', diff: 'Δ between bundles = B − A', badge: 'MOVED' } };
+    const y = { ...x, caseId: 'Y', images: x.images.map((i) => ({ ...i, id: `Y/${i.role}` })), sides: { reference: 'A candidate', candidate: 'B candidate', diff: 'Δ between bundles = B − A', badge: 'MOVED', group: 'own' as const } };
+    x.sides = { reference: 'A reference', candidate: 'A candidate', diff: 'A: Δ', group: 'own' };
     vm.cases = [x, y];
     vm.compare = { caseId: 'TC-D1', caseIdB: 'TC-D1', a: { dir: '/a', stamp: 'SA', label: 'A', verdict: 'fail' }, b: { dir: '/b', stamp: 'SB', label: 'B', verdict: 'pass' }, judgement: 'better: fail → pass', moved: 'candidate moved' };
     await page.evaluate(({ vm, ref, cand }) => {
@@ -555,6 +556,9 @@ test('results webview: a compare view links zoom/pan and the colour range across
     await waitFor(page, () => !!document.querySelector('[data-testid="case-Y"] .panel-candidate .legend-hi')?.textContent, 'legends');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await his(x.caseId), await his('Y'), 'one colour range for every case of the compare view');
+    // Y's Δ is ~10× X's: shared, both Δ legends end at Y's.
+    const dhi = (id: string) => page.evaluate((id) => document.querySelector(`[data-testid="case-${id}"] .panel-diff .legend-hi`)?.textContent ?? '', id);
+    assert.equal(await dhi(x.caseId), await dhi('Y'), 'one Δ range for both bundles\' own Δ panels');
     const yHash = () => page.evaluate(() => { const c = document.querySelector('[data-testid="canvas-candidate-Y"]') as HTMLCanvasElement; return c.toDataURL(); });
     const before = await yHash();
     await page.getByRole('button', { name: `Zoom in on ${x.caseId}`, exact: true }).click();

@@ -58,7 +58,7 @@ export async function buildCompareView(spec: CompareSpec): Promise<CompareView> 
   const sides = new Map<string, CompareSideLabels>();
 
   const own = (bundle: Bundle, c: CaseResult, imgs: typeof ia, id: string, who: string): CaseResult => {
-    sides.set(id, { reference: `${who} reference`, candidate: `${who} candidate`, diff: `${who}: Δ = candidate − reference` });
+    sides.set(id, { reference: `${who} reference`, candidate: `${who} candidate`, diff: `${who}: Δ = candidate − reference`, group: 'own' });
     return {
       ...c, caseId: id, label: `${who} · ${bundle.stamp} · ${c.label}`, fileStem: relative(B.dir, join(bundle.dir, c.fileStem)),
       reference: withImage(c.reference, imgs.reference), candidate: withImage(c.candidate, imgs.candidate),
@@ -71,7 +71,7 @@ export async function buildCompareView(spec: CompareSpec): Promise<CompareView> 
     const why = sameSize ? moveText(role, delta) : `image size changed: ${ia.fpixels}×${ia.spixels} → ${ib.fpixels}×${ib.spixels}`;
     const verdict: Verdict = { status: delta?.identical ? 'pass' : 'fail', reason: why, failed: [] };
     sides.set(id, { reference: `${la} ${role} (${A.stamp})`, candidate: `${lb} ${role} (${B.stamp})`, diff: `Δ between bundles = ${lb} − ${la}`,
-      badge: delta ? (delta.identical ? 'SAME' : 'MOVED') : 'N/A' });
+      badge: delta ? (delta.identical ? 'SAME' : 'MOVED') : 'N/A', group: 'between' });
     const result: CaseResult = {
       caseId: id, label: `${role} ${la} vs ${lb}`, fileStem: `${cb.fileStem}_${role}_${la}_vs_${lb}`, flags: cb.flags, thresholds: {},
       reference: withImage(ca[role], x), candidate: withImage(cb[role], y), verdict, mismatches: [], preflight: [],
