@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import type { Bundle } from '../../shared/types.ts';
 import { bundleFiles, loadCaseImages } from '../../core/evidence/index.ts';
 import {
-  imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
-  type WebviewToHost,
+  imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest, type WebviewToHost,
 } from '../../shared/messages.ts';
 import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
 import { maxBin, previewBinning } from '../../shared/preview.ts';
@@ -22,6 +21,7 @@ import { Disposable } from '../disposable.ts';
 import { PanelTracer } from './traceHost.ts';
 import { handleCompareRequest, type CompareDeps } from './compareRequests.ts';
 import { revealFolder } from './reveal.ts';
+import { logFirstPaint } from './firstPaint.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -233,6 +233,7 @@ export class ResultsPanel extends Disposable {
       await this.sendAll();
       return;
     }
+    if (msg.type === 'painted') { if (this.bundle) logFirstPaint(this.deps.log, this.bundle.dir, msg); return; }
     if (msg.type === 'error') {
       this.deps.log.warn(`webview ${msg.kind} error${msg.caseId ? ` (${msg.caseId})` : ''}: ${msg.message}${msg.detail ? `\n${msg.detail}` : ''}`);
       return;

@@ -6,5 +6,6 @@ import { recordAttempt } from './s3-record-attempt.ts';
 import { testExplorer } from './s4-test-explorer.ts';
 import { cancel } from './s5-cancel.ts';
 import { restricted } from './s6-restricted.ts';
+import { firstPaint } from './s7-first-paint.ts';
 
-export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted];
+export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted, firstPaint];
