@@ -70,7 +70,8 @@ for (const n of [256, 1024]) {
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const bundle = await run();
-    const wall = performance.now() - t0;
+    // Bundle complete = complete.json written (the last previews are added after it, before runParity returns).
+    const wall = bundle.timing?.completeMs ?? performance.now() - t0;
     const cr = bundle.cases[0];
     const sim = Math.max(cr.reference.simMs ?? cr.reference.wallMs, cr.candidate.simMs ?? cr.candidate.wallMs);
     if (!best || wall - sim < best.wall - best.sim) best = { wall, sim, bundle };
@@ -79,7 +80,7 @@ for (const n of [256, 1024]) {
   const over = wall - sim;
   const okBundle = over <= Math.min(150, 0.1 * sim);
   console.log(`${n}² [best of 3] bundle complete ${ms(wall)} after start; slower simulator ${ms(sim)}; after it finished +${ms(over)} (${(over / sim * 100).toFixed(1)} %; target ≤ 10 % and ≤ 150 ms: ${okBundle ? 'met' : 'NOT met'})`);
-  if (bundle.timing) console.log(`  timing: prepare ${ms(bundle.timing.prepareMs)}, post ${ms(bundle.timing.cases[0]?.postMs ?? NaN)}, finalize ${ms(bundle.timing.finalizeMs)}${bundle.timing.previewWaitMs !== undefined ? `, preview wait ${ms(bundle.timing.previewWaitMs)}` : ''}`);
+  if (bundle.timing) console.log(`  timing: prepare ${ms(bundle.timing.prepareMs)}, post ${ms(bundle.timing.cases[0]?.postMs ?? NaN)}, finalize ${ms(bundle.timing.finalizeMs)}${bundle.timing.previewWaitMs !== undefined ? ` (of which previews added after complete.json ${ms(bundle.timing.previewWaitMs)}; runParity returned ${ms(bundle.timing.totalMs)} after start)` : ''}`);
   const fresh = await countBinReads(() => panelMessages(bundle));
   const p = fresh.result;
   const first = p.buildMs + p.loadMs + p.messagesMs;

@@ -1,6 +1,7 @@
 // One panel of the image grid (reference, candidate, Δ, ratio or model): its DOM, its colour image (offscreen
 // canvas + legend, repainted when the data or the view settings change) and drawing it through the shared
 // transform with the beam and hover markers. ImageGrid (imageGrid.ts) owns the state and the events.
+import { notePainted } from './firstPaint.ts';
 import type { BeamCenter, ScaleName, ViewSettings } from '../../src/shared/messages.ts';
 import { h } from './dom.ts';
 import { colorize, cssColor, intensityMapping, symmetricMapping, type MapName, type Mapping } from './colormap.ts';
@@ -137,6 +138,7 @@ export function drawPanel(p: Panel, v: PanelView): void {
     const b = p.binning;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(p.offscreen, r.x / b, r.y / b, r.w / b, r.h / b, dx, dy, r.w * k, r.h * k);
+    notePainted(p.canvas, p.kind, b);
   }
   const k = pixelScale(t, F, S, w, hgt);
   if (v.beam) {

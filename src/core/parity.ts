@@ -44,14 +44,19 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   // 2–4. Run both sides, judge, file each case (one case's crash becomes its error verdict, never the run's).
   const results = await mapLimit(opts.cases, settings.concurrency ?? 1, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)).then((r) => caseDone(ctx, r, index)));
 
-  // 5. File the run: previews, then the run-level files, then complete.json last.
+  // 5. File the run: the run-level files, then complete.json; then the previews still waiting (encoding the last
+  // case's takes longer than filing the evidence at 1024²) are added and the marker refreshed.
   const finalizeStart = performance.now();
-  await ctx.previews.drain();
-  ctx.timing.previewWaitMs = performance.now() - finalizeStart;
   const bundle: Bundle = { dir: writer.dir, stamp: writer.stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results, ...(opts.whatIf ? { whatIf: opts.whatIf } : {}) };
   const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), writer.stamp, performance.now() - started, bundle);
   bundle.matrix = await buildMatrix(bundle);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');
+  ctx.timing.completeMs = performance.now() - started;
+  const previewStart = performance.now();
+  await ctx.previews.drain();
+  const texts = ctx.previews.changed ? runTexts(ctx, bundle, env) : undefined;
+  await writer.amendFinished(texts ? { summary: texts.summary, bundleJson: texts.bundleJson } : {});
+  ctx.timing.previewWaitMs = performance.now() - previewStart;
 
   bundle.attributions = Object.keys(ctx.attributions).length ? ctx.attributions : undefined;
   bundle.wallMs = performance.now() - started;

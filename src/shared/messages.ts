@@ -265,7 +265,10 @@ export type WebviewRequest =
   | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
   | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage | CompareRequest;
 
-export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage;
+/** The webview's first image drawn on screen (Date.now() in the webview), for the host's log: first-paint timing. */
+export interface PaintedMessage { type: 'painted'; at: number; caseId: string; role: string; binning: number }
+
+export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage | PaintedMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Runtime guards: both sides receive `unknown` from postMessage; check before trusting.
@@ -334,6 +337,7 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
   if (!isObj(x)) return false;
   if (x.type === 'ready') return isNum(x.protocolVersion) && (x.state === undefined || isPersistedState(x.state));
   if (x.type === 'error') return isStr(x.kind) && isStr(x.message);
+  if (x.type === 'painted') return isNum(x.at) && isStr(x.caseId) && isStr(x.role) && isNum(x.binning);
   if (!Number.isInteger(x.requestId)) return false;
   switch (x.type) {
     case 'rerun': return isStr(x.bundleDir) && (x.caseIds === undefined || (Array.isArray(x.caseIds) && x.caseIds.every(isStr)));

@@ -262,7 +262,7 @@ export interface Bundle {
   /** Where that time went (fresh runs only): prepare, per case preflight / both sides / post, finalize. */
   /** Set when the run was a what-if (`record` refuses such bundles). */
   whatIf?: WhatIf;
-  timing?: { prepareMs: number; cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[]; finalizeMs: number; totalMs: number; previewWaitMs?: number };
+  timing?: { prepareMs: number; cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[]; finalizeMs: number; totalMs: number; completeMs?: number; previewWaitMs?: number };
   /** Every run with its change against the previous bundle that ran the same case (fresh runs; also matrix.md). */
   matrix?: MatrixRow[];
 }

@@ -119,3 +119,24 @@ test('no clobber: filing a side, previews, run files and attribution never repla
   const c = await readCompletion(dir);
   assert.ok(c.files && 'attribution-2.json' in c.files && 'model_x-2.bin' in c.files, 'the marker follows added attribution files');
 });
+
+test('complete.json comes before the last previews, which are then listed; a refresh keeps the recorded image hashes', async () => {
+  const ws = await workspace();
+  const b = await runParity({ workspace: ws, cases: [small], candidate: 'embedded', reference: 'embedded', settings: { allowPrograms: false } });
+  const t = b.timing!;
+  assert.ok(t.completeMs !== undefined && t.previewWaitMs !== undefined && t.completeMs + t.previewWaitMs <= t.totalMs + 1, JSON.stringify(t));
+  const first = await readCompletion(b.dir);
+  for (const n of ['preview_tiny_reference.png', 'preview_tiny_candidate.png', 'preview_tiny_diff.png']) assert.ok(first.files && n in first.files, `${n} is listed once added`);
+  // The images were hashed from memory: the hashes must be those of the files on disk.
+  for (const n of ['emb_ref_tiny.bin', 'emb_cand_tiny.bin']) assert.equal(first.files![n], await sha(join(b.dir, n)), `${n} hash`);
+  // Edit an image after the run, then add files: the refreshed marker must not bless the edit.
+  const bin = join(b.dir, 'emb_ref_tiny.bin');
+  const bytes = await readFile(bin);
+  bytes[0] ^= 1;
+  await writeFile(bin, bytes);
+  await BundleWriter.open(b.dir, b.stamp).addTraceFiles([{ stem: 'tiny', slow: 1, fast: 2, c: 'TRACE_C y\n' }]);
+  const after = await readCompletion(b.dir);
+  assert.equal(after.files!['emb_ref_tiny.bin'], first.files!['emb_ref_tiny.bin'], 'the run-time hash is kept');
+  assert.notEqual(after.files!['emb_ref_tiny.bin'], await sha(bin));
+  assert.equal(after.files!['trace_c_tiny_s1_f2.log'], await sha(join(b.dir, 'trace_c_tiny_s1_f2.log')));
+});

@@ -1,7 +1,8 @@
 // The one place that writes into an evidence bundle. Every name comes from layout.ts's bundleFiles; every write is
 // atomic and refuses to replace evidence (the only rewrites: summary.md, bundle.json and complete.json when files are
 // added to a finished bundle). complete.json is always the last file written: its absence means "incomplete".
-import { mkdir, readdir, rmdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineRun } from '../../shared/types.ts';
 import { differenceImage, encodePng } from '../images/png.ts';
@@ -43,7 +44,20 @@ export interface Rewrites {
 }
 
 export class BundleWriter {
+  /** sha256 of the images this run holds in memory, by bundle file name (see noteImage). */
+  private readonly imageHashes = new Map<string, { sha256: string; bytes: number }>();
+
   private constructor(readonly dir: string, readonly stamp: string) {}
+
+  /**
+   * Hash one side's image from memory as soon as it exists (the other side is usually still simulating), so
+   * complete.json need not read the full-size file back. The file's bytes are the image's little-endian float32
+   * bytes (readFloatImage decodes them bit for bit; the embedded engine writes them so); finish() also checks sizes.
+   */
+  noteImage(prefix: string, stem: string, image: Float32Array): void {
+    const bytes = encodeFloat32LE(image);
+    this.imageHashes.set(bundleFiles.image(prefix, stem), { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength });
+  }
 
   /** A fresh, timestamped bundle folder under `phase`. */
   static async create(phase: string): Promise<BundleWriter> {
@@ -85,9 +99,19 @@ export class BundleWriter {
     return { image, stdout };
   }
 
-  /** PNG previews of both images (log scale) and, for same-sized images, their difference (linear). */
-  async writePreviews(stem: string, ref: EngineRun, cand: EngineRun, withDiff: boolean): Promise<string[]> {
-    const out: string[] = [];
+  /** The preview names writePreviews will write for these runs, in its order. */
+  static previewNames(stem: string, ref: EngineRun, cand: EngineRun, withDiff: boolean): string[] {
+    return [
+      ...(ref.image ? [bundleFiles.preview('reference', stem)] : []), ...(cand.image ? [bundleFiles.preview('candidate', stem)] : []),
+      ...(withDiff && ref.image && cand.image ? [bundleFiles.preview('diff', stem)] : []),
+    ];
+  }
+
+  /**
+   * PNG previews of both images (log scale) and, for same-sized images, their difference (linear). Each name is
+   * pushed to `out` once its file is in place, so a failure part-way still tells which ones exist.
+   */
+  async writePreviews(stem: string, ref: EngineRun, cand: EngineRun, withDiff: boolean, out: string[] = []): Promise<string[]> {
     const png = async (name: string, img: Float32Array, f: number, s: number, kind: 'intensity' | 'difference') => {
       await this.put(name, encodePng(img, f, s, { kind, scale: kind === 'intensity' ? 'log' : 'linear' }));
       out.push(name);
@@ -118,7 +142,20 @@ export class BundleWriter {
       [bundleFiles.matrix, texts.matrix],
     ];
     await Promise.all(named.filter(([, t]) => t !== undefined).map(([name, text]) => this.put(name, text!)));
-    await writeCompletion(this.dir, status);
+    const known: Record<string, string> = {};
+    await Promise.all([...this.imageHashes].map(async ([name, h]) => {
+      if ((await stat(join(this.dir, name)).catch(() => undefined))?.size === h.bytes) known[name] = h.sha256;
+    }));
+    await writeCompletion(this.dir, status, { known });
+  }
+
+  /**
+   * Files added to a just-finished run (its previews, see run/previews.ts): optionally rewrite summary.md /
+   * bundle.json, then refresh complete.json (same status) so it lists them.
+   */
+  async amendFinished(r: Rewrites = {}): Promise<void> {
+    await this.rewrite(r);
+    await this.refreshCompletion(rewritten(r));
   }
 
   /**
@@ -135,7 +172,7 @@ export class BundleWriter {
       names.push(model);
       log?.(`model image for ${stem}: ${join(this.dir, model)}`);
     }
-    await this.refreshCompletion();
+    await this.refreshCompletion([]);
     return { attribution, models: names };
   }
 
@@ -153,7 +190,7 @@ export class BundleWriter {
     }
     if (extra.firstDivergence !== undefined) await add(bundleFiles.firstDivergence, extra.firstDivergence);
     await this.rewrite(extra);
-    await this.refreshCompletion();
+    await this.refreshCompletion(rewritten(extra));
     return added;
   }
 
@@ -164,8 +201,9 @@ export class BundleWriter {
   async addTraceSet(files: [name: string, data: string][], rewrites: (added: string[]) => Promise<Rewrites> | Rewrites): Promise<string[]> {
     const added: string[] = [];
     for (const [name, data] of files) { await this.put(name, data); added.push(name); }
-    await this.rewrite(await rewrites(added));
-    await this.refreshCompletion();
+    const r = await rewrites(added);
+    await this.rewrite(r);
+    await this.refreshCompletion(rewritten(r));
     return added;
   }
 
@@ -175,10 +213,17 @@ export class BundleWriter {
     if (r.bundleJson !== undefined) await writeFileAtomic(join(this.dir, bundleFiles.bundle), r.bundleJson, { overwrite: true });
   }
 
-  /** A bundle that had a marker gets a fresh one (same status) listing the files now there; one without stays without. */
-  private async refreshCompletion(): Promise<void> {
+  /**
+   * A bundle that had a marker gets a fresh one (same status) listing the files now there; one without stays without.
+   * Files it listed keep their recorded hash (evidence is never replaced, so the images are not read again), except
+   * the ones just rewritten.
+   */
+  private async refreshCompletion(rewrittenNames: string[]): Promise<void> {
     const now = await readCompletion(this.dir);
-    if (now.status !== 'missing') await writeCompletion(this.dir, now.status, { replace: true });
+    if (now.status === 'missing') return;
+    const known = { ...now.files };
+    for (const n of rewrittenNames) delete known[n];
+    await writeCompletion(this.dir, now.status, { replace: true, known });
   }
 
   private put(name: string, data: string | Uint8Array): Promise<void> {
@@ -198,6 +243,10 @@ export class BundleWriter {
     }
     throw new Error(`${this.dir}: no free file name for ${names(1)}`);
   }
+}
+
+function rewritten(r: Rewrites): string[] {
+  return [...(r.summary !== undefined ? [bundleFiles.summary] : []), ...(r.bundleJson !== undefined ? [bundleFiles.bundle] : [])];
 }
 
 export async function removeIfEmpty(dir: string): Promise<void> {

@@ -21,17 +21,20 @@ export async function fileSha256(file: string): Promise<string> {
 }
 
 /** sha256 of every regular top-level file (temp files and complete.json excluded), in name order. */
-export async function hashBundleFiles(dir: string): Promise<Record<string, string>> {
+export async function hashBundleFiles(dir: string, known: Record<string, string> = {}): Promise<Record<string, string>> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isFile() && e.name !== bundleFiles.complete && !/^\..*\.tmp$/.test(e.name)).map((e) => e.name).sort();
   const files: Record<string, string> = {};
-  for (const name of names) files[name] = await fileSha256(join(dir, name));
+  for (const name of names) files[name] = known[name] ?? await fileSha256(join(dir, name));
   return files;
 }
 
-/** Write (or, with `replace`, rewrite) complete.json from the files now in the bundle. */
-export async function writeCompletion(dir: string, status: CompletionStatus, opts: { replace?: boolean } = {}): Promise<Record<string, string>> {
-  const files = await hashBundleFiles(dir);
+/**
+ * Write (or, with `replace`, rewrite) complete.json from the files now in the bundle. `known` = hashes already on
+ * record (a refresh passes the old marker's, minus the files it rewrote), so a full-size image is not read again.
+ */
+export async function writeCompletion(dir: string, status: CompletionStatus, opts: { replace?: boolean; known?: Record<string, string> } = {}): Promise<Record<string, string>> {
+  const files = await hashBundleFiles(dir, opts.known);
   const marker = { schema: COMPLETE_SCHEMA, status, finishedAt: new Date().toISOString(), files };
   await writeFileAtomic(join(dir, bundleFiles.complete), `${JSON.stringify(marker, null, 2)}\n`, { overwrite: opts.replace });
   return files;

@@ -1,5 +1,6 @@
 // One case of a parity run: preflight → run both sides → file their outputs → judge → previews → (--explain) attribute.
 import type { Case, CaseResult, EngineId, EngineRun, PreflightWarning, Side } from '../../shared/types.ts';
+import { BundleWriter } from '../evidence/bundleWriter.ts';
 import { diffConfigs } from '../diagnosis/configDiff.ts';
 import { preflight } from '../diagnosis/preflight.ts';
 import type { CommandEntry } from '../evidence/texts.ts';
@@ -23,8 +24,13 @@ export async function runCase(ctx: RunContext, c: Case, index: number): Promise<
   const mismatches = refRun.effectiveConfig && candRun.effectiveConfig
     ? safeDiff(() => diffConfigs(refRun.effectiveConfig!, candRun.effectiveConfig!, { reference, candidate }))
     : [];
-  ctx.previews.schedule(() => ctx.writer.writePreviews(c.fileStem, refRun, candRun, !!sameSize)
-    .then((names) => { files.previews = names; }, (e) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); files.previews = []; }));
+  // The previews are named up front (bundle.json and summary.md list them); they may land after complete.json (see
+  // run/previews.ts). A failed one is dropped from the list, and the run rewrites those two files.
+  files.previews = BundleWriter.previewNames(c.fileStem, refRun, candRun, !!sameSize);
+  const written: string[] = [];
+  ctx.previews.schedule(() => ctx.writer.writePreviews(c.fileStem, refRun, candRun, !!sameSize, written)
+    .catch((e: unknown) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); })
+    .then(() => { if (written.length !== files.previews?.length) { files.previews = written; ctx.previews.changed = true; } }));
   const result: CaseResult = {
     caseId: c.id, label: c.label, fileStem: c.fileStem, flags: c.flags, thresholds: c.thresholds,
     reference: refRun, candidate: candRun, ...numbers, mismatches, preflight: pre, files,

@@ -10,9 +10,11 @@ export interface ParityTiming {
   /** Engine resolution (C build included) and bundle folder creation. */
   prepareMs: number;
   cases: { caseId: string; preflightMs: number; runMs: number; postMs: number }[];
-  /** After the last case: waiting for previews, env.json, metrics.json, summary.md... */
+  /** After the last case: env.json, metrics.json, summary.md..., complete.json, then the last previews. */
   finalizeMs: number;
-  /** Part of finalizeMs spent waiting for the preview PNGs. */
+  /** From the start to complete.json written (the bundle is complete; the last previews may still follow). */
+  completeMs?: number;
+  /** Part of finalizeMs after complete.json: the last previews encoded and added, the marker refreshed. */
   previewWaitMs?: number;
   totalMs: number;
 }

@@ -1,6 +1,9 @@
 // Previews are for people, not for the verdict: encode them while the next case simulates (the main thread is idle
-// then), and wait for them only before the summary is written.
+// then). The last case's previews are encoded after complete.json (the evidence is complete without them); the run
+// then adds them and refreshes the marker, before runParity returns.
 export class PreviewQueue {
+  /** Set when a preview failed, so bundle.json / summary.md (which name the previews up front) must be rewritten. */
+  changed = false;
   private jobs: Promise<void>[] = [];
   private launchWaiters: (() => void)[] = [];
   private markAllDone!: () => void;

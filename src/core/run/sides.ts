@@ -46,6 +46,7 @@ export async function runSides(ctx: RunContext, c: Case): Promise<[EngineRun, En
     const pending = ctx.prepared.engines[engineId]!.run(req);
     ctx.previews.notifyLaunch();
     const run = await pending;
+    if (run.image) writer.noteImage(prefixes[side], c.fileStem, run.image);
     opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
     return run;
   }));

@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import type { Bundle } from '../../shared/types.ts';
 import { bundleFiles, loadCaseImages } from '../../core/evidence/index.ts';
 import {
-  imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest,
-  type WebviewToHost,
+  imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest, type WebviewToHost,
 } from '../../shared/messages.ts';
 import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
 import { maxBin, previewBinning } from '../../shared/preview.ts';
@@ -27,6 +26,7 @@ import { caseHistory } from '../../core/compare/history.ts';
 import { workspaceOfBundle } from '../../core/compare/bundles.ts';
 import type { PeaksMessage } from '../../shared/compareMessages.ts';
 import type { CompareView } from '../../core/compare/compareView.ts';
+import { logFirstPaint } from './firstPaint.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -285,6 +285,7 @@ export class ResultsPanel extends Disposable {
       await this.sendAll();
       return;
     }
+    if (msg.type === 'painted') { if (this.bundle) logFirstPaint(this.deps.log, this.bundle.dir, msg); return; }
     if (msg.type === 'error') {
       this.deps.log.warn(`webview ${msg.kind} error${msg.caseId ? ` (${msg.caseId})` : ''}: ${msg.message}${msg.detail ? `\n${msg.detail}` : ''}`);
       return;

@@ -6,6 +6,7 @@ import { recordAttempt } from './s3-record-attempt.ts';
 import { testExplorer } from './s4-test-explorer.ts';
 import { cancel } from './s5-cancel.ts';
 import { restricted } from './s6-restricted.ts';
+import { firstPaint } from './s7-first-paint.ts';
 import { compareHistory } from './s9-compare-history.ts';
 
-export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted, compareHistory];
+export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted, firstPaint, compareHistory];
