@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Bundle, EngineId } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
+import { whatIfCase, whatIfMarker } from '../core/cases/whatIf.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { engineWithPreset, metricsFields } from '../core/evidence/texts.ts';
 import { bundleFiles } from '../core/evidence/layout.ts';
@@ -33,6 +34,8 @@ ${ENGINE_OPTION_HELP}
                              replacing the cases' own roi; full-frame metrics are still reported
   --jsonl                    one JSON line per run on stdout as each finishes, then a summary line
   --junit FILE               also write JUnit XML (one testcase per run) to FILE
+  --what-if="FLAGS"          re-run the cases with FLAGS added on both sides (e.g. "-N 1") as a what-if bundle
+                             (case ids get ~whatif; never recordable as the case itself)
   (--quiet aside, progress on a terminal is one live line rewritten in place, elsewhere plain lines)
 
 exit status: 0 every case passes, 1 some case fails its thresholds, 2 an error (a run crashed, bad input).`;
@@ -65,13 +68,20 @@ export async function runCommand(argv: string[]): Promise<number> {
   const junit = values.junit !== undefined ? resolve(values.junit) : undefined;
   const junitProblem = junit && await junitTargetProblem(junit);
   if (junitProblem) return bad(junitProblem);
-  const { cases, unknown } = values.all ? { cases: all, unknown: [] } : selectCases(all, positionals);
+  const { cases: picked, unknown } = values.all ? { cases: all, unknown: [] } : selectCases(all, positionals);
   if (unknown.length) {
     // A case refused by its case file (bad thresholds, unknown key...) is "unknown" here: say why instead.
     const why = errors.filter((e) => unknown.some((u) => e.includes(`(${u})`) || e.includes(`"${u}"`) || e.includes(`${u}.runs[`)));
     if (why.length) return bad(`case(s) ${unknown.join(', ')} not run: the case file has errors for them:\n  ${why.join('\n  ')}`);
     return bad(`unknown case(s) ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
   }
+
+  const whatIfFlags = values['what-if'] !== undefined ? values['what-if'].trim().split(/\s+/).filter(Boolean) : undefined;
+  if (whatIfFlags && !whatIfFlags.length) return bad('--what-if needs the flags to add, e.g. --what-if "-N 1"');
+  if (whatIfFlags && !whatIfFlags[0].startsWith('-')) return bad(`--what-if "${values['what-if']}": expected flags starting with -, e.g. "-N 1"`);
+  let cases = picked;
+  try { if (whatIfFlags) cases = picked.map((c) => whatIfCase(c, whatIfFlags)); } catch (e) { return bad((e as Error).message); }
+  const whatIf = whatIfFlags ? whatIfMarker(picked, whatIfFlags) : undefined;
 
   const settings: RunSettings = { ...choice.settings, concurrency, explain: values.explain, roi };
 
@@ -82,7 +92,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const jsonl = values.jsonl ? new JsonlStream(process.stdout, cases.length) : undefined;
   try {
     bundle = await runParity({
-      workspace, cases, candidate, reference, settings, signal,
+      workspace, cases, candidate, reference, settings, signal, ...(whatIf ? { whatIf } : {}),
       onProgress: progress.onProgress,
       onLog: progress.onLog,
       onCaseDone: (r, info) => { progress.onCaseDone(r); jsonl?.onCaseDone(r, info); },
@@ -137,6 +147,7 @@ function parse(argv: string[]) {
       all: { type: 'boolean' },
       jsonl: { type: 'boolean' },
       junit: { type: 'string' },
+      'what-if': { type: 'string' },
     },
   });
 }
