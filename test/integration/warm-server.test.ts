@@ -209,6 +209,8 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
       const run = server.run({ argv: ['-standin_spawn_sleep', '60', '-standin_pidfile', pidfile, '-standin_sleep', '60'], cwd: scratch() });
       for (let i = 0; i < 400 && !existsSync(pidfile); i++) await sleep(25);
       const [child, grandchild] = readFileSync(pidfile, 'utf8').trim().split(' ').map(Number);
+      // The child writes its pidfile before the parent's 'started' line may have reached us: wait for that line.
+      for (let i = 0; i < 200 && !server.runningPids.includes(child); i++) await sleep(10);
       assert.deepEqual(server.runningPids, [child]);
       process.kill(server.pid!, 'SIGKILL');
       await assert.rejects(run, (e: unknown) => e instanceof WarmServerError && e.kind === 'crashed');
