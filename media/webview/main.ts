@@ -16,6 +16,9 @@ import { TracePanel } from './traceView.ts';
 import type { TracePixelRequest } from '../../src/shared/traceMessages.ts';
 import { rangeControls } from './rangeControls.ts';
 import { compareHeader, LinkedGrids } from './compareMode.ts';
+import { mark, paintBundle } from './firstPaint.ts';
+
+mark('scriptEvaluated');
 
 const restored = restoredState();
 let settings: ViewSettings = { ...DEFAULT_VIEW_SETTINGS, ...restored?.settings };
@@ -198,6 +201,7 @@ function showHover(v: HoverValues | undefined, caseId: string): void {
 
 // ---- snapshot → DOM
 function renderSnapshot(next: ViewModel): void {
+  paintBundle(next.bundleDir);
   const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.testid;
   const previousTransforms = new Map([...cases].map(([id, c]) => [id, c.grid.getTransform()]));
   vm = next;
@@ -251,6 +255,7 @@ function renderSnapshot(next: ViewModel): void {
   persist();
   if (focusedId) (document.querySelector(`[data-testid="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
   scheduleMissingImageCheck();
+  mark('snapshotRendered');
 }
 
 function collapsedIds(): string[] {
@@ -276,8 +281,10 @@ function requestFullImages(caseId: string): void {
 
 function acceptImage(msg: ImageMessage): void {
   let data: Float32Array;
+  mark('image');
   try {
     data = imageFromMessage(msg);
+    mark('decoded');
   } catch (err) {
     reportError('protocol', (err as Error).message, { caseId: msg.caseId });
     hostErrors.append(h('p', {}, `Image ${msg.id}: ${(err as Error).message}`));
@@ -385,4 +392,5 @@ watchTheme(() => {
   for (const c of cases.values()) c.applySettings(settings, theme);
 });
 
+mark('ready');
 post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, state: restored });

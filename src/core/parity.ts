@@ -52,6 +52,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   bundle.matrix = await buildMatrix(bundle);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');
   ctx.timing.completeMs = performance.now() - started;
+  opts.onComplete?.(bundle);
   const previewStart = performance.now();
   await ctx.previews.drain();
   const texts = ctx.previews.changed ? runTexts(ctx, bundle, env) : undefined;

@@ -1,7 +1,7 @@
 // The ground floor of the run: what a parity run is asked to do (RunSettings, ParityOptions) and the narrower
 // EngineSettings an engine reads. Shapes only (plus ParityError), so engines, evidence and the CLI can share them
 // without importing the orchestrator.
-import type { Case, CaseResult, EngineId, ProgressEvent, EmbeddedOptions, Roi, WhatIf } from '../shared/types.ts';
+import type { Bundle, Case, CaseResult, EngineId, ProgressEvent, EmbeddedOptions, Roi, WhatIf } from '../shared/types.ts';
 
 export interface RunSettings {
   cBinary?: string;
@@ -56,6 +56,8 @@ export interface ParityOptions {
   onLog?: (line: string) => void;
   /** A run is judged and filed (before the bundle's run-level files): `nb-parity run --jsonl` streams it. */
   onCaseDone?: (result: CaseResult, info: { index: number; bundleDir: string }) => void;
+  /** complete.json is written: the evidence is complete (the last case's previews may still follow). */
+  onComplete?: (bundle: Bundle) => void;
   /** Mark the bundle as a what-if (its cases come from whatIfCase). */
   whatIf?: WhatIf;
 }

@@ -25,6 +25,8 @@ export interface RunRequest {
   onProgress?: (e: ProgressEvent) => void;
   /** Extra sink for log lines (the Test Explorer's terminal output). */
   onLog?: (line: string) => void;
+  /** complete.json is written (runParity's onComplete): the results panel can show the bundle. */
+  onComplete?: (bundle: Bundle) => void;
 }
 
 export interface RunOutcome {
@@ -130,6 +132,7 @@ export class ParityService extends Disposable {
           req.onProgress?.(e);
         },
         onLog: emit,
+        onComplete: req.onComplete,
       });
       // A cancelled run still leaves its (partial) bundle on disk, but it is not "the last result" to record.
       if (!controller.signal.aborted) this.lastBundle = bundle;

@@ -266,7 +266,11 @@ export type WebviewRequest =
   | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage | CompareRequest;
 
 /** The webview's first image drawn on screen (Date.now() in the webview), for the host's log: first-paint timing. */
-export interface PaintedMessage { type: 'painted'; at: number; caseId: string; role: string; binning: number }
+export interface PaintedMessage {
+  type: 'painted'; at: number; caseId: string; role: string; binning: number;
+  /** Epoch ms of the webview's steps before it (navigation, script loaded/evaluated, ready, snapshot, image, drawn). */
+  marks?: Record<string, number>;
+}
 
 export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage | PaintedMessage;
 
@@ -337,7 +341,8 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
   if (!isObj(x)) return false;
   if (x.type === 'ready') return isNum(x.protocolVersion) && (x.state === undefined || isPersistedState(x.state));
   if (x.type === 'error') return isStr(x.kind) && isStr(x.message);
-  if (x.type === 'painted') return isNum(x.at) && isStr(x.caseId) && isStr(x.role) && isNum(x.binning);
+  if (x.type === 'painted') return isNum(x.at) && isStr(x.caseId) && isStr(x.role) && isNum(x.binning)
+    && (x.marks === undefined || (isObj(x.marks) && Object.values(x.marks).every(isNum)));
   if (!Number.isInteger(x.requestId)) return false;
   switch (x.type) {
     case 'rerun': return isStr(x.bundleDir) && (x.caseIds === undefined || (Array.isArray(x.caseIds) && x.caseIds.every(isStr)));

@@ -95,6 +95,7 @@ async function withRunProgress(deps: RunDeps, req: Omit<RunRequest, 'token' | 'o
           progress.report({ message: e.message, increment });
           panels.progress(e.message, overall / 100);
         },
+        onComplete: (b) => panels.noteCompleted(b.dir),
       });
     },
   );

@@ -24,13 +24,23 @@ export class ResultsPanels extends Disposable {
     return rp;
   }
 
+  /** When each run's bundle was complete (complete.json first written): the first-paint log measures from it. */
+  private readonly completedAt = new Map<string, number>();
+  noteCompleted(dir: string, at = Date.now()): void {
+    this.completedAt.set(dir, at);
+  }
+
   /** After a run: the run panel follows the newest bundle. */
   async showRun(bundle: Bundle, target?: ResultsPanel): Promise<void> {
+    const called = Date.now();
     if (target && this.panels.has(target)) this.runPanel = target;
     const same = [...this.panels].find((p) => !p.compareKey && p.dir === bundle.dir);
     const run = this.runPanel?.compareKey ? undefined : this.runPanel;
     const p = same ?? run ?? this.create();
     this.runPanel = p;
+    p.timeline.set('showRun', called);
+    const done = this.completedAt.get(bundle.dir);
+    if (done !== undefined) p.noteCompleted(bundle.dir, done);
     p.reveal();
     await p.show(bundle);
   }

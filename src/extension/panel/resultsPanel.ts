@@ -26,7 +26,7 @@ import { caseHistory } from '../../core/compare/history.ts';
 import { workspaceOfBundle } from '../../core/compare/bundles.ts';
 import type { PeaksMessage } from '../../shared/compareMessages.ts';
 import type { CompareView } from '../../core/compare/compareView.ts';
-import { logFirstPaint } from './firstPaint.ts';
+import { logFirstPaint, PaintTimeline } from './firstPaint.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -59,9 +59,12 @@ export class ResultsPanel extends Disposable {
   /** Bumped per load: a newer bundle stops the older one's image sending. */
   private generation = 0;
   private readonly tracer: PanelTracer;
+  /** Host-side times of the first paint's steps (logged with the webview's when it says `painted`). */
+  readonly timeline = new PaintTimeline();
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
     super();
+    this.timeline.mark('panelCreated');
     this.tracer = this._register(new PanelTracer(deps.service, deps.log)); // "trace this pixel", one at a time
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
     const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
@@ -75,6 +78,7 @@ export class ResultsPanel extends Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'styles.css')).toString(),
       title: panel.title,
     });
+    this.timeline.mark('htmlSet');
     this._register(webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }));
     this._register(panel.onDidChangeViewState((e) => {
       // Hidden: the document is gone (no retainContextWhenHidden); it will say `ready` again when shown.
@@ -113,6 +117,7 @@ export class ResultsPanel extends Disposable {
   private async load(bundle: Bundle): Promise<void> {
     const generation = ++this.generation;
     this.bundle = bundle;
+    this.timeline.newBundle(this.completedAt.get(bundle.dir));
     const cmp = this.compareView;
     this.panel.title = cmp ? `Compare ${cmp.info.caseId}: ${cmp.info.a.stamp} ↔ ${cmp.info.b.stamp}` : panelTitle(bundle.stamp);
     this.pixels.clear();
@@ -149,7 +154,7 @@ export class ResultsPanel extends Disposable {
     this.viewModel = viewModel;
     this.outgoing = images;
     this.forgetDelivered();
-    if (this.ready) await this.post({ type: 'snapshot', viewModel });
+    if (this.ready) await this.postSnapshot(viewModel);
     // Then the pixels, case by case, each image sent as soon as it is read.
     for (const c of bundle.cases) {
       if (generation !== this.generation || this.isDisposed) return;
@@ -184,6 +189,17 @@ export class ResultsPanel extends Disposable {
     if (this.ready) await this.post(msg);
   }
 
+  private async postSnapshot(viewModel: ViewModel): Promise<void> {
+    await this.post({ type: 'snapshot', viewModel });
+    this.timeline.mark('snapshotPosted');
+  }
+
+  /** When bundles were complete (the run's first complete.json), for the first-paint log of a run panel. */
+  private readonly completedAt = new Map<string, number>();
+  noteCompleted(dir: string, at: number): void {
+    this.completedAt.set(dir, at);
+  }
+
   private async post(msg: HostToWebview): Promise<boolean> {
     if (this.isDisposed) return false;
     return this.panel.webview.postMessage(msg);
@@ -192,7 +208,7 @@ export class ResultsPanel extends Disposable {
   /** Snapshot, then every image not yet delivered to this webview document. */
   private async sendAll(): Promise<void> {
     if (!this.viewModel) return;
-    await this.post({ type: 'snapshot', viewModel: this.viewModel });
+    await this.postSnapshot(this.viewModel);
     for (const ref of this.outgoing) {
       if (this.sent.has(ref.id)) continue;
       await this.sendImage(ref);
@@ -252,7 +268,9 @@ export class ResultsPanel extends Disposable {
         if (!preview) { preview = maxBin(img, ref.fpixels, ref.spixels, k); this.previews.set(key, preview); }
         msg = previewImageMessage(ref, preview, k);
       }
+      this.timeline.mark('imagePosting');
       const ok = await this.post(msg);
+      this.timeline.mark('imagePosted');
       if (!ok) this.sent.delete(ref.id);
       else if (full) this.fullSent.add(ref.id);
       return ok;
@@ -275,6 +293,7 @@ export class ResultsPanel extends Disposable {
     }
     const msg = raw as WebviewToHost;
     if (msg.type === 'ready') {
+      this.timeline.set('ready');
       this.ready = true;
       this.forgetDelivered();
       if (!this.bundle && msg.state && isPersistedState(msg.state) && msg.state.bundleDir) {
@@ -285,7 +304,7 @@ export class ResultsPanel extends Disposable {
       await this.sendAll();
       return;
     }
-    if (msg.type === 'painted') { if (this.bundle) logFirstPaint(this.deps.log, this.bundle.dir, msg); return; }
+    if (msg.type === 'painted') { if (this.bundle) logFirstPaint(this.deps.log, this.bundle.dir, msg, this.timeline); return; }
     if (msg.type === 'error') {
       this.deps.log.warn(`webview ${msg.kind} error${msg.caseId ? ` (${msg.caseId})` : ''}: ${msg.message}${msg.detail ? `\n${msg.detail}` : ''}`);
       return;
