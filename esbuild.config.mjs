@@ -18,9 +18,7 @@ const entries = [
   { ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'],
     // Modules that locate files next to their bundle use import.meta.url in ESM and __dirname here (tested).
     logOverride: { 'empty-import-meta': 'silent' } },
-  { ...common, entryPoints: ['media/webview/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022', minify: true,
-    // The first-paint breakdown (media/webview/firstPaint.ts) needs the moment the script started to run.
-    banner: { js: 'var __nbScriptStart=performance.now();' } },
+  { ...common, entryPoints: ['media/webview/main.ts'], outfile: 'dist/webview.js', format: 'iife', platform: 'browser', target: 'es2022', minify: true },
 ];
 
 mkdirSync('dist', { recursive: true });

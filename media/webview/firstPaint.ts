@@ -2,8 +2,7 @@
 // logs how long after the bundle's completion it came and where the time went (the speed goal of issue 15; the e2e
 // '7-first-paint' prints it). Marks are epoch milliseconds (performance.timeOrigin + now()), first occurrence only.
 import { post } from './vscodeApi.ts';
-
-declare const __nbScriptStart: number | undefined;
+import { scriptStart } from './scriptStart.ts';
 
 const marks: Record<string, number> = {};
 let toldFor: string | undefined;
@@ -29,7 +28,7 @@ function documentMarks(): Record<string, number> {
   if (nav) { out.html = epoch(nav.responseEnd); out.domInteractive = epoch(nav.domInteractive); }
   const script = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => /\/webview\.js(\?|$)/.test(e.name));
   if (script) { out.scriptRequested = epoch(script.startTime); out.scriptLoaded = epoch(script.responseEnd); }
-  if (typeof __nbScriptStart === 'number') out.scriptStart = epoch(__nbScriptStart);
+  out.scriptStart = epoch(scriptStart);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Entry of the results webview (bundled to dist/webview.js as an IIFE). Owns the message loop with the host,
 // the view settings (persisted with setState: ids and settings only) and the page-level toolbar.
+import './scriptStart.ts';
 import {
   DEFAULT_VIEW_SETTINGS, PROTOCOL_VERSION, imageFromMessage, isHostToWebview, messagePixels,
   type HostToWebview, type ImageMessage, type ViewModel, type ViewSettings, type WebviewErrorKind,
