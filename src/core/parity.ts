@@ -52,7 +52,8 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   bundle.matrix = await buildMatrix(bundle);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');
   ctx.timing.completeMs = performance.now() - started;
-  opts.onComplete?.(bundle);
+  // The caller's first look at the complete bundle goes before the last previews; its failure is not the run's.
+  try { await opts.onComplete?.(bundle); } catch (err) { log(`after complete.json: ${(err as Error).message}`); }
   const previewStart = performance.now();
   await ctx.previews.drain();
   const texts = ctx.previews.changed ? runTexts(ctx, bundle, env) : undefined;

@@ -56,8 +56,11 @@ export interface ParityOptions {
   onLog?: (line: string) => void;
   /** A run is judged and filed (before the bundle's run-level files): `nb-parity run --jsonl` streams it. */
   onCaseDone?: (result: CaseResult, info: { index: number; bundleDir: string }) => void;
-  /** complete.json is written: the evidence is complete (the last case's previews may still follow). */
-  onComplete?: (bundle: Bundle) => void;
+  /**
+   * complete.json is written: the evidence is complete. The last case's previews wait until a returned promise
+   * settles (the extension's results panel gets the first look; encoding them blocks the thread ~0.3 s each at 1024²).
+   */
+  onComplete?: (bundle: Bundle) => void | Promise<void>;
   /** Mark the bundle as a what-if (its cases come from whatIfCase). */
   whatIf?: WhatIf;
 }

@@ -26,7 +26,7 @@ export interface RunRequest {
   /** Extra sink for log lines (the Test Explorer's terminal output). */
   onLog?: (line: string) => void;
   /** complete.json is written (runParity's onComplete): the results panel can show the bundle. */
-  onComplete?: (bundle: Bundle) => void;
+  onComplete?: (bundle: Bundle) => void | Promise<void>;
 }
 
 export interface RunOutcome {
@@ -132,7 +132,8 @@ export class ParityService extends Disposable {
           req.onProgress?.(e);
         },
         onLog: emit,
-        onComplete: req.onComplete,
+        // A cancelled run's bundle is not shown (the run's end offers to open it).
+        onComplete: (b) => (controller.signal.aborted ? undefined : req.onComplete?.(b)),
       });
       // A cancelled run still leaves its (partial) bundle on disk, but it is not "the last result" to record.
       if (!controller.signal.aborted) this.lastBundle = bundle;

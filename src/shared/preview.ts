@@ -13,6 +13,20 @@ export function previewBinning(fpixels: number, spixels: number): number {
   return Math.max(2, Math.ceil(Math.max(fpixels, spixels) / PREVIEW_TARGET_SIZE));
 }
 
+/**
+ * Images above this many pixels but not above PREVIEW_MAX_PIXELS (e.g. 1024²) go first as a 2×2 max-binned "quick"
+ * preview and then in full without being asked: the first image is on screen after a quarter of the bytes (a 1024²
+ * float image is 4 MiB; crossing code-server's websocket took seconds on a busy machine — issue 15's first paint).
+ */
+export const QUICK_PREVIEW_PIXELS = 512 * 512;
+
+/** How an image is first sent: bin k (1 = full) and whether the full image follows unasked (quick preview). */
+export function firstDelivery(fpixels: number, spixels: number): { k: number; fullFollows: boolean } {
+  const k = previewBinning(fpixels, spixels);
+  if (k > 1) return { k, fullFollows: false };
+  return fpixels * spixels > QUICK_PREVIEW_PIXELS ? { k: 2, fullFollows: true } : { k: 1, fullFollows: false };
+}
+
 /** Size of the k-binned preview: the last column/row of bins is partial when the size is not a multiple of k. */
 export function previewSize(fpixels: number, spixels: number, k: number): { fpixels: number; spixels: number } {
   return { fpixels: Math.ceil(fpixels / k), spixels: Math.ceil(spixels / k) };

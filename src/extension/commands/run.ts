@@ -13,6 +13,7 @@ import { fixesFor } from '../runFixes.ts';
 import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
+import { runCommandResult } from './runResult.ts';
 
 export interface RunDeps {
   log: Log;
@@ -31,9 +32,10 @@ export interface ParityCommands {
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: RunDeps): ParityCommands {
   context.subscriptions.push(
-    vscode.commands.registerCommand('nbParity.runSeed', () => runSeed(deps)),
-    vscode.commands.registerCommand('nbParity.runCase', (arg?: unknown) => runCase(deps, arg)),
-    vscode.commands.registerCommand('nbParity.rerunLast', () => rerunLast(deps)),
+    // The commands answer with the outcome minus its pixels (runResult.ts: the full one is ~63 MB of JSON at 1024²).
+    vscode.commands.registerCommand('nbParity.runSeed', async () => runCommandResult(await runSeed(deps))),
+    vscode.commands.registerCommand('nbParity.runCase', async (arg?: unknown) => runCommandResult(await runCase(deps, arg))),
+    vscode.commands.registerCommand('nbParity.rerunLast', async () => runCommandResult(await rerunLast(deps))),
   );
   return {
     runWithUi: (req, opts) => runWithUi(deps, req, opts),
@@ -49,6 +51,9 @@ async function showRunFailure(error: string, log: Log): Promise<void> {
   const fix = fixes.find((f) => f.label === pick);
   if (fix) await vscode.commands.executeCommand(fix.command);
 }
+
+/** How long the last previews of a run wait for the results panel to post the complete bundle. */
+const FIRST_LOOK_MS = 1500;
 
 /** A run from the palette/webview: trust gate → cancellable progress notification → status bar + results panel. */
 async function runWithUi(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, opts: RunUiOptions = {}): Promise<RunOutcome | undefined> {
@@ -70,13 +75,15 @@ async function runWithUi(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgr
   }
   const ids = req.cases.map((c) => c.id).join(', ');
   statusBar.running(ids);
-  const outcome = await withRunProgress(deps, { ...req, embeddedOnly }, ids);
-  return reportOutcome(deps, outcome, opts);
+  const ui = opts.openPanel !== false ? deps.panels.openForRun(opts.panel) : undefined;
+  const outcome = await withRunProgress(deps, { ...req, embeddedOnly }, ids, ui?.panel);
+  if (!outcome.bundle || outcome.cancelled) ui?.abandon();
+  return reportOutcome(deps, outcome, { ...opts, panel: ui?.panel ?? opts.panel });
 }
 
 /** The run itself under a cancellable progress notification; progress also goes to the results panel. */
-async function withRunProgress(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, ids: string): Promise<RunOutcome> {
-  const { service, panels } = deps;
+async function withRunProgress(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, ids: string, panel?: ResultsPanel): Promise<RunOutcome> {
+  const { service, panels, history } = deps;
   return await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `nanoBragg Parity: ${ids}`, cancellable: true },
     async (progress, token) => {
@@ -95,7 +102,14 @@ async function withRunProgress(deps: RunDeps, req: Omit<RunRequest, 'token' | 'o
           progress.report({ message: e.message, increment });
           panels.progress(e.message, overall / 100);
         },
-        onComplete: (b) => panels.noteCompleted(b.dir),
+        // The bundle is complete: show it now, before the last previews are encoded (at most FIRST_LOOK_MS ahead of
+        // them, so a hidden or slow webview cannot hold the run); the run's end finds it shown.
+        onComplete: async (b) => {
+          panels.noteCompleted(b.dir);
+          if (!panel) return;
+          history.remember(b);
+          await Promise.race([panels.showRun(b, panel), new Promise((r) => setTimeout(r, FIRST_LOOK_MS))]);
+        },
       });
     },
   );

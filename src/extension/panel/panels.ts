@@ -30,7 +30,21 @@ export class ResultsPanels extends Disposable {
     this.completedAt.set(dir, at);
   }
 
-  /** After a run: the run panel follows the newest bundle. */
+  /**
+   * A run starts: open (or reveal) the run panel now, so its webview has booted by the time the bundle is complete
+   * (a webview takes seconds to load its script in code-server; issue 15's first paint). `abandon` at the end of a
+   * run that shows nothing closes the panel again if this run created it and it never showed a bundle.
+   */
+  openForRun(target?: ResultsPanel): { panel: ResultsPanel; abandon(): void } {
+    if (target && this.panels.has(target)) this.runPanel = target;
+    const run = this.runPanel?.compareKey ? undefined : this.runPanel;
+    const panel = run ?? this.create();
+    this.runPanel = panel;
+    if (run) panel.reveal();
+    return { panel, abandon: () => { if (!run && !panel.bundle) panel.dispose(); } };
+  }
+
+  /** After a run (or as soon as its bundle is complete): the run panel follows the newest bundle. */
   async showRun(bundle: Bundle, target?: ResultsPanel): Promise<void> {
     const called = Date.now();
     if (target && this.panels.has(target)) this.runPanel = target;
@@ -42,6 +56,8 @@ export class ResultsPanels extends Disposable {
     const done = this.completedAt.get(bundle.dir);
     if (done !== undefined) p.noteCompleted(bundle.dir, done);
     p.reveal();
+    // Shown already when complete.json was written; the run's end brings the same bundle object again.
+    if (p.bundle === bundle) return;
     await p.show(bundle);
   }
 

@@ -11,7 +11,7 @@ import {
   imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest, type WebviewToHost,
 } from '../../shared/messages.ts';
 import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
-import { maxBin, previewBinning } from '../../shared/preview.ts';
+import { firstDelivery, maxBin } from '../../shared/preview.ts';
 import { buildWebviewHtml, makeNonce } from './html.ts';
 import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';
@@ -174,8 +174,14 @@ export class ResultsPanel extends Disposable {
       }
       if (generation !== this.generation) return;
       void this.sendPeaks(c.caseId, roles);
-      if (this.ready) for (const ref of this.outgoing) if (ref.caseId === c.caseId && !this.sent.has(ref.id)) await this.sendImage(ref);
+      if (this.ready) await this.sendImages(this.outgoing.filter((ref) => ref.caseId === c.caseId && !this.sent.has(ref.id)));
     }
+  }
+
+  /** First deliveries (previews where large), then the full images of the quick previews (preview.ts firstDelivery). */
+  private async sendImages(refs: OutgoingImage[]): Promise<void> {
+    for (const ref of refs) await this.sendImage(ref);
+    for (const ref of refs) if (firstDelivery(ref.fpixels, ref.spixels).fullFollows && this.sent.has(ref.id)) await this.sendFullImage(ref);
   }
 
   /** Peak markers of a case (found once per load, ~10 ms per 1024² image); resent with every snapshot. */
@@ -209,10 +215,7 @@ export class ResultsPanel extends Disposable {
   private async sendAll(): Promise<void> {
     if (!this.viewModel) return;
     await this.postSnapshot(this.viewModel);
-    for (const ref of this.outgoing) {
-      if (this.sent.has(ref.id)) continue;
-      await this.sendImage(ref);
-    }
+    await this.sendImages(this.outgoing.filter((ref) => !this.sent.has(ref.id)));
     for (const p of this.peaks.values()) await this.post(p);
     if (this.historyFor) await this.postHistory(this.historyFor);
   }
@@ -238,7 +241,6 @@ export class ResultsPanel extends Disposable {
     this.fullSent.clear();
   }
 
-  /** First delivery of an image: a max-binned preview when it is large (unless the full one went already), else full. */
   /** The full-resolution image after a preview; at most once per webview document and snapshot. */
   private async sendFullImage(ref: OutgoingImage): Promise<{ ok: boolean; message?: string }> {
     if (this.fullSent.has(ref.id)) return { ok: true, message: `${ref.caseId} ${ref.role}: full resolution already sent.` };
@@ -253,11 +255,12 @@ export class ResultsPanel extends Disposable {
     return { ok: true };
   }
 
+  /** First delivery of an image: a max-binned preview when it is large (unless the full one went already), else full. */
   private async sendImage(ref: OutgoingImage): Promise<boolean> {
     const key = `${ref.caseId}/${ref.role}`;
     const img = this.pixels.get(key);
     if (!img) return false;
-    const k = previewBinning(ref.fpixels, ref.spixels);
+    const { k } = firstDelivery(ref.fpixels, ref.spixels);
     const full = k === 1 || this.fullSent.has(ref.id);
     this.sent.add(ref.id);
     try {

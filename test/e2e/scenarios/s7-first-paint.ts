@@ -1,11 +1,12 @@
-// Scenario 7 (issue 15, speed): a 1024² case from the palette → how long after the bundle is complete (complete.json
-// `finishedAt`) the results panel's first image is on screen (the webview stamps Date.now() on <body> after the frame
-// that drew it; same machine, same clock). The delay is printed, not asserted (shared machine); the painted image
-// must be visible and not blank. Also printed: where the time went — the webview's own marks (navigation, script
-// loaded/evaluated, ready, snapshot, image received/decoded/drawn, on screen; <body data-first-paint-marks>) and the
-// host's log line with its steps (run returned → showRun, panel created, ready, snapshot/image posted).
+// Scenario 7 (issue 15, speed): a 1024² case from the palette → how long after the bundle is complete (the run
+// writing complete.json) the results panel's first image is on screen (the webview stamps Date.now() on <body> after
+// the frame that drew it; same machine, same clock). The delay is printed, not asserted (shared machine); the painted
+// image must be visible and not blank. Also printed, where the time went: code-server's webview frames appearing, the
+// webview's own marks (navigation, script loaded/evaluated, ready, snapshot, image received/decoded/drawn, on screen;
+// <body data-first-paint-marks>) and the host's log line with its steps (panel created, load, ready, posts).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import { pollUntil, runCommand, webview } from '../workbench.ts';
@@ -44,6 +45,15 @@ export const firstPaint: Scenario = {
   async run(ctx) {
     const { page, step, shot, workspace, log } = ctx;
     const before = listBundleDirs(workspace);
+    // code-server's webview boot, which the webview cannot time itself: when its outer frame (pre/index.html) and
+    // its content frame (pre/fake.html, where our HTML goes) first appear in the page.
+    const frames: Record<string, number> = {};
+    const frameWatch = setInterval(() => {
+      for (const f of page.frames()) {
+        const name = /\/webview\/browser\/pre\/([\w-]+\.html)/.exec(f.url())?.[1];
+        if (name && frames[`frame ${name}`] === undefined) frames[`frame ${name}`] = Date.now();
+      }
+    }, 50);
     await step(`palette: ${TITLE_RUN_CASE} → ${CASE.id}`, async () => {
       await runCommand(page, TITLE_RUN_CASE);
       const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: CASE.id }).first();
@@ -72,13 +82,20 @@ export const firstPaint: Scenario = {
       assert.ok(s.distinct >= 3, `${painted.canvas} looks blank: ${s.distinct} distinct colour(s)`);
       await shot('first-paint');
     });
-    const delay = painted.at - finishedAt;
-    // The host's line lands in its log file a moment after `painted` (the output channel flushes on its own).
-    const host = await pollUntil('host first-paint log line', async () => hostPaintLine(ctx.server.userDataDir), 15_000, 200).catch(() => 'not found in the extension log');
-    log(`webview steps after complete.json (ms): ${relative(painted.marks, finishedAt)}`);
-    log(`host log: ${host}`);
+    clearInterval(frameWatch);
+    // The host's line lands in its log file a moment after `painted` (the output channel flushes on its own). It
+    // measures from the moment the run wrote complete.json; the file's finishedAt read here may be a later refresh
+    // (the last previews are added after it), so the host's number is the one reported when it is there.
+    const host = await pollUntil('host first-paint log line', async () => hostPaintLine(ctx.server.userDataDir), 15_000, 200).catch(() => undefined);
+    const hostMs = host ? Number(/, (-?\d+) ms after complete\.json/.exec(host)?.[1]) : NaN;
+    const delay = Number.isFinite(hostMs) ? hostMs : painted.at - finishedAt;
+    const zero = painted.at - delay;
+    log(`webview steps after complete.json (ms): ${relative({ ...frames, ...painted.marks }, zero)}`);
+    log(`host log: ${host ?? 'no first-paint line in the extension log'}`);
+    log(`by complete.json's finishedAt as read here: ${(painted.at - finishedAt).toFixed(0)} ms`);
     // The number issue 15 asks for, printed (a timing on a shared machine is evidence, not a test).
-    log(`FIRST PAINT at 1024²: ${delay.toFixed(0)} ms after complete.json (${painted.canvas}; target ≤ 1000 ms: ${delay <= 1000 ? 'met' : 'NOT met'})`);
-    console.log(`first paint at 1024²: ${delay.toFixed(0)} ms after the bundle is complete (target ≤ 1000 ms: ${delay <= 1000 ? 'met' : 'NOT met'})`);
+    const verdict = `target ≤ 1000 ms: ${delay <= 1000 ? 'met' : 'NOT met'}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`;
+    log(`FIRST PAINT at 1024²: ${delay.toFixed(0)} ms after complete.json (${painted.canvas}; ${verdict})`);
+    console.log(`first paint at 1024²: ${delay.toFixed(0)} ms after the bundle is complete (${verdict})`);
   },
 };

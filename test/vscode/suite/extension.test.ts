@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NbParityApi } from '../../../src/extension/activate.ts';
-import type { RunOutcome } from '../../../src/extension/parityService.ts';
+import type { RunCommandResult } from '../../../src/extension/commands/runResult.ts';
 
 const EXT_ID = 'nanobragg-parity.nanobragg-parity';
 
@@ -46,7 +46,7 @@ suite('nanoBragg Parity extension', () => {
 
   test('“Run parity case…” with TC-D3 on the embedded engine writes a bundle and opens the results', async () => {
     const a = await api();
-    const outcome = (await vscode.commands.executeCommand('nbParity.runCase', 'TC-D3')) as RunOutcome | undefined;
+    const outcome = (await vscode.commands.executeCommand('nbParity.runCase', 'TC-D3')) as RunCommandResult | undefined;
     assert.ok(outcome?.bundle, `a bundle was written (${outcome?.error ?? 'no outcome'})`);
     const dir = outcome.bundle.dir;
     for (const f of ['metrics.json', 'commands.txt', 'summary.md']) assert.ok(fs.existsSync(path.join(dir, f)), `${f} in ${dir}`);
