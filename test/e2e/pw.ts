@@ -49,7 +49,7 @@ export interface FrameLocator {
 
 export interface ConsoleMessage { type(): string; text(): string; location(): { url: string } }
 
-export interface Frame { url(): string; name(): string }
+export interface Frame { url(): string; name(): string; evaluate<T>(fn: () => T): Promise<T> }
 
 export interface Page {
   goto(url: string, opts?: { timeout?: number; waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' | 'commit' }): Promise<unknown>;

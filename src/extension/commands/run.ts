@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Bundle, Case, EngineId } from '../../shared/types.ts';
 import type { ParityService, RunRequest, RunOutcome } from '../parityService.ts';
 import type { ResultsPanel } from '../panel/resultsPanel.ts';
-import type { ResultsPanels } from '../panel/panels.ts';
+import type { ResultsPanels, RunPanel } from '../panel/panels.ts';
 import type { BundleHistory } from '../history.ts';
 import type { VerdictStatusBar } from '../statusBar.ts';
 import { gateRun } from '../trust.ts';
@@ -23,7 +23,12 @@ export interface RunDeps {
   statusBar: VerdictStatusBar;
 }
 
-export interface RunUiOptions { panel?: ResultsPanel; openPanel?: boolean }
+export interface RunUiOptions {
+  panel?: ResultsPanel;
+  openPanel?: boolean;
+  /** The run panel opened already (behind the case pick, so its webview boots while the user picks). */
+  runPanel?: RunPanel;
+}
 
 export interface ParityCommands {
   runWithUi(req: Omit<RunRequest, 'token' | 'onProgress'>, opts?: RunUiOptions): Promise<RunOutcome | undefined>;
@@ -57,6 +62,13 @@ const FIRST_LOOK_MS = 1500;
 
 /** A run from the palette/webview: trust gate → cancellable progress notification → status bar + results panel. */
 async function runWithUi(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, opts: RunUiOptions = {}): Promise<RunOutcome | undefined> {
+  const outcome = await gatedRun(deps, req, opts);
+  // A run that shows nothing (refused, cancelled, failed) leaves no empty panel behind.
+  if (!outcome?.bundle || outcome.cancelled) opts.runPanel?.abandon();
+  return outcome;
+}
+
+async function gatedRun(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgress'>, opts: RunUiOptions): Promise<RunOutcome | undefined> {
   const { log, service, statusBar } = deps;
   if (service.running) {
     const pick = await vscode.window.showWarningMessage('A parity run is already in progress. Cancel it first, or wait until it ends.', 'Cancel running parity', 'Show log');
@@ -75,7 +87,8 @@ async function runWithUi(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgr
   }
   const ids = req.cases.map((c) => c.id).join(', ');
   statusBar.running(ids);
-  const ui = opts.openPanel !== false ? deps.panels.openForRun(opts.panel) : undefined;
+  // Opened now (if not already), so the webview has booted by the time the bundle is complete.
+  const ui = opts.runPanel ?? (opts.openPanel !== false ? deps.panels.openForRun(opts.panel) : undefined);
   const outcome = await withRunProgress(deps, { ...req, embeddedOnly }, ids, ui?.panel);
   if (!outcome.bundle || outcome.cancelled) ui?.abandon();
   return reportOutcome(deps, outcome, { ...opts, panel: ui?.panel ?? opts.panel });
@@ -170,7 +183,10 @@ async function runCase(deps: RunDeps, arg?: unknown): Promise<RunOutcome | undef
   if (errors.length) void vscode.window.showWarningMessage(`Some case definitions were skipped: ${errors[0]}${errors.length > 1 ? ` (+${errors.length - 1} more in the log)` : ''}`);
   let chosen: Case[] | undefined;
   if (typeof arg === 'string') chosen = cases.filter((c) => c.id === arg);
+  let runPanel: RunPanel | undefined;
   if (!chosen?.length) {
+    // The results panel opens behind the pick: its webview boots while the user chooses (issue 15's first paint).
+    runPanel = service.running ? undefined : deps.panels.openForRun(undefined, true);
     const last = await history.lastResults(folder, service.bundleLocation(folder));
     const status = new Map([...last].map(([id, l]) => [id, { status: l.result.verdict.status, line: `(${l.stamp}) ${caseLine(l.result)}` }]));
     // Grouped by case (a separator per yaml case, "All runs of …"), "Failed last time" on top (caseTree.ts).
@@ -178,10 +194,10 @@ async function runCase(deps: RunDeps, arg?: unknown): Promise<RunOutcome | undef
       ? { label: r.label, kind: vscode.QuickPickItemKind.Separator, caseIds: r.caseIds }
       : { label: r.label, description: r.description, detail: r.detail, caseIds: r.caseIds }));
     const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Run parity case…', placeHolder: MULTI_PICK_HINT, matchOnDescription: true, matchOnDetail: true });
-    if (!picks?.length) return undefined;
+    if (!picks?.length) { runPanel?.abandon(); return undefined; }
     chosen = pickedCases(cases, picks);
   }
-  return runWithUi(deps, { folder, cases: chosen });
+  return runWithUi(deps, { folder, cases: chosen }, { runPanel });
 }
 
 async function rerunLast(deps: RunDeps): Promise<RunOutcome | undefined> {

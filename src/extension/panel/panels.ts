@@ -7,6 +7,9 @@ import { buildCompareView, type CompareSpec } from '../../core/compare/compareVi
 import { Disposable } from '../disposable.ts';
 import { ResultsPanel, VIEW_TYPE, type PanelDeps } from './resultsPanel.ts';
 
+/** The panel a run will show its bundle in, opened when the run starts (ResultsPanels.openForRun). */
+export interface RunPanel { panel: ResultsPanel; abandon(): void }
+
 export class ResultsPanels extends Disposable {
   private readonly panels = new Set<ResultsPanel>();
   /** The panel that shows fresh runs (re-used so repeated runs do not pile up tabs). */
@@ -16,8 +19,8 @@ export class ResultsPanels extends Disposable {
     super();
   }
 
-  private create(panel?: vscode.WebviewPanel, column = vscode.ViewColumn.Active): ResultsPanel {
-    const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: column, preserveFocus: false },
+  private create(panel?: vscode.WebviewPanel, column = vscode.ViewColumn.Active, preserveFocus = false): ResultsPanel {
+    const p = panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, 'nanoBragg Parity', { viewColumn: column, preserveFocus },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'webview')] });
     const rp = new ResultsPanel(p, { ...this.deps, open: (d, beside) => this.openDir(d, beside), openCompare: (spec, beside) => this.openCompare(spec, beside) }, (x) => { this.panels.delete(x); if (this.runPanel === x) this.runPanel = undefined; });
     this.panels.add(rp);
@@ -32,15 +35,16 @@ export class ResultsPanels extends Disposable {
 
   /**
    * A run starts: open (or reveal) the run panel now, so its webview has booted by the time the bundle is complete
-   * (a webview takes seconds to load its script in code-server; issue 15's first paint). `abandon` at the end of a
-   * run that shows nothing closes the panel again if this run created it and it never showed a bundle.
+   * (a new webview took 4–15 s to boot in code-server on a busy machine; issue 15's first paint). `abandon` at the end
+   * of a run that shows nothing closes the panel again if this run created it and it never showed a bundle.
+   * `preserveFocus`: opened behind a quick pick, which must keep the focus.
    */
-  openForRun(target?: ResultsPanel): { panel: ResultsPanel; abandon(): void } {
+  openForRun(target?: ResultsPanel, preserveFocus = false): RunPanel {
     if (target && this.panels.has(target)) this.runPanel = target;
     const run = this.runPanel?.compareKey ? undefined : this.runPanel;
-    const panel = run ?? this.create();
+    const panel = run ?? this.create(undefined, vscode.ViewColumn.Active, preserveFocus);
     this.runPanel = panel;
-    if (run) panel.reveal();
+    if (run && !preserveFocus) panel.reveal();
     return { panel, abandon: () => { if (!run && !panel.bundle) panel.dispose(); } };
   }
 
