@@ -2,7 +2,8 @@
 //   runParity until the bundle is complete on disk, against the slower simulator (target: within 10 % and ≤ 150 ms),
 //   then what the results panel does before its first paint: build the view model, get the images (from the fresh
 //   bundle in memory, as the panel does after a run) and build the image messages (max-binned previews above 1024²).
-//   Target: ≤ 1 s at 1024². Also the reopen path (readBundle + loadCaseImages from disk) and how often each full-size
+//   Target: ≤ 1 s at 1024². Also what a palette run command answers the window with (JSON over the extension host's
+//   channel: the whole outcome was 63 MB at 1024² and held the panel's messages up ~30 s in code-server), the reopen path (readBundle + loadCaseImages from disk) and how often each full-size
 //   image file is read (target: once at most). Printed, not asserted: the machine is shared.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -12,7 +13,8 @@ import { runParity } from '../src/core/parity.ts';
 import { loadCaseImages, readBundle } from '../src/core/evidence/index.ts';
 import { buildViewModel } from '../src/extension/panel/viewModel.ts';
 import { imageMessage, previewImageMessage, type ImageMessage } from '../src/shared/messages.ts';
-import { maxBin, previewBinning } from '../src/shared/preview.ts';
+import { firstDelivery, maxBin } from '../src/shared/preview.ts';
+import { runCommandResult } from '../src/extension/commands/runResult.ts';
 import type { Bundle, Case } from '../src/shared/types.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -25,7 +27,7 @@ function caseOf(n: number): Case {
   };
 }
 
-/** What the panel posts for a bundle before its first paint: snapshot + one message per image (preview when large). */
+/** What the panel posts for a bundle before its first paint: snapshot + the first message of each image (preview when large). */
 async function panelMessages(bundle: Bundle): Promise<{ buildMs: number; loadMs: number; messagesMs: number; messages: ImageMessage[]; inMemory: boolean }> {
   const t0 = performance.now();
   const { images } = buildViewModel(bundle, { readOnly: false });
@@ -37,7 +39,7 @@ async function panelMessages(bundle: Bundle): Promise<{ buildMs: number; loadMs:
   for (const ref of images) {
     const img = imgs[ref.role as 'reference' | 'candidate'];
     if (!img) continue;
-    const k = previewBinning(ref.fpixels, ref.spixels);
+    const { k } = firstDelivery(ref.fpixels, ref.spixels);
     messages.push(k === 1 ? imageMessage(ref, img) : previewImageMessage(ref, maxBin(img, ref.fpixels, ref.spixels, k), k));
   }
   const t3 = performance.now();
@@ -86,6 +88,12 @@ for (const n of [256, 1024]) {
   const first = p.buildMs + p.loadMs + p.messagesMs;
   const bytes = p.messages.reduce((s, m) => s + m.buffer.byteLength, 0);
   console.log(`  panel after a run: view model ${ms(p.buildMs)}, images ${ms(p.loadMs)} (${p.inMemory ? 'from the run, no file read' : 'read from disk'}), messages ${ms(p.messagesMs)} (${(bytes / 2 ** 20).toFixed(2)} MiB) → first paint ready ${ms(first)} after the bundle (host side; target ≤ 1 s at 1024²: ${first <= 1000 ? 'met' : 'NOT met'}); .bin reads ${[...fresh.reads.values()].reduce((s, x) => s + x, 0)}`);
+  const t1 = performance.now();
+  const whole = JSON.stringify({ bundle, cancelled: false });
+  const t2 = performance.now();
+  const slim = JSON.stringify(runCommandResult({ bundle, cancelled: false, request: undefined as never }));
+  const t3 = performance.now();
+  console.log(`  run command's answer as JSON: whole outcome ${(whole.length / 2 ** 20).toFixed(1)} MiB in ${ms(t2 - t1)} (before); without pixels ${(slim.length / 1024).toFixed(1)} KiB in ${ms(t3 - t2)} (now)`);
   const reopened = await countBinReads(async () => { const t0 = performance.now(); const b = await readBundle(bundle.dir); const r = await panelMessages(b); return { readMs: performance.now() - t0 - r.buildMs - r.loadMs - r.messagesMs, ...r }; });
   const r = reopened.result;
   const maxReads = Math.max(0, ...reopened.reads.values());

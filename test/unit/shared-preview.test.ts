@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PREVIEW_MAX_PIXELS, maxBin, previewBinning, previewSize } from '../../src/shared/preview.ts';
+import { PREVIEW_MAX_PIXELS, firstDelivery, maxBin, previewBinning, previewSize } from '../../src/shared/preview.ts';
 import {
   imageFromMessage, imageMessage, isHostToWebview, isImageMessage, isWebviewToHost, messagePixels, previewImageMessage,
 } from '../../src/shared/messages.ts';
@@ -79,6 +79,15 @@ test('bin size: none up to 1024², else ceil(longest side / 1024)', () => {
   assert.equal(previewBinning(2463, 2527), 3, 'Pilatus 6M');
   assert.equal(previewBinning(4096, 4096), 4);
   assert.deepEqual(previewSize(2463, 2527, 3), { fpixels: 821, spixels: 843 });
+});
+
+test('first delivery: full up to 512², a 2×2 quick preview with the full image following up to 1024², else the preview alone', () => {
+  assert.deepEqual(firstDelivery(256, 256), { k: 1, fullFollows: false });
+  assert.deepEqual(firstDelivery(512, 512), { k: 1, fullFollows: false }, 'exactly 512²: sent as is');
+  assert.deepEqual(firstDelivery(513, 512), { k: 2, fullFollows: true });
+  assert.deepEqual(firstDelivery(1024, 1024), { k: 2, fullFollows: true }, 'the 1024² first paint: a quarter of the bytes first');
+  assert.deepEqual(firstDelivery(2048, 2048), { k: 2, fullFollows: false }, 'above 1024²: full only when asked');
+  assert.deepEqual(firstDelivery(4096, 4096), { k: 4, fullFollows: false });
 });
 
 test('preview image message: exact-size buffer, survives structuredClone, guard checks the declared binning', () => {
