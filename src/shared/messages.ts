@@ -265,12 +265,9 @@ export type WebviewRequest =
   | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
   | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage | CompareRequest;
 
-/** The webview's first image drawn on screen (Date.now() in the webview), for the host's log: first-paint timing. */
-export interface PaintedMessage {
-  type: 'painted'; at: number; caseId: string; role: string; binning: number;
-  /** Epoch ms of the webview's steps before it (navigation, script loaded/evaluated, ready, snapshot, image, drawn). */
-  marks?: Record<string, number>;
-}
+/** The webview's first image drawn on screen (Date.now() in the webview), for the host's log: first-paint timing.
+ * `marks`: epoch ms of the webview's steps before it (navigation, script loaded/evaluated, ready, snapshot, image…). */
+export interface PaintedMessage { type: 'painted'; at: number; caseId: string; role: string; binning: number; marks?: Record<string, number> }
 
 export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage | PaintedMessage;
 

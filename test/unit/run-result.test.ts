@@ -37,8 +37,12 @@ test('first-paint breakdown: host and webview steps in time order, relative to t
   t.set('ready', 950);
   t.set('ready', 1200);
   t.mark('panelCreated', 5000);
-  t.newBundle(1000);
+  t.completed('/b', 1000);
+  t.newBundle('/b');
   assert.equal(t.completedAt, 1000);
+  t.newBundle('/other');
+  assert.equal(t.completedAt, undefined, 'a bundle the run did not note: complete.json is read instead');
+  t.newBundle('/b');
   const line = breakdown(t.entries().filter(([k]) => k !== 'load'), { image: 1100, onScreen: 1300 }, 1000);
   assert.equal(line, 'host panelCreated -100, webview image +100, host ready +200, webview onScreen +300');
 });

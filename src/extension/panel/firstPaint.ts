@@ -21,10 +21,16 @@ export class PaintTimeline {
     this.marks.set(name, at);
   }
 
+  private readonly completions = new Map<string, number>();
+  /** When a run's bundle was complete (noted by the run, before the panel loads it). */
+  completed(dir: string, at: number): void {
+    this.completions.set(dir, at);
+  }
+
   /** A new bundle: its own snapshot/image times (panel creation and `ready` stay). */
-  newBundle(completedAt?: number): void {
+  newBundle(dir: string): void {
     for (const k of ['snapshotPosted', 'imagePosting', 'imagePosted']) this.marks.delete(k);
-    this.completedAt = completedAt;
+    this.completedAt = this.completions.get(dir);
     this.mark('load');
   }
 

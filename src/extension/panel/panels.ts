@@ -58,7 +58,7 @@ export class ResultsPanels extends Disposable {
     this.runPanel = p;
     p.timeline.set('showRun', called);
     const done = this.completedAt.get(bundle.dir);
-    if (done !== undefined) p.noteCompleted(bundle.dir, done);
+    if (done !== undefined) p.timeline.completed(bundle.dir, done);
     p.reveal();
     // Shown already when complete.json was written; the run's end brings the same bundle object again.
     if (p.bundle === bundle) return;

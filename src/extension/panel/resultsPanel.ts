@@ -117,7 +117,7 @@ export class ResultsPanel extends Disposable {
   private async load(bundle: Bundle): Promise<void> {
     const generation = ++this.generation;
     this.bundle = bundle;
-    this.timeline.newBundle(this.completedAt.get(bundle.dir));
+    this.timeline.newBundle(bundle.dir);
     const cmp = this.compareView;
     this.panel.title = cmp ? `Compare ${cmp.info.caseId}: ${cmp.info.a.stamp} ↔ ${cmp.info.b.stamp}` : panelTitle(bundle.stamp);
     this.pixels.clear();
@@ -198,12 +198,6 @@ export class ResultsPanel extends Disposable {
   private async postSnapshot(viewModel: ViewModel): Promise<void> {
     await this.post({ type: 'snapshot', viewModel });
     this.timeline.mark('snapshotPosted');
-  }
-
-  /** When bundles were complete (the run's first complete.json), for the first-paint log of a run panel. */
-  private readonly completedAt = new Map<string, number>();
-  noteCompleted(dir: string, at: number): void {
-    this.completedAt.set(dir, at);
   }
 
   private async post(msg: HostToWebview): Promise<boolean> {
