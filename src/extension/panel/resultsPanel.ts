@@ -124,20 +124,18 @@ export class ResultsPanel extends Disposable {
     this.previews.clear();
     this.peaks.clear();
     // Numbers first: the snapshot goes out before any pixel is read (a 2048² pair is 32 MiB to load and send).
-    const predicted = new Map<string, ImageRole[]>();
-    for (const c of bundle.cases) {
+    // The model files and the earlier bundles (trend) are looked up concurrently: both are on the first paint's path.
+    const folder = this.deps.service.folderOf(bundle.dir);
+    const earlierBundles = folder && !cmp ? this.deps.history.recent(folder, this.deps.service.bundleLocation(folder)) : undefined;
+    const predicted = new Map<string, ImageRole[]>(await Promise.all(bundle.cases.map(async (c) => {
       const roles: ImageRole[] = [];
       if (c.files.referenceImage) roles.push('reference');
       if (c.files.candidateImage) roles.push('candidate');
       if (await fileExists(path.join(bundle.dir, bundleFiles.model(c.fileStem)))) roles.push('model');
-      predicted.set(c.caseId, roles);
-    }
-    const folder = this.deps.service.folderOf(bundle.dir);
+      return [c.caseId, roles] as const;
+    })));
     let trend = new Map();
-    if (folder && !cmp) {
-      const earlier = await this.deps.history.recent(folder, this.deps.service.bundleLocation(folder));
-      trend = trendFrom([bundle, ...earlier.filter((b) => b.dir !== bundle.dir)], bundle.stamp);
-    }
+    if (earlierBundles) trend = trendFrom([bundle, ...(await earlierBundles).filter((b) => b.dir !== bundle.dir)], bundle.stamp);
     const legacy = bundle.layout === 'legacy';
     const { viewModel, images } = buildViewModel(bundle, {
       readOnly: legacy || !!cmp,
@@ -154,7 +152,8 @@ export class ResultsPanel extends Disposable {
     this.viewModel = viewModel;
     this.outgoing = images;
     this.forgetDelivered();
-    if (this.ready) await this.postSnapshot(viewModel);
+    // Not awaited: the images queue right behind it (the channel keeps the order) instead of after its round trip.
+    const snapshot = this.ready ? this.postSnapshot(viewModel).catch((err) => this.deps.log.warn(`results panel: snapshot not posted: ${errorText(err)}`)) : undefined;
     // Then the pixels, case by case, each image sent as soon as it is read.
     for (const c of bundle.cases) {
       if (generation !== this.generation || this.isDisposed) return;
@@ -173,9 +172,11 @@ export class ResultsPanel extends Disposable {
         continue;
       }
       if (generation !== this.generation) return;
-      void this.sendPeaks(c.caseId, roles);
       if (this.ready) await this.sendImages(this.outgoing.filter((ref) => ref.caseId === c.caseId && !this.sent.has(ref.id)));
+      // After the images: finding the peaks takes 10–400 ms of this thread at 1024² and is not needed to draw.
+      void this.sendPeaks(c.caseId, roles);
     }
+    await snapshot;
   }
 
   /** First deliveries (previews where large), then the full images of the quick previews (preview.ts firstDelivery). */
