@@ -148,7 +148,9 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   }
   statusBar.showBundle(bundle);
   for (const c of bundle.cases) log.info(caseLine(c));
-  if (opts.openPanel !== false) await panels.showRun(bundle, opts.panel);
+  // Usually shown already when complete.json was written (onComplete); revealing it again would take the focus from
+  // whatever the user opened meanwhile.
+  if (opts.openPanel !== false && !opts.panel?.isShowing(bundle)) await panels.showRun(bundle, opts.panel);
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
   const summary = failed.length
     ? `Parity: ${bundle.cases.length - failed.length}/${bundle.cases.length} passed. ${failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; ')}`

@@ -56,12 +56,12 @@ export class ResultsPanels extends Disposable {
     const run = this.runPanel?.compareKey ? undefined : this.runPanel;
     const p = same ?? run ?? this.create();
     this.runPanel = p;
+    // Shown already (e.g. "Open parity results" on the last run's bundle): just bring it to the front.
+    if (p.isShowing(bundle)) { p.reveal(); return; }
     p.timeline.set('showRun', called);
     const done = this.completedAt.get(bundle.dir);
     if (done !== undefined) p.timeline.completed(bundle.dir, done);
     p.reveal();
-    // Shown already when complete.json was written; the run's end brings the same bundle object again.
-    if (p.bundle === bundle) return;
     await p.show(bundle);
   }
 

@@ -88,9 +88,7 @@ export class ResultsPanel extends Disposable {
     this._register(panel.onDidDispose(() => this.dispose()));
   }
 
-  get dir(): string | undefined {
-    return this.bundle?.dir;
-  }
+  get dir(): string | undefined { return this.bundle?.dir; }
 
   /** Set while the panel shows a compare view (core/compare/compareView.ts); such a panel is never "the panel of" B. */
   compareKey?: string;
@@ -103,8 +101,13 @@ export class ResultsPanel extends Disposable {
     return this.show(view.bundle);
   }
 
+  /** The bundle last asked for (it may still be loading). */
+  private requested?: Bundle;
+  isShowing = (bundle: Bundle): boolean => this.requested === bundle;
+
   /** Show a bundle (fresh from a run, or opened from disk). */
   show(bundle: Bundle): Promise<void> {
+    this.requested = bundle;
     if (this.compareView && bundle !== this.compareView.bundle) { this.compareView = undefined; this.compareKey = undefined; }
     const next = this.chain.then(() => this.load(bundle)).catch((err) => {
       this.deps.log.error(`results panel: ${errorText(err)}`);
@@ -152,9 +155,9 @@ export class ResultsPanel extends Disposable {
     this.viewModel = viewModel;
     this.outgoing = images;
     this.forgetDelivered();
-    // Not awaited: the images queue right behind it (the channel keeps the order) instead of after its round trip.
     const snapshot = this.ready ? this.postSnapshot(viewModel).catch((err) => this.deps.log.warn(`results panel: snapshot not posted: ${errorText(err)}`)) : undefined;
-    // Then the pixels, case by case, each image sent as soon as it is read.
+    // Then the pixels, case by case, each sent as soon as it is read and queued right behind the snapshot (not after
+    // its round trip: the channel keeps the order).
     for (const c of bundle.cases) {
       if (generation !== this.generation || this.isDisposed) return;
       const roles = predicted.get(c.caseId) ?? [];
@@ -231,10 +234,7 @@ export class ResultsPanel extends Disposable {
     await this.post({ type: 'history', caseId, rows });
   }
 
-  private forgetDelivered(): void {
-    this.sent.clear();
-    this.fullSent.clear();
-  }
+  private forgetDelivered(): void { this.sent.clear(); this.fullSent.clear(); }
 
   /** The full-resolution image after a preview; at most once per webview document and snapshot. */
   private async sendFullImage(ref: OutgoingImage): Promise<{ ok: boolean; message?: string }> {
