@@ -13,6 +13,7 @@ import { fixesFor } from '../runFixes.ts';
 import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
+import { runWhatIf, type WhatIfAnswer } from './whatIf.ts';
 
 export interface RunDeps {
   log: Log;
@@ -27,6 +28,8 @@ export interface RunUiOptions { panel?: ResultsPanel; openPanel?: boolean }
 export interface ParityCommands {
   runWithUi(req: Omit<RunRequest, 'token' | 'onProgress'>, opts?: RunUiOptions): Promise<RunOutcome | undefined>;
   rerunBundle(bundle: Bundle, caseIds: string[] | undefined, panel?: ResultsPanel): Promise<RunOutcome | undefined>;
+  /** "Run with this fix": the case with the flags on both sides as a what-if bundle, then the compare view. */
+  whatIf(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<WhatIfAnswer>;
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: RunDeps): ParityCommands {
@@ -35,10 +38,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunD
     vscode.commands.registerCommand('nbParity.runCase', (arg?: unknown) => runCase(deps, arg)),
     vscode.commands.registerCommand('nbParity.rerunLast', () => rerunLast(deps)),
   );
-  return {
+  const cmds: ParityCommands = {
     runWithUi: (req, opts) => runWithUi(deps, req, opts),
     rerunBundle: (bundle, caseIds, panel) => rerunBundle(deps, bundle, caseIds, panel),
+    whatIf: (bundle, caseId, flags, reason) => runWhatIf(deps, cmds.runWithUi, bundle, caseId, flags, reason),
   };
+  return cmds;
 }
 
 /** A run that wrote no bundle: the message names the cause (and the program it tried); offer the fix that matches it. */
@@ -128,7 +133,9 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   const show = failed.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.
   const fixes = fixesFor(failed.flatMap((c) => [c.verdict.reason, c.reference.error ?? '', c.candidate.error ?? '']));
-  void show(summary, ...fixes.map((f) => f.label), 'Open parity results', 'Record attempt in fix_plan.md').then((pick) => {
+  // A what-if is never recorded as the case itself: no Record offer (the panel opens the compare view instead).
+  const record = bundle.whatIf ? [] : ['Record attempt in fix_plan.md'];
+  void show(summary, ...fixes.map((f) => f.label), 'Open parity results', ...record).then((pick) => {
     if (pick === 'Open parity results') void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir));
     if (pick === 'Record attempt in fix_plan.md') void vscode.commands.executeCommand('nbParity.recordAttempt', bundle.dir);
     const fix = fixes.find((f) => f.label === pick);
