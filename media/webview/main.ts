@@ -217,7 +217,7 @@ function renderSnapshot(next: ViewModel): void {
   notice.textContent = next.notice ?? '';
   clear(hostErrors);
   linked = next.compare ? new LinkedGrids(() => [...cases.values()], () => settings, () => { for (const c of cases.values()) c.applySettings(settings, theme); }) : undefined;
-  if (next.compare) header.replaceChildren(compareHeader(next.compare, (b, what, m) => request(b, what, m)));
+  if (next.compare) header.replaceChildren(compareHeader(next.compare, (b, what, m) => request(b, what, m)), linked!.roi.element);
   else header.replaceChildren(
     h('h2', {}, `Bundle ${next.stamp}`),
     h('p', { class: 'muted', 'data-testid': 'bundle-dir' }, next.bundleDir, next.layout === 'legacy' ? ' (older layout)' : ''));
