@@ -53,7 +53,7 @@ export class LinkedGrids {
 
   /** Until the joined range of the current scale is known, a grid uses its own (never a range of the other scale). */
   attach(ui: CaseUi): void {
-    ui.grid.roi.onChange = (rect) => this.roi.set(rect, ui);
+    ui.grid.roi.onChange = (rect, done) => this.roi.set(rect, ui, done);
     ui.grid.rangeOverride = () => {
       const s = this.settings();
       return this.range && this.range.scale === s.scale && this.range.clip === s.clipPercentile ? this.range.m : undefined;

@@ -13,8 +13,11 @@ export class CompareRoiTable {
 
   constructor(private readonly cases: () => CaseUi[]) {}
 
-  /** A region was drawn (or cleared) on `from`: box it on every other row and list every row's metrics. */
-  set(rect: PixelRect | undefined, from: CaseUi): void {
+  /**
+   * A region was drawn (or cleared) on `from`: box it on every other row and list every row's metrics. The table
+   * first appears when the drag ends (appearing mid-drag would push the images away from under the pointer).
+   */
+  set(rect: PixelRect | undefined, from: CaseUi, done: boolean): void {
     this.rect = rect;
     for (const c of this.cases()) {
       if (c === from) continue;
@@ -22,8 +25,12 @@ export class CompareRoiTable {
       c.grid.roi.mirror(fits ? rect : undefined);
       c.grid.draw();
     }
+    if (done) this.shown = !!rect;
     this.render();
   }
+
+  /** Whether the table is up (from the end of the first drag until cleared). */
+  private shown = false;
 
   private frame = 0;
 
@@ -34,7 +41,7 @@ export class CompareRoiTable {
   }
 
   private list(): void {
-    const r = this.rect;
+    const r = this.shown ? this.rect : undefined;
     this.element.hidden = !r;
     clear(this.element);
     if (!r) return;
@@ -55,6 +62,7 @@ export class CompareRoiTable {
 
   private clearAll(): void {
     this.rect = undefined;
+    this.shown = false;
     for (const c of this.cases()) { c.grid.roi.mirror(undefined); c.grid.draw(); }
     this.render();
   }

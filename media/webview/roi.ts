@@ -67,15 +67,15 @@ type Pixel = { slow: number; fast: number };
  * canvas after each draw (the box is in image coordinates, so it follows zoom/pan on all linked panels).
  */
 export class RoiTool {
-  readonly readout = new RoiReadout(() => { this.mirrored = undefined; this.onChange?.(undefined); });
+  readonly readout = new RoiReadout(() => { this.mirrored = undefined; this.onChange?.(undefined, true); });
   private start?: Pixel;
   private pointer?: number;
   private rect?: PixelRect;
   private fullFrame?: { ref: Float32Array; cand: Float32Array; m: Metrics };
   /** A region drawn on another grid of a compare view: boxed here too, without this grid's own readout. */
   private mirrored?: PixelRect;
-  /** Told of every region drawn here (undefined = cleared): the compare view's one table for all rows. */
-  onChange?: (rect: PixelRect | undefined) => void;
+  /** Told of every region drawn here (undefined = cleared; `done` when the drag ends): the compare view's one table for all rows. */
+  onChange?: (rect: PixelRect | undefined, done: boolean) => void;
 
   constructor(private readonly fpixels: number, private readonly spixels: number, private readonly images: () => { reference?: Float32Array; candidate?: Float32Array }, private readonly needFull: () => void) {}
 
@@ -83,13 +83,18 @@ export class RoiTool {
 
   begin(pointer: number, p: Pixel): void { this.pointer = pointer; this.start = p; this.move(pointer, p); }
 
-  end(pointer: number): boolean { if (this.pointer !== pointer) return false; this.pointer = undefined; return true; }
+  end(pointer: number): boolean {
+    if (this.pointer !== pointer) return false;
+    this.pointer = undefined;
+    if (this.rect) this.onChange?.(this.rect, true);
+    return true;
+  }
 
   move(pointer: number, p: Pixel | undefined): void {
     if (pointer !== this.pointer || !this.start || !p) return;
     this.rect = rectBetween(this.start, p, this.fpixels, this.spixels);
     this.mirrored = undefined;
-    this.onChange?.(this.rect);
+    this.onChange?.(this.rect, false);
     const r = this.metrics(this.rect);
     if (r) this.readout.show(r);
   }
