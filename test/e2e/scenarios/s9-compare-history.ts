@@ -14,7 +14,7 @@ const ID = 'TC-D3';
 const A = `A:${ID}`, B = `B:${ID}`, CAND = `candidate-AB:${ID}`, REF = `reference-AB:${ID}`;
 
 /** The webview frame whose document has `testid` (several panels are open side by side). */
-async function frameWith(page: Page, testid: string, timeoutMs: number): Promise<FrameLocator> {
+export async function frameWith(page: Page, testid: string, timeoutMs: number): Promise<FrameLocator> {
   return pollUntil(`a webview with ${testid}`, async () => {
     const n = await page.locator('iframe.webview.ready').count();
     for (let i = 0; i < n; i++) {
