@@ -199,5 +199,7 @@ async function rerunBundle(deps: RunDeps, bundle: Bundle, caseIds: string[] | un
     ?? { id: r.caseId, label: r.label, source: 'user', flags: r.flags, fileStem: r.fileStem, thresholds: r.thresholds });
   if (!runCases.length) { void vscode.window.showErrorMessage(`Bundle ${bundle.dir} has no cases to re-run.`); return undefined; }
   const first = bundle.cases[0];
-  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine }, { panel });
+  // Re-running a what-if keeps it one (its cases are the ~whatif copies as recorded): marked, never recordable.
+  const whatIf = bundle.whatIf ? { whatIf: bundle.whatIf } : {};
+  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine, ...whatIf }, { panel });
 }
