@@ -38,7 +38,7 @@ export async function runWhatIf(deps: WhatIfDeps, runWithUi: RunWithUi, bundle: 
     { folder, cases: [tried], reference: recorded.reference.engine, candidate: recorded.candidate.engine, whatIf: whatIfMarker([original], flags, reason) },
     { openPanel: false },
   );
-  if (!outcome) return { ok: false, message: `What-if of ${caseId} not run (cancelled before it started).` };
+  if (!outcome) return { ok: false, message: `What-if of ${caseId} not started (another run is in progress, or the Restricted Mode prompt was dismissed).` };
   if (!outcome.bundle || outcome.cancelled) return { ok: false, message: outcome.cancelled ? `What-if of ${caseId} cancelled; no process is left running.` : `What-if of ${caseId} failed: ${outcome.error ?? 'no bundle'}` };
   const result = outcome.bundle.cases.find((c) => c.caseId === tried.id);
   await deps.panels.openCompare({ a: bundle.dir, b: outcome.bundle.dir, caseId, caseIdB: tried.id, labels: { a: 'original', b: 'what-if' } }, true);
