@@ -47,10 +47,10 @@ export class CompareRoiTable {
     if (!r) return;
     const rows = this.cases().map((c) => {
       const m = r.x1 < c.view.fpixels && r.y1 < c.view.spixels ? c.grid.roi.metrics(r) : undefined;
-      const label = c.view.sides ? `${c.view.caseId} (${c.view.sides.reference} vs ${c.view.sides.candidate})` : c.view.caseId;
+      const what = c.view.sides ? `${c.view.sides.candidate} vs ${c.view.sides.reference}` : undefined;
       const cells = m ? ROI_ROWS.map(([name, f]) => h('td', { 'data-metric': name }, f(m.roi), h('span', { class: 'muted' }, ` (${f(m.full)})`)))
         : [h('td', { colspan: ROI_ROWS.length, class: 'muted' }, 'loading the full images…')];
-      return h('tr', { 'data-testid': `compare-roi-row-${c.view.caseId}`, 'data-ready': String(!!m) }, h('th', { scope: 'row' }, label), ...cells);
+      return h('tr', { 'data-testid': `compare-roi-row-${c.view.caseId}`, 'data-ready': String(!!m) }, h('th', { scope: 'row', title: what }, c.view.caseId), ...cells);
     });
     this.element.append(
       h('div', { class: 'roi-title' }, `ROI fast ${r.x0}…${r.x1}, slow ${r.y0}…${r.y1} (inclusive; --roi ${r.x0},${r.x1},${r.y0},${r.y1}) on every row; full frame in parentheses`),
