@@ -125,7 +125,7 @@ export const compareHistory: Scenario = {
         await pollUntil(`the ROI row of ${id}`, async () => (await table.getByTestId(`compare-roi-row-${id}`).getAttribute('data-ready')) === 'true' || undefined, 20_000);
         assert.ok(await cmp.getByTestId(`case-${id}`).locator('.roi-box').count() > 0, `no ROI box on ${id}`);
       }
-      assert.match(await table.locator('.roi-title').innerText(), /--roi \d+,\d+,\d+,\d+ on every row/);
+      assert.match(await table.locator('.roi-title').innerText(), /--roi \d+,\d+,\d+,\d+\) on every row/);
     });
 
     await step('peak markers toggle on, matched and unmatched counted', async () => {
