@@ -25,7 +25,10 @@ export class CompareRoiTable {
       c.grid.roi.mirror(fits ? rect : undefined);
       c.grid.draw();
     }
-    if (done) this.shown = !!rect;
+    // Mid-drag only the boxes follow (the dragged row's own readout stays live); the four rows' metrics, up to four
+    // full-frame passes on 1024², are recomputed once the drag ends — until then the table is marked stale.
+    if (!done) { if (this.shown) this.element.dataset.stale = 'true'; return; }
+    this.shown = !!rect;
     this.render();
   }
 
@@ -42,6 +45,7 @@ export class CompareRoiTable {
 
   private list(): void {
     const r = this.shown ? this.rect : undefined;
+    delete this.element.dataset.stale;
     this.element.hidden = !r;
     clear(this.element);
     if (!r) return;
