@@ -3,14 +3,14 @@
 // folders, sees port edits, survives nothing it should not. Both sides are the STAND-IN port (test/fixtures/standin-port,
 // copied into a temporary workspace's src/): CI has no real nanobrag_torch. Each test has its own runtime folder
 // (NB_PARITY_RUNTIME_DIR), so its daemon is its own, and stops it at the end.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { copyDemoWorkspaceSync, REPO_ROOT } from '../helpers/demoWorkspace.ts';
-import { makeTempDirSync } from '../helpers/tempDirs.ts';
+import { beforeRemoval, makeTempDirSync } from '../helpers/tempDirs.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 const BIN = join(REPO_ROOT, 'bin/nb-parity.mjs');
@@ -45,10 +45,10 @@ const started: string[] = [];
 const nbp = (rt: string, args: string[]): ResultPromise => execa(process.execPath, [BIN, ...args],
   { reject: false, cwd: tmpdir(), env: { NB_PARITY_RUNTIME_DIR: rt } });
 
-function run(rt: string, ws: string, cases: string[], extra: string[] = []): ResultPromise {
+function run(rt: string, ws: string, cases: string[], extra: string[] = [], mode = ['--torch-mode', 'warm']): ResultPromise {
   started.push(rt);
   return nbp(rt, ['run', ...cases, '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON,
-    '--torch-mode', 'warm', '--json', '--quiet', ...extra]);
+    ...mode, '--json', '--quiet', ...extra]);
 }
 
 function torchRuns(stdout: string): { runs: TorchRun[]; json: { bundle: string; cases: { candidate: { wallMs: number }; reference: { wallMs: number } }[] } } {
@@ -79,7 +79,8 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15
   }
 }
 
-after(async () => { for (const rt of started) await nbp(rt, ['server', 'stop']); });
+// Stop every daemon before the runtime folders go (removing its folder would stop it too, but only within a second).
+beforeRemoval(async () => { for (const rt of started) await nbp(rt, ['server', 'stop']); });
 
 describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stand-in port)', () => {
   it('outlives one CLI call: the second call is served warm by the same daemon, without cold checks, and faster', async () => {
@@ -113,7 +114,7 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
 
   it('stops after its idle timeout and takes its Python parent with it', async () => {
     const rt = runtimeDir();
-    const r = await run(rt, workspace(), ['S-1'], ['--server-idle', '1.5']);
+    const r = await run(rt, workspace(), ['S-1'], ['--idle-timeout', '1.5']); // the daemon's name for --server-idle
     assert.equal(r.exitCode, 0, String(r.stderr));
     const { runs } = torchRuns(String(r.stdout));
     assert.ok(alive(runs[0].daemon_pid) || !(await status(rt)), 'daemon ran');
@@ -151,7 +152,7 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     assert.equal(afterEdit.runs[0].mode, 'warm');
     assert.equal(afterEdit.runs[0].server_pid, before.runs[0].server_pid, 'same parent, fresh import');
     assert.ok(afterEdit.runs.some((t) => t.verified && /port's files changed/.test(String(t.verification))), JSON.stringify(afterEdit.runs));
-    const cold = await nbp(rt, ['run', 'S-1', '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON, '--json', '--quiet']);
+    const cold = await nbp(rt, ['run', 'S-1', '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON, '--torch-mode', 'cold', '--json', '--quiet']);
     const c = JSON.parse(String(cold.stdout));
     const img = (j: { bundle: string }, name: string) => readFileSync(join(j.bundle, name));
     const name = readdirSync(afterEdit.json.bundle).find((f) => /^py_.*\.bin$/.test(f) && !f.includes('ref'))!;
@@ -196,5 +197,38 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     assert.equal(after!.activeRuns, 0);
     await nbp(rt, ['server', 'stop']);
     await until('everything gone', () => !alive(s.pid) && !alive(parent), 5000);
+  });
+  it('is the default: no --torch-mode means auto (warm through the daemon); NB_PARITY_TORCH_MODE=cold opts out', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    const r = await run(rt, ws, ['S-1'], [], []);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.deepEqual(torchRuns(String(r.stdout)).runs.map((t) => [t.mode, t.host]), [['warm', 'daemon'], ['warm', 'daemon']]);
+    await nbp(rt, ['server', 'stop']);
+    const cold = await execa(process.execPath, [BIN, 'run', 'S-1', '--workspace', ws, '--reference', 'torch', '--candidate', 'torch',
+      '--python', PYTHON, '--json', '--quiet'], { reject: false, cwd: tmpdir(), env: { NB_PARITY_RUNTIME_DIR: rt, NB_PARITY_TORCH_MODE: 'cold' } });
+    assert.deepEqual(torchRuns(String(cold.stdout)).runs.map((t) => t.mode), ['cold', 'cold']);
+    assert.equal(await status(rt), undefined, 'a cold call starts no daemon');
+  });
+
+  it('two calls starting at once against a dead daemon\'s leftover socket: exactly one daemon, both served warm', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    await run(rt, ws, ['S-1']);
+    const dead = (await status(rt))!;
+    process.kill(dead.pid, 'SIGKILL');
+    await until('the killed daemon and its parent gone', () => !alive(dead.pid) && !alive(dead.servers[0].pid), 5000);
+    assert.ok(existsSync(join(rt, 'warm-torch.sock')), 'its socket file is left behind');
+    const [a, b] = await Promise.all([run(rt, ws, ['S-1']), run(rt, ws, ['S-2'])]);
+    const ra = torchRuns(String(a.stdout)).runs;
+    const rb = torchRuns(String(b.stdout)).runs;
+    for (const t of [...ra, ...rb]) assert.deepEqual([t.mode, t.host, t.note], ['warm', 'daemon', null], JSON.stringify(t));
+    const pids = new Set([...ra, ...rb].map((t) => t.daemon_pid));
+    assert.equal(pids.size, 1, `one daemon served both: ${[...pids].join(', ')}`);
+    const s = (await status(rt))!;
+    assert.equal(s.pid, [...pids][0], 'and it is the one still listening');
+    const log = readFileSync(join(rt, 'daemon.log'), 'utf8');
+    const listening = log.split('\n').filter((l) => l.includes('listening on') && !l.includes(`[${dead.pid}]`));
+    assert.equal(listening.length, 1, log);
   });
 });
