@@ -115,3 +115,6 @@ await import('./bench-panel.ts');
 
 // 7. Whole nb-parity processes: cold CLI vs the per-user warm server daemon (issue 14).
 await (await import('./bench-cli.ts')).benchCli();
+
+// 8. The repository's 55-run parity matrix: cold CLI vs the warm server (stand-in port; the real pair when given).
+await (await import('./bench-matrix.ts')).benchMatrix();
