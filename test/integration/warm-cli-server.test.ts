@@ -68,12 +68,16 @@ const childrenOf = (pid: number) => readdirSync('/proc').filter((p) => /^\d+$/.t
   try { return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid); } catch { return false; }
 }).map(Number);
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000, rt?: string): Promise<void> {
+/** A process's state letter from /proc (R running, S sleeping, D disk wait, Z zombie), or 'gone'. */
+const procState = (pid: number) => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[0]; } catch { return 'gone'; } };
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000, rt?: string, daemonPid?: number): Promise<void> {
   const end = Date.now() + ms;
   while (!(await ok())) {
     if (Date.now() > end) {
       const log = rt && existsSync(join(rt, 'daemon.log')) ? `\n--- daemon.log ---\n${readFileSync(join(rt, 'daemon.log'), 'utf8')}` : '';
-      throw new Error(`timed out waiting for: ${what} (last server status: ${lastStatusCall})${log}`);
+      const daemon = daemonPid ? ` (daemon pid ${daemonPid}: ${procState(daemonPid)}; socket file ${rt && existsSync(join(rt, 'warm-torch.sock')) ? 'present' : 'absent'})` : '';
+      throw new Error(`timed out waiting for: ${what}${daemon} (last server status: ${lastStatusCall})${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -192,7 +196,7 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     await p;
     await until('forked runs killed', () => kids.every((k) => !alive(k)), 5000);
     let after: Status | undefined;
-    await until('the daemon answers', async () => !!(after = await status(rt)), 15_000, rt);
+    await until('the daemon answers', async () => !!(after = await status(rt)), 15_000, rt, s.pid);
     assert.equal(after!.pid, s.pid);
     assert.equal(after!.activeRuns, 0);
     await nbp(rt, ['server', 'stop']);

@@ -141,7 +141,9 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
     // A client that went away (exited, SIGKILLed) must not keep anything running.
     socket.on('close', () => {
       conns.delete(conn);
-      for (const r of conn.runs.values()) r.abort?.abort();
+      const running = [...conn.runs.values()].filter((r) => r.abort);
+      if (running.length) log(`a client went away with ${running.length} run(s) in flight: cancelling them`);
+      for (const r of running) r.abort!.abort();
     });
     socket.on('error', () => undefined);
     createInterface({ input: socket }).on('line', (line) => {
