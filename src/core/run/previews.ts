@@ -3,6 +3,8 @@
 // waits for external programs, e.g. a matrix at full concurrency or a warm call's PyTorch sides). The last case's
 // previews are encoded after complete.json (the evidence is complete without them); the run then adds them and
 // refreshes the marker, before runParity returns.
+import type { EngineRun } from '../../shared/types.ts';
+import { BundleWriter } from '../evidence/bundleWriter.ts';
 export class PreviewQueue {
   /** Set when a preview failed, so bundle.json / summary.md (which name the previews up front) must be rewritten. */
   changed = false;
@@ -13,6 +15,22 @@ export class PreviewQueue {
   private launched = 0;
   private markAllLaunched!: () => void;
   private readonly allLaunched = new Promise<void>((r) => { this.markAllLaunched = r; });
+
+  /** Intensity previews encoded while the case's other side was still running (see encodeEarly). */
+  private early = new WeakMap<EngineRun, Buffer>();
+
+  /**
+   * One side finished while the other still runs (a C run is done long before a PyTorch run): encode its preview now,
+   * in time the main thread would spend waiting. writePreviews takes it from `encoded` instead of encoding again.
+   */
+  encodeEarly(run: EngineRun): void {
+    try {
+      const png = BundleWriter.intensityPreview(run);
+      if (png) this.early.set(run, png);
+    } catch { /* writePreviews encodes it again and reports a failure */ }
+  }
+
+  readonly encoded = (run: EngineRun): Buffer | undefined => this.early.get(run);
 
   /** `launches`: how many engine runs the whole run starts (cases × 2 sides); unknown = wait for the end. */
   constructor(private readonly launches = Infinity) {}
