@@ -144,6 +144,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
       const running = [...conn.runs.values()].filter((r) => r.abort);
       if (running.length) log(`a client went away with ${running.length} run(s) in flight: cancelling them`);
       for (const r of running) r.abort!.abort();
+      for (const r of conn.runs.values()) r.host?.release(); // a first check it owed will not come
     });
     socket.on('error', () => undefined);
     createInterface({ input: socket }).on('line', (line) => {
@@ -191,6 +192,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
         return;
       }
       case 'cancel': conn.runs.get(msg.id)?.abort?.abort(); return;
+      case 'release': conn.runs.get(msg.id)?.host?.release(); conn.runs.delete(msg.id); return;
       case 'probe': send({ type: 'probed', id: msg.id, probe: await probes.get(msg) }); return;
     }
   }
