@@ -31,7 +31,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   for (const d of prepared.describe) log(d);
   const writer = await BundleWriter.create(phaseDir(workspace, settings));
   const ctx: RunContext = {
-    opts, reference, candidate, prepared, writer, log, previews: new PreviewQueue(),
+    opts, reference, candidate, prepared, writer, log, previews: new PreviewQueue(opts.cases.length * 2),
     // Where the wall time goes (bundle.json `timing`, the bench prints it): orchestration vs simulation.
     timing: { prepareMs: performance.now() - started, cases: [], finalizeMs: 0, totalMs: 0 },
     commandEntries: [], attributions: {}, attributionMarkdown: {},
