@@ -28,6 +28,18 @@ export function noticeMessage(headline: string, actions: NoticeAction[], detail?
   return [flat(headline), links, detail ? flat(detail) : ''].filter(Boolean).join(' — ');
 }
 
+/** The notice's own commands: run an action and close the notice (as a button would), or just close it. */
+export const NOTICE_RUN = 'nbParity.notice.run';
+export const NOTICE_DISMISS = 'nbParity.notice.dismiss';
+
+/** The actions as the notice links them: each through NOTICE_RUN (so a click also closes it), then "Dismiss". */
+export function noticeLinks(actions: NoticeAction[]): NoticeAction[] {
+  return [
+    ...actions.map((a) => ({ label: a.label, command: NOTICE_RUN, args: [a.command, ...(a.args ?? [])] })),
+    { label: 'Dismiss', command: NOTICE_DISMISS },
+  ];
+}
+
 /** Headline and detail of a finished run (a bundle was written): counts first, the failing cases after. */
 export function runSummary(bundle: Pick<Bundle, 'cases' | 'stamp'>): { headline: string; detail?: string; failed: number } {
   const n = bundle.cases.length;

@@ -35,6 +35,10 @@ export interface Scenario {
   title: string;
   trusted?: boolean;     // default true (--disable-workspace-trust); false → Restricted Mode
   emptyWorkspace?: boolean; // open an empty folder instead of the demo workspace (harness self-check only)
+  /** Extra values for the User settings file (code-server's, under the run folder). */
+  userSettings?: Record<string, unknown>;
+  /** Browser viewport; default 1600×1000 (README screenshots use 1280 wide). */
+  viewport?: { width: number; height: number };
   /** Changes the fresh workspace copy before VS Code opens it; may return extra environment for code-server. */
   prepare?(workspace: string): Promise<{ env?: Record<string, string> } | void> | { env?: Record<string, string> } | void;
   run(ctx: ScenarioContext): Promise<void>;
@@ -116,14 +120,14 @@ export async function runScenario(s: Scenario, tools: Tools, vsix: string | unde
     }
     const prep = (await s.prepare?.(workspace)) ?? {};
     server = await step('start code-server', () => startCodeServer({
-      tools, runDir, runId, vsix, trustWorkspaces: s.trusted !== false, env: prep.env,
+      tools, runDir, runId, vsix, trustWorkspaces: s.trusted !== false, env: prep.env, userSettings: s.userSettings,
     }));
     const chromium = loadChromium(tools.playwrightCoreDir);
     browser = await chromium.launch({
       executablePath: tools.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60_000,
       env: { ...(process.env as Record<string, string>), NB_E2E_RUN: runId, TMPDIR: join(runDir, 'tmp') },
     });
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({ viewport: s.viewport ?? { width: 1600, height: 1000 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const consoleEntries: ConsoleEntry[] = [];

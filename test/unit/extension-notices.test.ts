@@ -2,7 +2,7 @@
 // panel's confirmations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandLink, copiedText, exportedFilesText, exportedText, noticeMessage, runSummary } from '../../src/extension/noticeText.ts';
+import { commandLink, copiedText, exportedFilesText, exportedText, NOTICE_DISMISS, NOTICE_RUN, noticeLinks, noticeMessage, runSummary } from '../../src/extension/noticeText.ts';
 
 /** The arguments a command link carries, decoded as VS Code's command opener does (URI query → JSON). */
 function linkArgs(link: string): unknown {
@@ -29,6 +29,16 @@ test('the notice puts the actions right after the headline, then the flattened d
   const msg = noticeMessage('Parity: 1/2 passed', [{ label: 'A', command: 'a' }, { label: 'B', command: 'b' }], 'TC-D1 fail:\n  corr 0.06 < 0.999');
   assert.equal(msg, 'Parity: 1/2 passed — [A](command:a) · [B](command:b) — TC-D1 fail: corr 0.06 < 0.999');
   assert.equal(noticeMessage('Parity run cancelled.', []), 'Parity run cancelled.');
+});
+
+test('the notice links each action through its own command (so a click closes it) and ends with Dismiss', () => {
+  const links = noticeLinks([{ label: 'Open parity results', command: 'nbParity.openResults', args: ['/b'] }, { label: 'Show log', command: 'nbParity.showLog' }]);
+  assert.deepEqual(links, [
+    { label: 'Open parity results', command: NOTICE_RUN, args: ['nbParity.openResults', '/b'] },
+    { label: 'Show log', command: NOTICE_RUN, args: ['nbParity.showLog'] },
+    { label: 'Dismiss', command: NOTICE_DISMISS },
+  ]);
+  assert.deepEqual(linkArgs(commandLink(links[0]!)), ['nbParity.openResults', '/b']);
 });
 
 const verdict = (status: 'pass' | 'fail' | 'error', reason: string) => ({ status, reason, failed: [] });
