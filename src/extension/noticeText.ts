@@ -40,14 +40,18 @@ export function noticeLinks(actions: NoticeAction[]): NoticeAction[] {
   ];
 }
 
-/** Headline and detail of a finished run (a bundle was written): counts first, the failing cases after. */
-export function runSummary(bundle: Pick<Bundle, 'cases' | 'stamp'>): { headline: string; detail?: string; failed: number } {
+/**
+ * Headline and detail of a finished run (a bundle was written). The headline is short: a notice without buttons is
+ * one line until expanded, and the links follow it; the failing cases and the bundle stamp go in the detail.
+ */
+export function runSummary(bundle: Pick<Bundle, 'cases' | 'stamp'>): { headline: string; detail: string; failed: number } {
   const n = bundle.cases.length;
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
-  if (!failed.length) return { headline: `Parity: all ${n} cases passed (${bundle.stamp})`, failed: 0 };
+  const where = `bundle ${bundle.stamp}`;
+  if (!failed.length) return { headline: `Parity: all ${n} passed`, detail: where, failed: 0 };
   return {
-    headline: `Parity: ${n - failed.length}/${n} passed (${bundle.stamp})`,
-    detail: failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; '),
+    headline: `Parity ${n - failed.length}/${n} passed`,
+    detail: `${failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; ')}; ${where}`,
     failed: failed.length,
   };
 }

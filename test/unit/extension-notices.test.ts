@@ -45,15 +45,15 @@ const verdict = (status: 'pass' | 'fail' | 'error', reason: string) => ({ status
 
 test('run summary: all passed, or the count and each failing case with its reason', () => {
   const pass = runSummary({ stamp: 'S', cases: [{ caseId: 'TC-D1', verdict: verdict('pass', 'ok') }] as never });
-  assert.deepEqual(pass, { headline: 'Parity: all 1 cases passed (S)', failed: 0 });
+  assert.deepEqual(pass, { headline: 'Parity: all 1 passed', detail: 'bundle S', failed: 0 });
   const mixed = runSummary({ stamp: 'S', cases: [
     { caseId: 'TC-D1', verdict: verdict('fail', 'correlation 0.064229 < 0.999') },
     { caseId: 'TC-D3', verdict: verdict('pass', 'ok') },
     { caseId: 'X', verdict: verdict('error', 'torch is not installed in /usr/bin/python3') },
   ] as never });
-  assert.equal(mixed.headline, 'Parity: 1/3 passed (S)');
+  assert.equal(mixed.headline, 'Parity 1/3 passed');
   assert.equal(mixed.failed, 2);
-  assert.equal(mixed.detail, 'TC-D1 fail: correlation 0.064229 < 0.999; X error: torch is not installed in /usr/bin/python3');
+  assert.equal(mixed.detail, 'TC-D1 fail: correlation 0.064229 < 0.999; X error: torch is not installed in /usr/bin/python3; bundle S');
 });
 
 test('confirmation texts: what was copied, where the PNG and data files went', () => {

@@ -115,8 +115,10 @@ export const notices: Scenario = {
     const { bundle: first, view } = await runSeedAndWait(ctx);
     const stamp1 = basename(first);
     await step('the first run’s result notification, with its actions as links', async () => {
-      const t = await pollUntil('the result notice', async () => (await toastTexts(ctx, new RegExp(`Parity: all 2 cases passed \\(${stamp1}\\)`)))[0], 30_000, 300);
-      assert.match(t, /Open parity results/);
+      const t = await pollUntil('the result notice', async () => (await toastTexts(ctx, new RegExp(`^Parity.*bundle ${stamp1}`, 's')))[0], 30_000, 300);
+      await shot('result-notice');
+      assert.match(t, /Open results/);
+      assert.match(t, /Record attempt/);
       assert.match(t, /Dismiss/);
     });
     let sawProgressAlone = false;
@@ -128,7 +130,7 @@ export const notices: Scenario = {
       for (;;) {
         const texts = await page.locator(TOASTS).allInnerTexts();
         const progress = texts.some((t) => /nanoBragg Parity: TC-D1, TC-D3/.test(t));
-        const old = texts.some((t) => t.includes(`(${stamp1})`));
+        const old = texts.some((t) => t.includes(`bundle ${stamp1}`));
         if (progress) { assert.ok(!old, `the old result toast sits next to the new run's progress: ${texts.join(' | ')}`); sawProgressAlone = true; }
         const fresh = listBundleDirs(workspace).filter((d) => !before.includes(d));
         if (fresh.length && !progress) return fresh[0]!;
@@ -139,10 +141,10 @@ export const notices: Scenario = {
     log(`progress seen without the old result: ${sawProgressAlone}`);
     await step('after the second run exactly one result notification exists (the new one)', async () => {
       const stamp2 = basename(second);
-      await pollUntil('the second result notice', async () => (await toastTexts(ctx, new RegExp(`\\(${stamp2}\\)`)))[0], 30_000, 300);
-      const visible = await toastTexts(ctx, /^Parity: /m);
+      await pollUntil('the second result notice', async () => (await toastTexts(ctx, new RegExp(`bundle ${stamp2}`)))[0], 30_000, 300);
+      const visible = await toastTexts(ctx, /^Parity(: all \d+| \d+\/\d+) passed/m);
       assert.equal(visible.length, 1, `visible result toasts: ${visible.join(' | ')}`);
-      const all = (await notificationCenter(ctx)).filter((t) => /Parity: all \d+ cases passed|Parity: \d+\/\d+ passed/.test(t));
+      const all = (await notificationCenter(ctx)).filter((t) => /^Parity(: all \d+| \d+\/\d+) passed/m.test(t));
       assert.equal(all.length, 1, `result notifications in the list: ${all.join(' | ')}`);
       assert.ok(all[0]!.includes(stamp2), `the one left is not the newest run's: ${all[0]}`);
       await shot('one-result-notice');

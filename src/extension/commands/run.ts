@@ -117,7 +117,7 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   }
   const bundle = outcome.bundle;
   history.remember(bundle);
-  const open: NoticeAction = { label: 'Open parity results', command: 'nbParity.openResults', args: [bundle.dir] };
+  const open: NoticeAction = { label: 'Open results', command: 'nbParity.openResults', args: [bundle.dir] };
   if (outcome.cancelled) {
     statusBar.restore();
     deps.notice.show(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, [open]);
@@ -130,7 +130,7 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
   // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.
   const fixes = fixesFor(failed.flatMap((c) => [c.verdict.reason, c.reference.error ?? '', c.candidate.error ?? '']));
-  const record: NoticeAction = { label: 'Record attempt in fix_plan.md', command: 'nbParity.recordAttempt', args: [bundle.dir] };
+  const record: NoticeAction = { label: 'Record attempt', command: 'nbParity.recordAttempt', args: [bundle.dir] };
   deps.notice.show(headline, [...asActions(fixes), open, record], detail);
   return outcome;
 }
