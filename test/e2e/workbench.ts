@@ -88,5 +88,5 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined
 /** Clears the notification list, the run's result notice included (a progress notification "Clear All" skips). */
 export async function clearNotifications(page: Page): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications');
-  await runCommand(page, "Dismiss the run's result notification", { timeoutMs: 3000 }).catch(() => closeQuickInput(page));
+  await runCommand(page, "Dismiss the run's result notification", { timeoutMs: 10_000 }).catch(() => closeQuickInput(page));
 }
