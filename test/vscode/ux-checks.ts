@@ -198,7 +198,8 @@ function explorerRow(ctx: ScenarioContext, name: string): Locator {
 export const explorerMenu: Scenario = {
   name: 'x-explorer-menu',
   title: 'Explorer: "Open parity results" on a bundle folder and its metrics.json, not on an ordinary folder',
-  prepare(ws) { mergeWorkspaceSettings(ws, EMBEDDED_BOTH); },
+  // One row per folder: a compact "phase_e / STAMP" row would make "which folder was right-clicked" ambiguous.
+  prepare(ws) { mergeWorkspaceSettings(ws, { ...EMBEDDED_BOTH, 'explorer.compactFolders': false }); },
   async run(ctx) {
     const { page, step, shot, log } = ctx;
     const { bundle, view } = await runSeedAndWait(ctx);
@@ -221,6 +222,9 @@ export const explorerMenu: Scenario = {
       if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
       const metrics = explorerRow(ctx, 'metrics.json');
       await metrics.waitFor({ state: 'visible', timeout: 10_000 });
+      // Close the run's panel first, so the tab that appears is the menu item's doing.
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab').filter({ hasText: stamp }).first().waitFor({ state: 'hidden', timeout: 10_000 });
       await metrics.click({ button: 'right' });
       const item = page.locator('.monaco-menu .action-label').filter({ hasText: 'Open parity results' }).first();
       await item.waitFor({ state: 'visible', timeout: 10_000 });
