@@ -35,8 +35,6 @@ export interface Scenario {
   title: string;
   trusted?: boolean;     // default true (--disable-workspace-trust); false → Restricted Mode
   emptyWorkspace?: boolean; // open an empty folder instead of the demo workspace (harness self-check only)
-  /** Extra values for the User settings file (code-server's, under the run folder). */
-  userSettings?: Record<string, unknown>;
   /** Browser viewport; default 1600×1000 (README screenshots use 1280 wide). */
   viewport?: { width: number; height: number };
   /** Changes the fresh workspace copy before VS Code opens it; may return extra environment for code-server. */
@@ -120,7 +118,7 @@ export async function runScenario(s: Scenario, tools: Tools, vsix: string | unde
     }
     const prep = (await s.prepare?.(workspace)) ?? {};
     server = await step('start code-server', () => startCodeServer({
-      tools, runDir, runId, vsix, trustWorkspaces: s.trusted !== false, env: prep.env, userSettings: s.userSettings,
+      tools, runDir, runId, vsix, trustWorkspaces: s.trusted !== false, env: prep.env,
     }));
     const chromium = loadChromium(tools.playwrightCoreDir);
     browser = await chromium.launch({
