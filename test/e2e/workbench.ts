@@ -87,6 +87,9 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined
 
 /** Clears the notification list, the run's result notice included (a progress notification "Clear All" skips). */
 export async function clearNotifications(page: Page): Promise<void> {
+  // The notice's own "Dismiss" link first (what a user clicks); the palette command when its toast is hidden.
+  const dismiss = page.locator('.notifications-toasts .notification-list-item a').filter({ hasText: /^Dismiss$/ }).first();
+  if (await dismiss.count() && await dismiss.isVisible()) await dismiss.click();
+  else await runCommand(page, "Dismiss the run's result notification", { timeoutMs: 10_000 }).catch(() => closeQuickInput(page));
   await runCommand(page, 'Notifications: Clear All Notifications');
-  await runCommand(page, "Dismiss the run's result notification", { timeoutMs: 10_000 }).catch(() => closeQuickInput(page));
 }
