@@ -38,12 +38,14 @@ export function activate(context: vscode.ExtensionContext): NbParityApi {
 
   // The panel's Re-run goes through the same command path; the late binding breaks the panels ↔ commands cycle.
   let rerun: PanelDeps['rerun'] = async () => undefined;
+  let whatIf: NonNullable<PanelDeps['whatIf']> = async () => ({ ok: false, message: 'nanoBragg Parity is still starting.' });
   const panels = new ResultsPanels({
     extensionUri: context.extensionUri,
     log,
     history,
     service: svc,
     rerun: (bundle, ids, panel) => rerun(bundle, ids, panel),
+    whatIf: (bundle, caseId, flags, reason) => whatIf(bundle, caseId, flags, reason),
   });
   context.subscriptions.push(panels);
 
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): NbParityApi {
   context.subscriptions.push(notice);
   const cmds = registerCommands(context, { log, service: svc, panels, history, statusBar, notice, bundleForTest: (id) => tests.bundleFor(id) });
   rerun = async (b, ids, p) => { await cmds.rerunBundle(b, ids, p); };
+  whatIf = cmds.whatIf;
 
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     deserializeWebviewPanel: (panel, state) => panels.restore(panel, state),

@@ -13,6 +13,7 @@ export interface Locator {
   press(key: string, opts?: { timeout?: number }): Promise<void>;
   waitFor(opts?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   isVisible(): Promise<boolean>;
+  isDisabled(): Promise<boolean>;
   count(): Promise<number>;
   first(): Locator;
   last(): Locator;

@@ -15,6 +15,7 @@ import { runSummary, type NoticeAction } from '../noticeText.ts';
 import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
+import { runWhatIf, type WhatIfAnswer } from './whatIf.ts';
 
 export interface RunDeps {
   log: Log;
@@ -31,6 +32,8 @@ export interface RunUiOptions { panel?: ResultsPanel; openPanel?: boolean }
 export interface ParityCommands {
   runWithUi(req: Omit<RunRequest, 'token' | 'onProgress'>, opts?: RunUiOptions): Promise<RunOutcome | undefined>;
   rerunBundle(bundle: Bundle, caseIds: string[] | undefined, panel?: ResultsPanel): Promise<RunOutcome | undefined>;
+  /** "Run with this fix": the case with the flags on both sides as a what-if bundle, then the compare view. */
+  whatIf(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<WhatIfAnswer>;
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: RunDeps): ParityCommands {
@@ -39,10 +42,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunD
     vscode.commands.registerCommand('nbParity.runCase', (arg?: unknown) => runCase(deps, arg)),
     vscode.commands.registerCommand('nbParity.rerunLast', () => rerunLast(deps)),
   );
-  return {
+  const cmds: ParityCommands = {
     runWithUi: (req, opts) => runWithUi(deps, req, opts),
     rerunBundle: (bundle, caseIds, panel) => rerunBundle(deps, bundle, caseIds, panel),
+    whatIf: (bundle, caseId, flags, reason) => runWhatIf(deps, cmds.runWithUi, bundle, caseId, flags, reason),
   };
+  return cmds;
 }
 
 const SHOW_LOG: NoticeAction = { label: 'Show log', command: 'nbParity.showLog' };
@@ -130,8 +135,9 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
   // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.
   const fixes = fixesFor(failed.flatMap((c) => [c.verdict.reason, c.reference.error ?? '', c.candidate.error ?? '']));
-  const record: NoticeAction = { label: 'Record attempt', command: 'nbParity.recordAttempt', args: [bundle.dir] };
-  deps.notice.show(headline, [...asActions(fixes), open, record], detail);
+  // A what-if is never recorded as the case itself: no Record offer (the panel opens the compare view instead).
+  const record: NoticeAction[] = bundle.whatIf ? [] : [{ label: 'Record attempt', command: 'nbParity.recordAttempt', args: [bundle.dir] }];
+  deps.notice.show(headline, [...asActions(fixes), open, ...record], detail);
   return outcome;
 }
 
@@ -190,5 +196,7 @@ async function rerunBundle(deps: RunDeps, bundle: Bundle, caseIds: string[] | un
     ?? { id: r.caseId, label: r.label, source: 'user', flags: r.flags, fileStem: r.fileStem, thresholds: r.thresholds });
   if (!runCases.length) { void vscode.window.showErrorMessage(`Bundle ${bundle.dir} has no cases to re-run.`); return undefined; }
   const first = bundle.cases[0];
-  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine }, { panel });
+  // Re-running a what-if keeps it one (its cases are the ~whatif copies as recorded): marked, never recordable.
+  const whatIf = bundle.whatIf ? { whatIf: bundle.whatIf } : {};
+  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine, ...whatIf }, { panel });
 }

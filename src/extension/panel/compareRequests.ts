@@ -27,7 +27,7 @@ export interface CompareContext {
   /** Open the linked compare view of one case in two bundles (ResultsPanels.openCompare). */
   openCompare?(spec: CompareSpec, beside: boolean): Promise<unknown>;
   /** Re-run a case of the bundle with extra flags on both sides as a what-if bundle, when the host can run. */
-  whatIf?(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<void>;
+  whatIf?(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<{ ok: boolean; message: string }>;
 }
 
 /** What the results panel's deps add for these requests (ResultsPanels fills in `open`). */
@@ -80,8 +80,8 @@ export async function handleCompareRequest(msg: CompareRequest, ctx: CompareCont
     }
     case 'runWhatIf': {
       if (!bundle || !ctx.whatIf) return { ok: false, message: 'What-if runs need a workspace folder with the case files.' };
-      await ctx.whatIf(bundle, msg.caseId, msg.flags, msg.reason);
-      return { ok: true, message: `What-if run of ${msg.caseId} with ${msg.flags.join(' ')} on both sides.` };
+      if (bundle.dir !== msg.bundleDir) return { ok: false, message: `The panel now shows ${bundle.dir}, not ${msg.bundleDir}; try again.` };
+      return ctx.whatIf(bundle, msg.caseId, msg.flags, msg.reason);
     }
   }
 }

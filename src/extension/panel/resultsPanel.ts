@@ -13,7 +13,7 @@ import {
 import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
 import { maxBin, previewBinning } from '../../shared/preview.ts';
 import { buildWebviewHtml, makeNonce } from './html.ts';
-import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
+import { buildViewModel, isWhatIfBundle, trendFrom, whatIfNotice, WHAT_IF_NO_RECORD, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';
 import type { ParityService } from '../parityService.ts';
 import { errorText, type Log } from '../log.ts';
@@ -135,15 +135,18 @@ export class ResultsPanel extends Disposable {
       trend = trendFrom([bundle, ...earlier.filter((b) => b.dir !== bundle.dir)], bundle.stamp);
     }
     const legacy = bundle.layout === 'legacy';
+    const whatIf = isWhatIfBundle(bundle);
+    const restricted = vscode.workspace.isTrusted ? undefined
+      : 'Restricted Mode: the C binary and Python are not launched here; Re-run and Run with this fix offer the embedded simulator on both sides.';
     const { viewModel, images } = buildViewModel(bundle, {
       readOnly: legacy || !!cmp,
       readOnlyReason: cmp ? `comparing ${cmp.info.caseId} in two bundles (open either bundle to re-run or record)`
         : legacy ? 'Older bundle layout: shown read-only (re-run and record need our own layout).' : undefined,
       compare: cmp?.info,
       sides: cmp?.sides,
-      notice: vscode.workspace.isTrusted ? undefined
-        : 'Restricted Mode: the C binary and Python are not launched here; Re-run offers the embedded simulator on both sides.',
-      actions: { rerun: !legacy && !!folder && !cmp, recordAttempt: !legacy && !cmp, openBundleFolder: !cmp },
+      notice: [restricted, cmp ? undefined : whatIfNotice(bundle)].filter(Boolean).join(' ') || undefined,
+      actions: { rerun: !legacy && !!folder && !cmp, recordAttempt: !legacy && !cmp && !whatIf, openBundleFolder: !cmp, whatIf: !legacy && !!folder && !cmp && !whatIf },
+      actionReasons: whatIf ? { recordAttempt: WHAT_IF_NO_RECORD, whatIf: 'this is already a what-if' } : folder ? undefined : { whatIf: 'the bundle is outside the open workspace folders' },
       trend,
       availableImages: predicted,
     });
@@ -310,6 +313,7 @@ export class ResultsPanel extends Disposable {
         return { ok: true };
       }
       case 'recordAttempt': {
+        if (this.bundle && (msg.bundleDir || dir) === this.bundle.dir && isWhatIfBundle(this.bundle)) return { ok: false, message: `Not recorded: ${WHAT_IF_NO_RECORD}.` };
         const target = msg.bundleDir || dir;
         await vscode.commands.executeCommand('nbParity.recordAttempt', target);
         return { ok: true };

@@ -14,7 +14,7 @@ const ID = 'TC-D3';
 const A = `A:${ID}`, B = `B:${ID}`, CAND = `candidate-AB:${ID}`, REF = `reference-AB:${ID}`;
 
 /** The webview frame whose document has `testid` (several panels are open side by side). */
-async function frameWith(page: Page, testid: string, timeoutMs: number): Promise<FrameLocator> {
+export async function frameWith(page: Page, testid: string, timeoutMs: number): Promise<FrameLocator> {
   return pollUntil(`a webview with ${testid}`, async () => {
     const n = await page.locator('iframe.webview.ready').count();
     for (let i = 0; i < n; i++) {
@@ -118,6 +118,14 @@ export const compareHistory: Scenario = {
       assert.match(text, /--roi \d+,\d+,\d+,\d+/);
       assert.match(text, /full frame/);
       log(`ROI: ${text.split('\n')[0]} (computed in ${await readout.getAttribute('data-ms')} ms)`);
+      // One table for every row (A, B and the two between-bundle rows), the region boxed on each of them.
+      const table = cmp.getByTestId('compare-roi');
+      await table.waitFor({ state: 'visible', timeout: 10_000 });
+      for (const id of [A, B, CAND, REF]) {
+        await pollUntil(`the ROI row of ${id}`, async () => (await table.getByTestId(`compare-roi-row-${id}`).getAttribute('data-ready')) === 'true' || undefined, 20_000);
+        assert.ok(await cmp.getByTestId(`case-${id}`).locator('.roi-box').count() > 0, `no ROI box on ${id}`);
+      }
+      assert.match(await table.locator('.roi-title').innerText(), /--roi \d+,\d+,\d+,\d+\) on every row/);
     });
 
     await step('peak markers toggle on, matched and unmatched counted', async () => {
