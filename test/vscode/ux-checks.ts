@@ -166,8 +166,14 @@ export const notices: Scenario = {
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       const target = join(workspace, 'exported.png');
-      await input.fill(target);
-      await pollUntil('the typed path in the save dialog', async () => (await input.inputValue()) === target, 5_000);
+      // The simple file dialog completes what is typed while it loads the folder and can mangle a fill made too
+      // early (seen: the path typed twice); type it again until it sticks.
+      await pollUntil('the typed path in the save dialog', async () => {
+        if ((await input.inputValue()) === target) return true;
+        await input.fill(target);
+        await sleep(700);
+        return undefined;
+      }, 20_000, 300);
       await sleep(750);
       await page.keyboard.press('Enter');
       await pollUntil('the exported file', async () => existsSync(target), 15_000);
