@@ -16,6 +16,7 @@ import { VIEW_TYPE, type PanelDeps } from './panel/resultsPanel.ts';
 import { ResultsPanels } from './panel/panels.ts';
 import { onInterpreterChange } from './python.ts';
 import { registerLedgerCommands } from './ledger/index.ts';
+import { ResultNotice } from './resultNotice.ts';
 
 /** What activate returns: used by the @vscode/test-electron suite (and handy for other extensions). */
 export interface NbParityApi {
@@ -51,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): NbParityApi {
   const tests = new ParityTests({ log, service: svc, statusBar, history });
   context.subscriptions.push(tests);
 
-  const cmds = registerCommands(context, { log, service: svc, panels, history, statusBar, bundleForTest: (id) => tests.bundleFor(id) });
+  const notice = new ResultNotice(svc.onDidStart);
+  context.subscriptions.push(notice);
+  const cmds = registerCommands(context, { log, service: svc, panels, history, statusBar, notice, bundleForTest: (id) => tests.bundleFor(id) });
   rerun = async (b, ids, p) => { await cmds.rerunBundle(b, ids, p); };
   whatIf = cmds.whatIf;
 

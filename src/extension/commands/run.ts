@@ -9,7 +9,9 @@ import type { BundleHistory } from '../history.ts';
 import type { VerdictStatusBar } from '../statusBar.ts';
 import { gateRun } from '../trust.ts';
 import { caseLine } from '../resultText.ts';
-import { fixesFor } from '../runFixes.ts';
+import { fixesFor, type RunFix } from '../runFixes.ts';
+import type { ResultNotice } from '../resultNotice.ts';
+import { runSummary, type NoticeAction } from '../noticeText.ts';
 import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
@@ -21,6 +23,8 @@ export interface RunDeps {
   panels: ResultsPanels;
   history: BundleHistory;
   statusBar: VerdictStatusBar;
+  /** The run's end-of-run notification; the next run closes it (one notification per run). */
+  notice: ResultNotice;
 }
 
 export interface RunUiOptions { panel?: ResultsPanel; openPanel?: boolean }
@@ -46,13 +50,13 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunD
   return cmds;
 }
 
+const SHOW_LOG: NoticeAction = { label: 'Show log', command: 'nbParity.showLog' };
+const asActions = (fixes: RunFix[]): NoticeAction[] => fixes.map((f) => ({ label: f.label, command: f.command }));
+
 /** A run that wrote no bundle: the message names the cause (and the program it tried); offer the fix that matches it. */
-async function showRunFailure(error: string, log: Log): Promise<void> {
-  const fixes = fixesFor([error]);
-  const pick = await vscode.window.showErrorMessage(`Parity run failed: ${error}`, ...fixes.map((f) => f.label), 'Show log');
-  if (pick === 'Show log') log.show();
-  const fix = fixes.find((f) => f.label === pick);
-  if (fix) await vscode.commands.executeCommand(fix.command);
+function showRunFailure(deps: RunDeps, error: string): void {
+  deps.log.error(`Parity run failed: ${error}`);
+  deps.notice.show('Parity run failed', [...asActions(fixesFor([error])), SHOW_LOG], error);
 }
 
 /** A run from the palette/webview: trust gate → cancellable progress notification → status bar + results panel. */
@@ -74,6 +78,7 @@ async function runWithUi(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgr
     embeddedOnly = gate === 'embedded-only';
   }
   const ids = req.cases.map((c) => c.id).join(', ');
+  deps.notice.close(); // the previous run's result goes before this run's progress appears
   statusBar.running(ids);
   const outcome = await withRunProgress(deps, { ...req, embeddedOnly }, ids);
   return reportOutcome(deps, outcome, opts);
@@ -111,36 +116,28 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   panels.progress(outcome.bundle ? 'done' : (outcome.error ?? 'stopped'), 1, true);
   if (!outcome.bundle) {
     statusBar.restore();
-    if (outcome.cancelled) void vscode.window.showInformationMessage('Parity run cancelled; no process is left running.');
-    else void showRunFailure(outcome.error ?? 'unknown error', log);
+    if (outcome.cancelled) deps.notice.show('Parity run cancelled; no process is left running.', []);
+    else showRunFailure(deps, outcome.error ?? 'unknown error');
     return outcome;
   }
   const bundle = outcome.bundle;
   history.remember(bundle);
+  const open: NoticeAction = { label: 'Open results', command: 'nbParity.openResults', args: [bundle.dir] };
   if (outcome.cancelled) {
     statusBar.restore();
-    void vscode.window.showInformationMessage(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, 'Open parity results')
-      .then((p) => { if (p) void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir)); });
+    deps.notice.show(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, [open]);
     return outcome;
   }
   statusBar.showBundle(bundle);
   for (const c of bundle.cases) log.info(caseLine(c));
   if (opts.openPanel !== false) await panels.showRun(bundle, opts.panel);
+  const { headline, detail } = runSummary(bundle);
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
-  const summary = failed.length
-    ? `Parity: ${bundle.cases.length - failed.length}/${bundle.cases.length} passed. ${failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; ')}`
-    : `Parity: all ${bundle.cases.length} cases passed (${bundle.stamp}).`;
-  const show = failed.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.
   const fixes = fixesFor(failed.flatMap((c) => [c.verdict.reason, c.reference.error ?? '', c.candidate.error ?? '']));
   // A what-if is never recorded as the case itself: no Record offer (the panel opens the compare view instead).
-  const record = bundle.whatIf ? [] : ['Record attempt in fix_plan.md'];
-  void show(summary, ...fixes.map((f) => f.label), 'Open parity results', ...record).then((pick) => {
-    if (pick === 'Open parity results') void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir));
-    if (pick === 'Record attempt in fix_plan.md') void vscode.commands.executeCommand('nbParity.recordAttempt', bundle.dir);
-    const fix = fixes.find((f) => f.label === pick);
-    if (fix) void vscode.commands.executeCommand(fix.command);
-  });
+  const record: NoticeAction[] = bundle.whatIf ? [] : [{ label: 'Record attempt', command: 'nbParity.recordAttempt', args: [bundle.dir] }];
+  deps.notice.show(headline, [...asActions(fixes), open, ...record], detail);
   return outcome;
 }
 

@@ -11,6 +11,7 @@ import { exportCase } from '../../core/export/caseExport.ts';
 import type { Log } from '../log.ts';
 import type { CompareSpec } from '../../core/compare/compareView.ts';
 import { basename } from 'node:path';
+import { confirmExportedFiles } from './confirmations.ts';
 
 /** A = the older bundle (STAMPs sort by time), whichever order the two were given in. */
 async function olderFirst(x: string, y: string): Promise<[string, string]> {
@@ -74,6 +75,7 @@ export async function handleCompareRequest(msg: CompareRequest, ctx: CompareCont
       const written: string[] = [];
       for (const f of formats) written.push(...await exportCase(msg.bundleDir, msg.caseId, f, picked[0].fsPath, msg.roi ? [msg.roi] : []));
       ctx.log.info(`exported ${written.join(', ')}`);
+      confirmExportedFiles(picked[0], written);
       return { ok: true, message: `Wrote ${written.length} file(s) to ${picked[0].fsPath}` };
     }
     case 'runWhatIf': {

@@ -27,6 +27,7 @@ import { workspaceOfBundle } from '../../core/compare/bundles.ts';
 import type { PeaksMessage } from '../../shared/compareMessages.ts';
 import type { CompareView } from '../../core/compare/compareView.ts';
 import { logFirstPaint } from './firstPaint.ts';
+import { confirmCopied, confirmExported, warnRefused } from './confirmations.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -325,8 +326,9 @@ export class ResultsPanel extends Disposable {
       }
       case 'copyMetricsMarkdown': {
         const text = msg.markdown ?? (this.viewModel ? metricsMarkdown(this.viewModel) : undefined);
-        if (!text) return { ok: false, message: 'Nothing to copy yet.' };
+        if (!text) return warnRefused('Nothing to copy yet: the results are still loading.');
         await vscode.env.clipboard.writeText(text);
+        confirmCopied(this.viewModel?.cases.length);
         return { ok: true, message: 'Metrics copied as Markdown.' };
       }
       case 'exportPng': {
@@ -341,10 +343,11 @@ export class ResultsPanel extends Disposable {
         // Evidence is never overwritten: refuse a target inside the bundle that already exists.
         if (dir && !path.relative(dir, target.fsPath).startsWith('..')) {
           const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-          if (exists) return { ok: false, message: `${target.fsPath} is part of the evidence bundle and already exists; choose another name.` };
+          if (exists) return warnRefused(`${target.fsPath} is part of the evidence bundle and already exists; choose another name.`, 'Export PNG: ');
         }
         await vscode.workspace.fs.writeFile(target, new Uint8Array(msg.buffer));
         this.deps.log.info(`exported ${target.fsPath} (${msg.buffer.byteLength} bytes)`);
+        confirmExported(target, msg.buffer.byteLength);
         return { ok: true, message: `Saved ${target.fsPath}` };
       }
       case 'requestImage': {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import type { FrameLocator, Page } from '../pw.ts';
-import { pollUntil, runCommand } from '../workbench.ts';
+import { clearNotifications, pollUntil, runCommand } from '../workbench.ts';
 import { listBundleDirs, runSeedAndWait, waitForNewBundle } from './common.ts';
 import { frameWith } from './s9-compare-history.ts';
 
@@ -68,7 +68,7 @@ export const whatIfFromPanel: Scenario = {
       assert.equal(await f.getByTestId(`verdict-${CAND}`).innerText(), 'MOVED', 'the candidate (PyTorch preset, default N=5) changed with -N 1');
       log(`judgement: ${await f.getByTestId('compare-judgement').innerText()}; reference: ${await f.getByTestId(`verdict-${REF}`).innerText()}; ${await f.getByTestId('compare-moved').innerText()}`);
       assert.match(await f.getByTestId('compare-judgement').innerText(), /fail → pass/);
-      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await clearNotifications(page).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800));
       await shot('whatif-compare');
       await f.getByTestId('compare-open-b').click();

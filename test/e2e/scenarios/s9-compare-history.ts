@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import type { FrameLocator, Page } from '../pw.ts';
-import { pollUntil, runCommand, webview } from '../workbench.ts';
+import { clearNotifications, pollUntil, runCommand, webview } from '../workbench.ts';
 import { runSeedAndWait, sampleCanvas } from './common.ts';
 
 const ID = 'TC-D3';
@@ -58,7 +58,7 @@ export const compareHistory: Scenario = {
       await pollUntil('the history chart to render marks', async () =>
         (await chart.getAttribute('data-state')) === 'rendered' && (await chart.locator('svg path, svg circle, svg symbol').count()) > 0 || undefined, 20_000);
       await section.scrollIntoViewIfNeeded();
-      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await clearNotifications(page).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800)); // let the palette fade out
       await shot('history');
     });
@@ -136,7 +136,7 @@ export const compareHistory: Scenario = {
       assert.equal(await cmp.getByTestId('peaks-toggle').getAttribute('aria-pressed'), 'true');
       await cmp.getByTestId('compare-header').scrollIntoViewIfNeeded();
       // The run's notification toast would cover the panel in the screenshot the docs use.
-      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await clearNotifications(page).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800)); // let the palette fade out
       await shot('compare-linked');
       log(await line.innerText());
