@@ -41,7 +41,7 @@ function demoWorkspace(): string {
 
 async function cliRun(args: string[], env: Record<string, string> = {}): Promise<{ processMs: number; json: RunJson }> {
   const t0 = performance.now();
-  const r = await execa(process.execPath, [join(ROOT, 'bin/nb-parity.mjs'), 'run', ...args, '--json', '--quiet'], { reject: false, env });
+  const r = await execa(process.execPath, [join(ROOT, 'bin/nb-parity.mjs'), 'run', ...args, '--json', '--quiet'], { reject: false, env: { NB_PARITY_TORCH_MODE: 'cold', ...env } });
   const processMs = performance.now() - t0;
   if (r.exitCode === 2 && !r.stdout) throw new Error(`nb-parity run failed: ${r.stderr}`);
   const json = JSON.parse(r.stdout) as RunJson;
@@ -115,3 +115,6 @@ await import('./bench-panel.ts');
 
 // 7. Whole nb-parity processes: cold CLI vs the per-user warm server daemon (issue 14).
 await (await import('./bench-cli.ts')).benchCli();
+
+// 8. The repository's 55-run parity matrix: cold CLI vs the warm server (stand-in port; the real pair when given).
+await (await import('./bench-matrix.ts')).benchMatrix();

@@ -9,6 +9,7 @@ import { chartSlots, markChartsMissing, renderCharts, type ChartKind, type Chart
 import type { ViewTheme } from './theme.ts';
 import type { PeaksMessage } from '../../src/shared/compareMessages.ts';
 import { peaksText } from './peakMarkers.ts';
+import { suggestionsSection, type WhatIfState } from './suggestions.ts';
 
 const VERDICT_TEXT = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
 // Beam and hover markers sit on the images, not on the page: white with a black halo reads on every colour map.
@@ -24,6 +25,8 @@ export interface CaseEvents extends GridEvents {
   /** History / compare / export requests (media/webview/caseActions.ts). */
   ask?: Ask;
   bundleDir?: string;
+  /** "Run with this fix" buttons: on when the host can run a what-if of this bundle. */
+  whatIf?: WhatIfState;
 }
 
 type MetricKey = 'correlation' | 'sumRatio' | 'rmse' | 'maxAbsDiff';
@@ -130,6 +133,7 @@ export class CaseUi {
       this.peaksLine,
       this.actions?.element,
       h('div', { class: 'columns' }, metricsTable(cv), diagnosis(cv)),
+      events.ask && events.bundleDir ? suggestionsSection(cv, events.bundleDir, events.whatIf ?? { enabled: false }, events.ask) : undefined,
       attributionSection(cv),
       this.charts.element);
     this.element.addEventListener('toggle', () => this.events.onTransform(this.grid.getTransform()));

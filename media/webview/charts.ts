@@ -133,14 +133,14 @@ export function trendSpec(points: TrendPoint[], thresholds: Thresholds, t: Chart
   if (thresholds.sumRatioTol !== undefined) ratioRules.push(1 - thresholds.sumRatioTol, 1 + thresholds.sumRatioTol);
   if (thresholds.sumRatioMin !== undefined) ratioRules.push(thresholds.sumRatioMin);
   if (thresholds.sumRatioMax !== undefined) ratioRules.push(thresholds.sumRatioMax);
-  const panel = (title: string, values: { stamp: string; time: string; value: number | null }[], colour: string, rules: number[]) => ({
+  const panel = (title: string, values: { stamp: string; time: string; value: number | null }[], colour: string, rules: number[], scale: object = { zero: false }) => ({
     title,
     width: WIDTH, height: 110,
     layer: [
       {
         data: { values },
         mark: { type: 'line', point: true, color: colour },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, tooltip },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale }, tooltip },
       },
       ...(rules.length ? [{
         data: { values: rules.map((limit) => ({ limit })) },
@@ -155,6 +155,10 @@ export function trendSpec(points: TrendPoint[], thresholds: Thresholds, t: Chart
     vconcat: [
       panel('Correlation over bundles', corr, t.reference, thresholds.corrMin !== undefined ? [thresholds.corrMin] : []),
       panel('Sum ratio over bundles', ratio, t.candidate, ratioRules),
+      // max |Δ| only where the points carry it (the history view): it spans decades as a port converges, so symlog.
+      ...(points.some((p) => p.maxAbsDiff !== undefined)
+        ? [panel('max |Δ| over bundles', points.filter((p) => p.maxAbsDiff != null && Number.isFinite(p.maxAbsDiff)).map((p) => row(p, p.maxAbsDiff!)), t.accent,
+          thresholds.maxAbsMax !== undefined ? [thresholds.maxAbsMax] : [], { type: 'symlog', zero: false })] : []),
     ],
   } as TopLevelSpec;
 }

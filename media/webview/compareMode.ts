@@ -9,6 +9,7 @@ import type { Mapping } from './colormap.ts';
 import { joinAll } from './sharedRange.ts';
 import type { CaseUi } from './caseView.ts';
 import { h } from './dom.ts';
+import { CompareRoiTable } from './compareRoi.ts';
 
 type Ask = (b: HTMLButtonElement, what: string, msg: CompareRequest) => void;
 
@@ -43,10 +44,16 @@ export class LinkedGrids {
   private range: { scale: string; clip: number; m: Mapping | undefined; diff: Mapping | undefined } | undefined;
   private frame = 0;
 
-  constructor(private readonly cases: () => CaseUi[], private readonly settings: () => ViewSettings, private readonly repaint: () => void) {}
+  /** One table of every row's metrics for the region drawn on any of them (shown under the compare header). */
+  readonly roi: CompareRoiTable;
+
+  constructor(private readonly cases: () => CaseUi[], private readonly settings: () => ViewSettings, private readonly repaint: () => void) {
+    this.roi = new CompareRoiTable(cases);
+  }
 
   /** Until the joined range of the current scale is known, a grid uses its own (never a range of the other scale). */
   attach(ui: CaseUi): void {
+    ui.grid.roi.onChange = (rect, done) => this.roi.set(rect, ui, done);
     ui.grid.rangeOverride = () => {
       const s = this.settings();
       return this.range && this.range.scale === s.scale && this.range.clip === s.clipPercentile ? this.range.m : undefined;
@@ -72,6 +79,7 @@ export class LinkedGrids {
       const own = this.cases().filter((c) => c.view.sides?.group === 'own').map((c) => c.grid.diffRange());
       this.range = { scale: s.scale, clip: s.clipPercentile, m: joinAll(this.cases().map((c) => c.grid.sharedRange())), diff: widest(own) };
       this.repaint();
+      this.roi.render();
     });
   }
 }

@@ -17,7 +17,7 @@ export function mark(name: string): void {
 
 /** A new snapshot: the first paint of its bundle is measured again (a reused run panel shows a new bundle). */
 export function paintBundle(dir: string): void {
-  if (dir !== bundleDir) { bundleDir = dir; for (const k of ['image', 'decoded', 'drawn']) delete marks[k]; }
+  if (dir !== bundleDir) { bundleDir = dir; for (const k of ['image', 'drawn']) delete marks[k]; }
   mark('snapshot');
 }
 

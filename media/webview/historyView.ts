@@ -1,5 +1,5 @@
 // A case's history inside the results panel: every bundle that ran it, newest first, as a table (verdict, STAMP,
-// corr, sum ratio, max |Δ|, engines, recorded git commit) under a vega-lite chart of corr and sum ratio over time
+// corr, sum ratio, max |Δ|, engines, recorded git commit) under a vega-lite chart of corr, sum ratio and max |Δ| over time
 // (the trend chart's spec, with the case thresholds as dashed rules). A click on a row opens that bundle; its
 // "Compare" button opens the linked compare view of that bundle and the one this panel shows.
 import embed from 'vega-embed';
@@ -35,8 +35,8 @@ function row(r: HistoryRow, x: HistoryContext): HTMLTableRowElement {
 }
 
 export function historyView(rows: HistoryRow[], x: HistoryContext): HTMLElement {
-  const chart = h('div', { class: 'chart', 'data-testid': `history-chart-${x.caseId}`, role: 'img', 'aria-label': `Correlation and sum ratio of ${x.caseId} over time` });
-  const oldestFirst = [...rows].reverse().map((r) => ({ stamp: r.stamp, correlation: r.correlation, sumRatio: r.sumRatio, dir: r.bundleDir }));
+  const chart = h('div', { class: 'chart', 'data-testid': `history-chart-${x.caseId}`, role: 'img', 'aria-label': `Correlation, sum ratio and max |Δ| of ${x.caseId} over time` });
+  const oldestFirst = [...rows].reverse().map((r) => ({ stamp: r.stamp, correlation: r.correlation, sumRatio: r.sumRatio, maxAbsDiff: r.maxAbsDiff, dir: r.bundleDir }));
   embed(chart, trendSpec(oldestFirst, x.thresholds, x.theme), EMBED_OPTIONS)
     .then(() => { chart.dataset.state = 'rendered'; })
     .catch((err: Error) => { chart.dataset.state = 'error'; chart.replaceChildren(h('span', { class: 'chart-error' }, `chart failed: ${err.message}`)); });

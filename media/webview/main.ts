@@ -18,7 +18,6 @@ import type { TracePixelRequest } from '../../src/shared/traceMessages.ts';
 import { rangeControls } from './rangeControls.ts';
 import { compareHeader, LinkedGrids } from './compareMode.ts';
 import { mark, paintBundle } from './firstPaint.ts';
-
 mark('scriptEvaluated');
 
 const restored = restoredState();
@@ -171,11 +170,14 @@ function syncControls(): void {
   peaksToggle.textContent = settings.showPeaks ? 'Peaks: shown' : 'Peaks: hidden';
   const ro = vm?.readOnly ?? false;
   btnRerun.hidden = ro || vm?.actions?.rerun === false;
-  btnRecord.hidden = ro || vm?.actions?.recordAttempt === false;
+  // Off with a reason (a what-if bundle): shown disabled, the reason on the button; off without one: hidden.
+  const noRecord = vm?.actionReasons?.recordAttempt;
+  btnRecord.hidden = ro || (vm?.actions?.recordAttempt === false && !noRecord);
+  btnRecord.title = noRecord ? `Record is off: ${noRecord}.` : 'Add an Attempt for this bundle to docs/fix_plan.md (you review the edit first)';
   btnFolder.hidden = vm?.actions?.openBundleFolder === false;
   for (const b of [btnRerun, btnRecord, btnFolder, btnCopy, btnExport]) {
     const busy = [...pending.values()].some((p) => p.button === b);
-    b.disabled = !vm || busy || (running && b === btnRerun);
+    b.disabled = !vm || busy || (running && b === btnRerun) || (b === btnRecord && !!noRecord);
   }
 }
 
@@ -219,7 +221,7 @@ function renderSnapshot(next: ViewModel): void {
   notice.textContent = next.notice ?? '';
   clear(hostErrors);
   linked = next.compare ? new LinkedGrids(() => [...cases.values()], () => settings, () => { for (const c of cases.values()) c.applySettings(settings, theme); }) : undefined;
-  if (next.compare) header.replaceChildren(compareHeader(next.compare, (b, what, m) => request(b, what, m)));
+  if (next.compare) header.replaceChildren(compareHeader(next.compare, (b, what, m) => request(b, what, m)), linked!.roi.element);
   else header.replaceChildren(
     h('h2', {}, `Bundle ${next.stamp}`),
     h('p', { class: 'muted', 'data-testid': 'bundle-dir' }, next.bundleDir, next.layout === 'legacy' ? ' (older layout)' : ''));
@@ -241,6 +243,7 @@ function renderSnapshot(next: ViewModel): void {
       onPick: (p, caseId) => startTrace(caseId, p),
       ask: next.compare ? undefined : (b, what, m) => request(b, what, m),
       bundleDir: next.bundleDir,
+      whatIf: { enabled: !next.readOnly && next.actions?.whatIf !== false, reason: next.actionReasons?.whatIf ?? next.readOnlyReason },
     });
     cases.set(cv.caseId, ui);
     linked?.attach(ui);
@@ -285,7 +288,6 @@ function acceptImage(msg: ImageMessage): void {
   mark('image');
   try {
     data = imageFromMessage(msg);
-    mark('decoded');
   } catch (err) {
     reportError('protocol', (err as Error).message, { caseId: msg.caseId });
     hostErrors.append(h('p', {}, `Image ${msg.id}: ${(err as Error).message}`));

@@ -36,6 +36,8 @@ export class RoiReadout {
   readonly element = h('div', { class: 'roi-readout', 'aria-live': 'polite', hidden: true });
   last?: RoiResult;
 
+  constructor(private readonly onClear?: () => void) {}
+
   show(r: RoiResult): void {
     this.last = r;
     this.element.hidden = false;
@@ -47,7 +49,7 @@ export class RoiReadout {
       h('table', { class: 'roi-table' },
         h('thead', {}, h('tr', {}, h('th', {}, 'metric'), h('th', {}, 'ROI'), h('th', {}, 'full frame'))),
         h('tbody', {}, ROI_ROWS.map(([name, f]) => h('tr', { 'data-metric': name }, h('th', {}, name), h('td', { class: 'roi-value' }, f(r.roi)), h('td', {}, f(r.full)))))),
-      h('button', { type: 'button', class: 'roi-clear', onclick: () => this.hide() }, 'Clear ROI'),
+      h('button', { type: 'button', class: 'roi-clear', onclick: () => { this.hide(); this.onClear?.(); } }, 'Clear ROI'),
     );
   }
 
@@ -65,11 +67,15 @@ type Pixel = { slow: number; fast: number };
  * canvas after each draw (the box is in image coordinates, so it follows zoom/pan on all linked panels).
  */
 export class RoiTool {
-  readonly readout = new RoiReadout();
+  readonly readout = new RoiReadout(() => { this.mirrored = undefined; this.onChange?.(undefined, true); });
   private start?: Pixel;
   private pointer?: number;
   private rect?: PixelRect;
   private fullFrame?: { ref: Float32Array; cand: Float32Array; m: Metrics };
+  /** A region drawn on another grid of a compare view: boxed here too, without this grid's own readout. */
+  private mirrored?: PixelRect;
+  /** Told of every region drawn here (undefined = cleared; `done` when the drag ends): the compare view's one table for all rows. */
+  onChange?: (rect: PixelRect | undefined, done: boolean) => void;
 
   constructor(private readonly fpixels: number, private readonly spixels: number, private readonly images: () => { reference?: Float32Array; candidate?: Float32Array }, private readonly needFull: () => void) {}
 
@@ -77,23 +83,42 @@ export class RoiTool {
 
   begin(pointer: number, p: Pixel): void { this.pointer = pointer; this.start = p; this.move(pointer, p); }
 
-  end(pointer: number): boolean { if (this.pointer !== pointer) return false; this.pointer = undefined; return true; }
+  end(pointer: number): boolean {
+    if (this.pointer !== pointer) return false;
+    this.pointer = undefined;
+    if (this.rect) this.onChange?.(this.rect, true);
+    return true;
+  }
 
   move(pointer: number, p: Pixel | undefined): void {
     if (pointer !== this.pointer || !this.start || !p) return;
     this.rect = rectBetween(this.start, p, this.fpixels, this.spixels);
+    this.mirrored = undefined;
+    this.onChange?.(this.rect, false);
+    const r = this.metrics(this.rect);
+    if (r) this.readout.show(r);
+  }
+
+  /** This grid's ROI and full-frame metrics for a region (the full frame cached per image pair); undefined until both full images are here. */
+  metrics(rect: PixelRect): RoiResult | undefined {
     const { reference, candidate } = this.images();
-    if (!reference || !candidate) { this.needFull(); return; }
+    if (!reference || !candidate) { this.needFull(); return undefined; }
     if (this.fullFrame?.ref !== reference || this.fullFrame.cand !== candidate) {
       const all = { x0: 0, x1: this.fpixels - 1, y0: 0, y1: this.spixels - 1 };
       this.fullFrame = { ref: reference, cand: candidate, m: computeRegionMetrics(reference, candidate, this.fpixels, all) };
     }
-    this.readout.show(roiResult(reference, candidate, this.fpixels, this.rect, this.fullFrame.m));
+    return roiResult(reference, candidate, this.fpixels, rect, this.fullFrame.m);
+  }
+
+  /** Box a region drawn on another grid (or none); this grid's own readout is cleared. */
+  mirror(rect: PixelRect | undefined): void {
+    this.readout.hide();
+    this.mirrored = rect;
   }
 
   /** Position one box per figure; toCanvas maps image (x=fast, y=slow) to canvas pixels. */
   place(figures: { figure: HTMLElement; toCanvas: (x: number, y: number) => [number, number] }[]): void {
-    const r = this.readout.last ? this.rect : undefined;
+    const r = this.readout.last ? this.rect : this.mirrored;
     for (const { figure, toCanvas } of figures) {
       let box = figure.querySelector<HTMLElement>(':scope > .roi-box');
       if (!r) { box?.remove(); continue; }

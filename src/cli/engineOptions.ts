@@ -22,6 +22,7 @@ export const ENGINE_OPTION_SPEC = {
   python: { type: 'string' },
   'torch-mode': { type: 'string' },
   'server-idle': { type: 'string' },
+  'idle-timeout': { type: 'string' },
   env: { type: 'string', multiple: true },
   initiative: { type: 'string' },
   phase: { type: 'string' },
@@ -39,10 +40,11 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
   --timeout SEC              per-side timeout in seconds (default 1800)
   --c-binary PATH            C binary (default: NB_C_BIN, golden_suite_generator/nanoBragg, ./nanoBragg)
   --python PATH              Python for the PyTorch port (default: NB_PY_BIN, python3)
-  --torch-mode cold|warm|auto    PyTorch start-up: a fresh interpreter per run (cold, the default; NB_PARITY_TORCH_MODE
-                             sets another) or the per-user warm server, started on first use and kept between calls
-                             (warm; auto = warm where fork exists); see "nb-parity server status|stop"
-  --server-idle SEC          idle stop of a warm server this call starts (default 600; NB_PARITY_SERVER_IDLE)
+  --torch-mode cold|warm|auto    PyTorch start-up: the per-user warm server, started on first use and kept between
+                             calls (warm; auto, the default, = warm where fork exists) or a fresh interpreter per run
+                             (cold); NB_PARITY_TORCH_MODE sets the default; see "nb-parity server status|stop"
+  --server-idle SEC          idle stop of a warm server this call starts (default 600; NB_PARITY_SERVER_IDLE);
+                             --idle-timeout SEC is the same option (the daemon's name for it)
   --env NAME=VALUE           extra environment for the programs (repeatable), e.g. NANOBRAGG_DISABLE_COMPILE=1
   --initiative NAME          default 2025-11-source-weights
   --phase NAME               default phase_e
@@ -52,7 +54,7 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
 export interface EngineOptionValues {
   workspace?: string; candidate?: string; reference?: string;
   'candidate-preset'?: string; 'reference-preset'?: string; timeout?: string;
-  'c-binary'?: string; python?: string; 'torch-mode'?: string; 'server-idle'?: string; env?: string[]; initiative?: string; phase?: string;
+  'c-binary'?: string; python?: string; 'torch-mode'?: string; 'server-idle'?: string; 'idle-timeout'?: string; env?: string[]; initiative?: string; phase?: string;
 }
 
 export interface EngineChoice {
@@ -64,6 +66,21 @@ export interface EngineChoice {
 
 /** A bad option value: the message names the option and what it expects. */
 export class OptionError extends Error {}
+
+/**
+ * The warm server's idle stop in seconds: `--server-idle` and `--idle-timeout` are one option under two names (the
+ * run's and the daemon's), then NB_PARITY_SERVER_IDLE. Throws OptionError for a bad value or two different values.
+ */
+export function idleTimeoutOption(serverIdle: string | undefined, idleTimeout: string | undefined, fromEnv: string | undefined): number | undefined {
+  if (serverIdle !== undefined && idleTimeout !== undefined && Number(serverIdle) !== Number(idleTimeout)) {
+    throw new OptionError(`--server-idle ${serverIdle} and --idle-timeout ${idleTimeout} are the same option; give one value`);
+  }
+  const [name, v] = serverIdle !== undefined ? ['--server-idle ', serverIdle] : idleTimeout !== undefined ? ['--idle-timeout ', idleTimeout]
+    : ['NB_PARITY_SERVER_IDLE=', fromEnv];
+  if (v === undefined || v === '') return undefined;
+  if (!(Number(v) > 0)) throw new OptionError(`${name}${v}: expected a positive number of seconds`);
+  return Number(v);
+}
 
 /** Validate the shared options into engines + RunSettings (throws OptionError with a specific message). */
 export async function resolveEngineOptions(values: EngineOptionValues): Promise<EngineChoice> {
@@ -80,10 +97,13 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     if (!(t > 0)) throw new OptionError(`--timeout ${values.timeout}: expected a positive number of seconds`);
     timeoutMs = t * 1000;
   }
-  const torchMode = values['torch-mode'] ?? (process.env.NB_PARITY_TORCH_MODE || undefined);
-  if (torchMode !== undefined && !(TORCH_MODES as readonly string[]).includes(torchMode)) throw new OptionError(`--torch-mode ${torchMode}: expected one of ${TORCH_MODES.join(', ')}`);
-  const idle = values['server-idle'] ?? process.env.NB_PARITY_SERVER_IDLE;
-  if (idle !== undefined && !(Number(idle) > 0)) throw new OptionError(`--server-idle ${idle}: expected a positive number of seconds`);
+  // auto by default: a loop calling `nb-parity run` gets the warm server without a flag (cold opts out).
+  const torchMode = values['torch-mode'] ?? (process.env.NB_PARITY_TORCH_MODE || 'auto');
+  if (!(TORCH_MODES as readonly string[]).includes(torchMode)) {
+    const from = values['torch-mode'] !== undefined ? '--torch-mode' : 'NB_PARITY_TORCH_MODE=';
+    throw new OptionError(`${from}${from.endsWith('=') ? '' : ' '}${torchMode}: expected one of ${TORCH_MODES.join(', ')}`);
+  }
+  const idle = idleTimeoutOption(values['server-idle'], values['idle-timeout'], process.env.NB_PARITY_SERVER_IDLE);
   const extraEnv: Record<string, string> = {};
   for (const e of values.env ?? []) {
     const i = e.indexOf('=');
@@ -107,7 +127,7 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     // Warm runs go through the per-user daemon (`nb-parity server`): a pool in this process would die with it.
     torchServer: torchMode === 'warm' || torchMode === 'auto' ? {
       command: [process.execPath, ...process.execArgv, process.argv[1], 'server', '--daemon'],
-      idleMs: idle !== undefined ? Number(idle) * 1000 : undefined,
+      idleMs: idle !== undefined ? idle * 1000 : undefined,
     } : undefined,
     embedded: {
       reference: values['reference-preset'] ? { preset: values['reference-preset'] as PresetName } : undefined,

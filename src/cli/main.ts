@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   record: { summary: 'record a bundle as an attempt in docs/fix_plan.md', load: async () => (await import('./record.ts')).recordCommand },
   compare: { summary: 'compare two evidence bundles case by case: better, worse or unchanged', load: async () => (await import('./compare.ts')).compareCommand },
   export: { summary: 'export a case of a bundle as .npy images or a metrics CSV', load: async () => (await import('./export.ts')).exportCommand },
+  history: { summary: 'every bundle that ran a case, newest first, with its metrics and a chart over time', load: async () => (await import('./history.ts')).historyCommand },
   trace: { summary: 'trace one pixel on both sides and name the first divergence', load: async () => (await import('./trace.ts')).traceCommand },
   server: { summary: 'status or stop of the per-user warm PyTorch server (run --torch-mode warm|auto)', load: async () => (await import('./server.ts')).serverCommand },
   explain: { summary: 'attribute a bundle\'s divergence to named semantic forks', load: async () => (await import('./explain.ts')).explainCommand },

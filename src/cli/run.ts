@@ -16,6 +16,13 @@ import { JsonlStream, junitTargetProblem, writeJunit } from './report/outputs.ts
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
 import { parseRoi } from '../shared/roi.ts';
 import { regionJson, regionLines } from './runRegions.ts';
+import { suggestFixes } from '../core/diagnosis/fixSuggestions.ts';
+import type { CaseResult } from '../shared/types.ts';
+
+/** The diagnosis' flag suggestions for a case (none for a what-if bundle: that is already a tried fix). */
+function suggestionsOf(b: Bundle, c: CaseResult) {
+  return b.whatIf ? [] : suggestFixes({ ...c, attribution: b.attributions?.[c.fileStem] });
+}
 import { badInput, parseCommandArgs } from './usage.ts';
 
 const HELP = `usage: nb-parity run [CASE…] [options]
@@ -125,6 +132,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         caseId: c.caseId, fileStem: c.fileStem, verdict: c.verdict.status, reason: c.verdict.reason, failed: c.verdict.failed,
         metrics: metricsFields(c.metrics), ...regionJson(c), mismatches: c.mismatches, preflight: c.preflight, files: c.files,
         attribution: bundle.attributions?.[c.fileStem] ?? null,
+        suggestions: suggestionsOf(bundle, c),
         reference: { engine: c.reference.engine, exitCode: c.reference.exitCode ?? null, signal: c.reference.signal ?? null, wallMs: c.reference.wallMs, simMs: c.reference.simMs ?? null, error: c.reference.error ?? null },
         candidate: { engine: c.candidate.engine, exitCode: c.candidate.exitCode ?? null, signal: c.candidate.signal ?? null, wallMs: c.candidate.wallMs, simMs: c.candidate.simMs ?? null, error: c.candidate.error ?? null },
       })),
@@ -164,6 +172,8 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
       for (const p of c.preflight) out.push(`  ${c.caseId}: preflight: ${p.message}`);
     }
   }
+  const tries = b.cases.flatMap((c) => (c.verdict.status === 'pass' ? [] : suggestionsOf(b, c).map((x) => `  ${c.caseId}: --what-if="${x.flags.join(' ')}" (${x.from.join(', ')})`)));
+  if (tries.length) out.push('', 'Try a fix without editing the case (nb-parity run ID … --what-if="FLAGS"):', ...tries);
   const atts = b.attributions as Record<string, { status?: string; summary?: string; error?: string }> | undefined;
   if (atts && Object.keys(atts).length) {
     out.push('', 'Attribution (--explain):');

@@ -3,13 +3,15 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { idleTimeoutOption, OptionError } from './engineOptions.ts';
 import { connectDaemon, daemonStatus, ensureRuntimeDir, runtimeDirPath, serveDaemon, type DaemonStatus } from '../core/engines/torch/warm/index.ts';
 
 const HELP = `usage: nb-parity server status [--json] | stop | --daemon [--idle-timeout SEC]
 
-The per-user warm PyTorch server that "nb-parity run --torch-mode warm|auto" starts on first use. It keeps
-torch imported between runs (each run still imports the port fresh from disk) and stops by itself after
---idle-timeout seconds without runs (default 600; NB_PARITY_SERVER_IDLE for the daemon a run starts).
+The per-user warm PyTorch server that "nb-parity run" (--torch-mode auto, the default, or warm) starts on first
+use. It keeps torch imported between runs (each run still imports the port fresh from disk) and stops by itself
+after --idle-timeout seconds without runs (default 600; also spelled --server-idle, the name "nb-parity run" uses
+for it; NB_PARITY_SERVER_IDLE when neither is given).
 Its socket lives in $NB_PARITY_RUNTIME_DIR, else $XDG_RUNTIME_DIR/nb-parity, else /tmp/nb-parity-<uid> (mode 0700).
 
   status    pid, socket, uptime, idle time left, servers by key, runs served (exit 3 when none runs)
@@ -39,12 +41,18 @@ function alive(pid: number): boolean {
 export async function serverCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { daemon: { type: 'boolean' }, 'idle-timeout': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { daemon: { type: 'boolean' }, 'idle-timeout': { type: 'string' }, 'server-idle': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) { console.log(HELP); return 0; }
   if (values.daemon) {
-    const idle = Number(values['idle-timeout'] ?? process.env.NB_PARITY_SERVER_IDLE ?? 600);
-    if (!(idle > 0)) { console.error(`nb-parity server: --idle-timeout ${values['idle-timeout']}: expected a positive number of seconds`); return 2; }
+    let idle: number;
+    try {
+      idle = idleTimeoutOption(values['server-idle'], values['idle-timeout'], process.env.NB_PARITY_SERVER_IDLE) ?? 600;
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      console.error(`nb-parity server: ${err.message}`);
+      return 2;
+    }
     const dir = ensureRuntimeDir();
     const logFile = join(dir, 'daemon.log');
     const log = (line: string) => { try { appendFileSync(logFile, `${new Date().toISOString()} [${process.pid}] ${line}\n`); } catch { /* best effort */ } };

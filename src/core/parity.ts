@@ -11,6 +11,7 @@ import { ParityError, type ParityOptions } from './settings.ts';
 import type { RunContext } from './run/context.ts';
 import { mapLimit, prepareEngines, startTorchProbe } from './run/prepare.ts';
 import { PreviewQueue } from './run/previews.ts';
+import { startOrder } from './run/schedule.ts';
 import { caseDone, errorResult, runCase } from './run/case.ts';
 import { buildMatrix } from './report/matrix.ts';
 import { envJson, runTexts } from './run/finish.ts';
@@ -31,7 +32,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   for (const d of prepared.describe) log(d);
   const writer = await BundleWriter.create(phaseDir(workspace, settings));
   const ctx: RunContext = {
-    opts, reference, candidate, prepared, writer, log, previews: new PreviewQueue(),
+    opts, reference, candidate, prepared, writer, log, previews: new PreviewQueue(opts.cases.length * 2),
     // Where the wall time goes (bundle.json `timing`, the bench prints it): orchestration vs simulation.
     timing: { prepareMs: performance.now() - started, cases: [], finalizeMs: 0, totalMs: 0 },
     commandEntries: [], attributions: {}, attributionMarkdown: {},
@@ -42,7 +43,9 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const torchProbe = startTorchProbe(opts, prepared);
 
   // 2–4. Run both sides, judge, file each case (one case's crash becomes its error verdict, never the run's).
-  const results = await mapLimit(opts.cases, settings.concurrency ?? 1, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)).then((r) => caseDone(ctx, r, index)));
+  const slots = settings.concurrency ?? 1;
+  const order = await startOrder(workspace, writer.stamp, writer.dir, opts.cases.map((c) => c.id), slots);
+  const results = await mapLimit(opts.cases, slots, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)).then((r) => caseDone(ctx, r, index)), order);
 
   // 5. File the run: the run-level files, then complete.json; then the previews still waiting (encoding the last
   // case's takes longer than filing the evidence at 1024²) are added and the marker refreshed.

@@ -16,6 +16,7 @@ import { VIEW_TYPE, type PanelDeps } from './panel/resultsPanel.ts';
 import { ResultsPanels } from './panel/panels.ts';
 import { onInterpreterChange } from './python.ts';
 import { registerLedgerCommands } from './ledger/index.ts';
+import { ResultNotice } from './resultNotice.ts';
 
 /** What activate returns: used by the @vscode/test-electron suite (and handy for other extensions). */
 export interface NbParityApi {
@@ -37,20 +38,25 @@ export function activate(context: vscode.ExtensionContext): NbParityApi {
 
   // The panel's Re-run goes through the same command path; the late binding breaks the panels ↔ commands cycle.
   let rerun: PanelDeps['rerun'] = async () => undefined;
+  let whatIf: NonNullable<PanelDeps['whatIf']> = async () => ({ ok: false, message: 'nanoBragg Parity is still starting.' });
   const panels = new ResultsPanels({
     extensionUri: context.extensionUri,
     log,
     history,
     service: svc,
     rerun: (bundle, ids, panel) => rerun(bundle, ids, panel),
+    whatIf: (bundle, caseId, flags, reason) => whatIf(bundle, caseId, flags, reason),
   });
   context.subscriptions.push(panels);
 
   const tests = new ParityTests({ log, service: svc, statusBar, history });
   context.subscriptions.push(tests);
 
-  const cmds = registerCommands(context, { log, service: svc, panels, history, statusBar, bundleForTest: (id) => tests.bundleFor(id) });
+  const notice = new ResultNotice(svc.onDidStart);
+  context.subscriptions.push(notice);
+  const cmds = registerCommands(context, { log, service: svc, panels, history, statusBar, notice, bundleForTest: (id) => tests.bundleFor(id) });
   rerun = async (b, ids, p) => { await cmds.rerunBundle(b, ids, p); };
+  whatIf = cmds.whatIf;
 
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     deserializeWebviewPanel: (panel, state) => panels.restore(panel, state),

@@ -3,7 +3,7 @@
 // logs every line, and remembers the last bundle. Cancelling (or deactivate) aborts → runParity kills the trees.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Bundle, Case, EngineId, ProgressEvent } from '../shared/types.ts';
+import type { Bundle, Case, EngineId, ProgressEvent, WhatIf } from '../shared/types.ts';
 import { runParity, type RunSettings } from '../core/parity.ts';
 import { loadCases, BUILTIN_CASES } from '../core/cases/index.ts';
 import { resolveSettings, type RawSettings, type ResolvedSettings } from './settingsModel.ts';
@@ -27,6 +27,8 @@ export interface RunRequest {
   onLog?: (line: string) => void;
   /** complete.json is written (runParity's onComplete): the results panel can show the bundle. */
   onComplete?: (bundle: Bundle) => void | Promise<void>;
+  /** A what-if run (cases from whatIfCase): marks the bundle; it never becomes the last bundle or request. */
+  whatIf?: WhatIf;
 }
 
 export interface RunOutcome {
@@ -102,7 +104,7 @@ export class ParityService extends Disposable {
     const entry = { controller, done: new Promise<void>((r) => { resolveDone = r; }) };
     this.active.add(entry);
     void vscode.commands.executeCommand('setContext', 'nbParity.running', true);
-    this.lastRequest = req;
+    if (!req.whatIf) this.lastRequest = req;
     this.started.fire(req);
     const emit = (line: string) => { this.log.info(line); req.onLog?.(line); };
     try {
@@ -134,9 +136,11 @@ export class ParityService extends Disposable {
         onLog: emit,
         // A cancelled run's bundle is not shown (the run's end offers to open it).
         onComplete: (b) => (controller.signal.aborted ? undefined : req.onComplete?.(b)),
+        ...(req.whatIf ? { whatIf: req.whatIf } : {}),
       });
       // A cancelled run still leaves its (partial) bundle on disk, but it is not "the last result" to record.
-      if (!controller.signal.aborted) this.lastBundle = bundle;
+      // Nor is a what-if: "record the last bundle" must never pick it up.
+      if (!controller.signal.aborted && !req.whatIf) this.lastBundle = bundle;
       // Every command line, its environment and its output, whatever the engines streamed while running.
       for (const r of bundle.cases) {
         for (const side of [r.reference, r.candidate]) {

@@ -2,7 +2,7 @@
 // data export and what-if runs (webview → host), and the history rows and peak markers (host → webview).
 // Kept beside messages.ts (whose guards delegate here) so each file stays small; same compatibility rule:
 // only add optional fields or new message types.
-import type { Verdict } from './types.ts';
+import type { FixSuggestion, Verdict, WhatIf } from './types.ts';
 
 interface RequestBase { requestId: number }
 
@@ -101,6 +101,15 @@ export function isCompareRequest(x: unknown): x is CompareRequest {
     case 'runWhatIf': return isStr(x.bundleDir) && isStr(x.caseId) && Array.isArray(x.flags) && x.flags.length > 0 && x.flags.every(isStr) && (x.reason === undefined || isStr(x.reason));
     default: return false;
   }
+}
+
+export function isFixSuggestion(x: unknown): x is FixSuggestion {
+  return isObj(x) && Array.isArray(x.flags) && x.flags.length > 0 && x.flags.every(isStr) && isStr(x.why)
+    && Array.isArray(x.from) && x.from.every(isStr);
+}
+
+export function isWhatIfInfo(x: unknown): x is WhatIf {
+  return isObj(x) && Array.isArray(x.flags) && x.flags.every(isStr) && Array.isArray(x.of) && x.of.every(isStr) && (x.reason === undefined || isStr(x.reason));
 }
 
 export function isHistoryRow(x: unknown): x is HistoryRow {

@@ -1,5 +1,5 @@
-// Text forms of a case's history (quick pick rows and a one-line chart over time), shared by the extension's
-// "Show case history…" command and the webview.
+// Text forms of a case's history (a row label, its details and a one-line chart over time), used by
+// `nb-parity history`; plain text with no node or vscode so any surface can show it.
 import type { HistoryRow } from './compareMessages.ts';
 import { fmtFixed, fmtNumber } from './format.ts';
 

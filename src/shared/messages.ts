@@ -14,13 +14,10 @@
 // the webview keeps images it already holds when the ids are unchanged.
 // Compatibility: only add optional fields or new message types; never rename or change the meaning of a field.
 
-import type { CaseResult, EngineId, Forks } from './types.ts';
-import { isCompareHostMessage, isCompareRequest, type CompareHostMessage, type CompareInfo, type CompareRequest, type CompareSideLabels } from './compareMessages.ts';
+import type { CaseResult, EngineId, FixSuggestion, Forks, WhatIf } from './types.ts';
+import { isCompareHostMessage, isCompareRequest, isFixSuggestion, isWhatIfInfo, type CompareHostMessage, type CompareInfo, type CompareRequest, type CompareSideLabels } from './compareMessages.ts';
 // Re-exported so the webview (which may import only src/shared) can name the core shapes it displays.
-export type {
-  ConfigMismatch, EngineId, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict,
-} from './types.ts';
-
+export type { ConfigMismatch, EngineId, FixSuggestion, Forks, Metrics, PeakSummary, PreflightWarning, Roi, Thresholds, Verdict } from './types.ts';
 import { isLockedRange, type LockedRange } from './viewRange.ts';
 export type { LockedRange } from './viewRange.ts';
 import { isTraceRequest, isTraceView, type TraceCancelMessage, type TraceRequestMessage, type TraceResultMessage } from './traceMessages.ts';
@@ -46,6 +43,7 @@ export interface TrendPoint {
   stamp: string;
   correlation: number | null;
   sumRatio: number | null;
+  maxAbsDiff?: number | null; // the history chart plots it; the trend chart does not
   /** Absolute bundle folder, when known. */
   dir?: string;
 }
@@ -107,6 +105,7 @@ export interface CaseView extends Pick<CaseResult, 'caseId' | 'label' | 'fileSte
   images: ImageRef[];
   /** Compare view only: what this case's panels show and its badge. */
   sides?: CompareSideLabels;
+  suggestions?: FixSuggestion[]; // flags to try on both sides ("Run with this fix"); none in compare views and what-ifs
 }
 
 export interface ViewModel {
@@ -120,7 +119,9 @@ export interface ViewModel {
   readOnly: boolean;
   readOnlyReason?: string;
   /** What the host allows now (Restricted Mode, no last run...). Absent = allowed unless readOnly. */
-  actions?: { rerun?: boolean; recordAttempt?: boolean; openBundleFolder?: boolean };
+  actions?: { rerun?: boolean; recordAttempt?: boolean; openBundleFolder?: boolean; whatIf?: boolean };
+  actionReasons?: { recordAttempt?: string; whatIf?: string }; // why an action is off (shown on its button)
+  whatIf?: WhatIf; // a what-if bundle: never recorded as the case itself
   /** Shown as a banner, e.g. "Restricted Mode: C and Python are not launched". */
   notice?: string;
   cases: CaseView[];
@@ -265,8 +266,7 @@ export type WebviewRequest =
   | RerunMessage | RecordAttemptMessage | OpenBundleFolderMessage | CopyMetricsMarkdownMessage | ExportPngMessage
   | RequestImageMessage | RequestFullImageMessage | TraceRequestMessage | TraceCancelMessage | CompareRequest;
 
-/** The webview's first image drawn on screen (Date.now() in the webview), for the host's log: first-paint timing.
- * `marks`: epoch ms of the webview's steps before it (navigation, script loaded/evaluated, ready, snapshot, image…). */
+/** The webview's first image on screen (its Date.now()) and the epoch ms of its steps before it, for the host's log. */
 export interface PaintedMessage { type: 'painted'; at: number; caseId: string; role: string; binning: number; marks?: Record<string, number> }
 
 export type WebviewToHost = ReadyMessage | WebviewRequest | WebviewErrorMessage | PaintedMessage;
@@ -304,12 +304,13 @@ function isCaseView(x: unknown): x is CaseView {
   return isObj(x) && isStr(x.caseId) && isStr(x.label) && Array.isArray(x.flags) && isObj(x.verdict)
     && isStr((x.verdict as Record<string, unknown>).status) && Array.isArray(x.mismatches)
     && Array.isArray(x.preflight) && Array.isArray(x.trend) && Array.isArray(x.images)
-    && isPosInt(x.fpixels) && isPosInt(x.spixels) && isObj(x.reference) && isObj(x.candidate);
+    && isPosInt(x.fpixels) && isPosInt(x.spixels) && isObj(x.reference) && isObj(x.candidate)
+    && (x.suggestions === undefined || (Array.isArray(x.suggestions) && x.suggestions.every(isFixSuggestion)));
 }
 
 export function isViewModel(x: unknown): x is ViewModel {
   return isObj(x) && isStr(x.bundleDir) && isStr(x.stamp) && isStr(x.layout) && typeof x.readOnly === 'boolean'
-    && Array.isArray(x.cases) && x.cases.every(isCaseView);
+    && Array.isArray(x.cases) && x.cases.every(isCaseView) && (x.whatIf === undefined || isWhatIfInfo(x.whatIf));
 }
 
 export function isHostToWebview(x: unknown): x is HostToWebview {
@@ -338,8 +339,7 @@ export function isWebviewToHost(x: unknown): x is WebviewToHost {
   if (!isObj(x)) return false;
   if (x.type === 'ready') return isNum(x.protocolVersion) && (x.state === undefined || isPersistedState(x.state));
   if (x.type === 'error') return isStr(x.kind) && isStr(x.message);
-  if (x.type === 'painted') return isNum(x.at) && isStr(x.caseId) && isStr(x.role) && isNum(x.binning)
-    && (x.marks === undefined || (isObj(x.marks) && Object.values(x.marks).every(isNum)));
+  if (x.type === 'painted') return isNum(x.at) && isStr(x.caseId) && isStr(x.role) && isNum(x.binning) && (x.marks === undefined || (isObj(x.marks) && Object.values(x.marks).every(isNum)));
   if (!Number.isInteger(x.requestId)) return false;
   switch (x.type) {
     case 'rerun': return isStr(x.bundleDir) && (x.caseIds === undefined || (Array.isArray(x.caseIds) && x.caseIds.every(isStr)));

@@ -127,6 +127,21 @@ export interface ConfigMismatch {
 export interface PreflightWarning {
   code: 'no-N' | 'sourcefile-comments' | 'source-lambda-differs' | 'fdump-in-workspace' | 'frozen-binary' | string;
   message: string;
+  /** Flags that would fix it when given to both sides (e.g. ["-lambda", "6.2"]); absent when no flag does. */
+  flags?: string[];
+}
+
+/**
+ * A flag change the diagnosis suggests trying on both sides as a what-if (core/diagnosis/fixSuggestions.ts):
+ * derived from the config diff, the preflight warnings and the attribution, never written per case.
+ */
+export interface FixSuggestion {
+  /** Added to both sides (an existing flag of the same name gets the new value), e.g. ["-N", "1"]. */
+  flags: string[];
+  /** Why, in one sentence (the diagnoses that point at it). */
+  why: string;
+  /** Which diagnoses suggest it. */
+  from: ('config-diff' | 'preflight' | 'attribution')[];
 }
 
 export interface EngineRun {

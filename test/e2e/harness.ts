@@ -35,6 +35,8 @@ export interface Scenario {
   title: string;
   trusted?: boolean;     // default true (--disable-workspace-trust); false → Restricted Mode
   emptyWorkspace?: boolean; // open an empty folder instead of the demo workspace (harness self-check only)
+  /** Browser viewport; default 1600×1000 (README screenshots use 1280 wide). */
+  viewport?: { width: number; height: number };
   /** Changes the fresh workspace copy before VS Code opens it; may return extra environment for code-server. */
   prepare?(workspace: string): Promise<{ env?: Record<string, string> } | void> | { env?: Record<string, string> } | void;
   run(ctx: ScenarioContext): Promise<void>;
@@ -123,7 +125,7 @@ export async function runScenario(s: Scenario, tools: Tools, vsix: string | unde
       executablePath: tools.chromium, headless: true, args: CHROMIUM_ARGS, timeout: 60_000,
       env: { ...(process.env as Record<string, string>), NB_E2E_RUN: runId, TMPDIR: join(runDir, 'tmp') },
     });
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({ viewport: s.viewport ?? { width: 1600, height: 1000 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const consoleEntries: ConsoleEntry[] = [];

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 export interface LocatorOptions { hasText?: string | RegExp; hasNotText?: string | RegExp; has?: Locator; hasNot?: Locator }
 
 export interface Locator {
-  click(opts?: { timeout?: number; position?: { x: number; y: number }; force?: boolean }): Promise<void>;
+  click(opts?: { timeout?: number; position?: { x: number; y: number }; force?: boolean; button?: 'left' | 'right' | 'middle' }): Promise<void>;
   hover(opts?: { timeout?: number; position?: { x: number; y: number }; force?: boolean }): Promise<void>;
   fill(text: string, opts?: { timeout?: number }): Promise<void>;
   press(key: string, opts?: { timeout?: number }): Promise<void>;
   waitFor(opts?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   isVisible(): Promise<boolean>;
+  isDisabled(): Promise<boolean>;
   count(): Promise<number>;
   first(): Locator;
   last(): Locator;

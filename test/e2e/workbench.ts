@@ -84,3 +84,21 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined
     await sleep(everyMs);
   }
 }
+
+/** Clears the notification list, the run's result notice included (a progress notification "Clear All" skips). */
+export async function clearNotifications(page: Page): Promise<void> {
+  // The notice's own "Dismiss" link first (what a user clicks); the palette command when its toast is hidden.
+  const dismiss = page.locator('.notifications-toasts .notification-list-item a').filter({ hasText: /^Dismiss$/ }).first();
+  if (await dismiss.count() && await dismiss.isVisible()) await dismiss.click();
+  else await runCommand(page, "Dismiss the run's result notification", { timeoutMs: 10_000 }).catch(() => closeQuickInput(page));
+  // The notice leaves after VS Code's minimum progress display; a palette opened meanwhile can lose its focus.
+  await dismiss.waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await sleep(500);
+  for (let attempt = 1; ; attempt++) {
+    try { await runCommand(page, 'Notifications: Clear All Notifications', { timeoutMs: 15_000 }); return; } catch (e) {
+      if (attempt >= 3) throw e;
+      await closeQuickInput(page).catch(() => undefined);
+      await sleep(1000);
+    }
+  }
+}

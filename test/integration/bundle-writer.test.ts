@@ -140,3 +140,20 @@ test('complete.json comes before the last previews, which are then listed; a ref
   assert.notEqual(after.files!['emb_ref_tiny.bin'], await sha(bin));
   assert.equal(after.files!['trace_c_tiny_s1_f2.log'], await sha(join(b.dir, 'trace_c_tiny_s1_f2.log')));
 });
+
+test('previews encoded early (one side done while the other runs) are the bytes writePreviews would encode itself', async () => {
+  const image = (seed: number) => Float32Array.from({ length: 32 * 24 }, (_, i) => ((i * 7919 + seed) % 997) / 10);
+  const side = (s: 'reference' | 'candidate', seed: number): EngineRun => ({ engine: 'embedded', side: s, fpixels: 32, spixels: 24,
+    stdout: '', stderr: '', command: [], env: {}, cwd: '/', wallMs: 1, image: image(seed) });
+  const [ref, cand] = [side('reference', 1), side('candidate', 2)];
+  const plain = BundleWriter.open(await makeTempDir('nbp-prev-a-'));
+  const early = BundleWriter.open(await makeTempDir('nbp-prev-b-'));
+  const { PreviewQueue } = await import('../../src/core/run/previews.ts');
+  const q = new PreviewQueue(2);
+  q.encodeEarly(ref);
+  assert.ok(q.encoded(ref) && !q.encoded(cand), 'only the side that finished first is encoded early');
+  const a = await plain.writePreviews('p', ref, cand, true);
+  const b = await early.writePreviews('p', ref, cand, true, [], q.encoded);
+  assert.deepEqual(b, a, 'same names in the same order');
+  for (const name of a) assert.ok((await readFile(join(plain.dir, name))).equals(await readFile(join(early.dir, name))), name);
+});

@@ -146,3 +146,21 @@ test('on a terminal (a real pty via `script`) progress is one line rewritten in 
   assert.match(piped.stderr, /DEMO-MAT-N1\/detpixels-64: reference \(embedded\) started/);
   assert.doesNotMatch(piped.stderr, /\x1b\[2K/);
 });
+
+test('longest first: with one slot, the second --all starts the cases in the order of their slower side in the first bundle', async () => {
+  const ws = await copyDemoWorkspace('nbp-schedule-');
+  const order = async () => {
+    const r = await nbp(['run', '--all', '--workspace', ws, ...EMB, '--jsonl', '--concurrency', '1']);
+    assert.notEqual(r.exitCode, 2, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { case_id?: string; bundle?: string });
+    return { started: lines.filter((l) => l.case_id).map((l) => l.case_id!), bundle: lines.find((l) => !l.case_id)?.bundle };
+  };
+  const first = await order();
+  assert.deepEqual(first.started, await caseIds(ws), 'nothing ran before: the cases start in their own order');
+  assert.ok(first.bundle, 'the summary line names the bundle');
+  const b = JSON.parse(await readFile(join(first.bundle!, 'bundle.json'), 'utf8')) as { cases: { caseId: string; reference: { wallMs: number }; candidate: { wallMs: number } }[] };
+  const slower = new Map(b.cases.map((c) => [c.caseId, Math.max(c.reference.wallMs, c.candidate.wallMs)]));
+  const expected = [...first.started].sort((x, y) => slower.get(y)! - slower.get(x)! || first.started.indexOf(x) - first.started.indexOf(y));
+  assert.notDeepEqual(expected, first.started, 'the demo cases differ in size, so longest first is another order');
+  assert.deepEqual((await order()).started, expected);
+});

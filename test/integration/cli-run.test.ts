@@ -5,12 +5,14 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { COLD_TORCH } from '../helpers/cliEnv.ts';
 import { removeAfterTests } from '../helpers/tempDirs.ts';
 import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/nb-parity.mjs');
-const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir() });
+// PyTorch sides run cold: no test here starts (or reaches the user's) warm server daemon.
+const nbp = (args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir(), env: COLD_TORCH });
 
 const workspace = () => copyDemoWorkspace('nbp-cli-');
 
@@ -91,7 +93,7 @@ test('Ctrl+C (SIGINT) on nb-parity run cancels: process trees killed by pid, bun
   const pidfile = join(ws, '..', 'pids');
   const child = execa(process.execPath, [BIN, 'run', 'TC-D3', '--workspace', ws, '--c-binary', join(ROOT, 'test/fixtures/standins/nanoBragg'),
     '--python', join(ROOT, 'test/fixtures/standins/python'), '--env', 'NB_STANDIN_C_MODE=hang', '--env', 'NB_STANDIN_PY_MODE=hang',
-    '--env', `NB_STANDIN_PIDFILE=${pidfile}`], { reject: false });
+    '--env', `NB_STANDIN_PIDFILE=${pidfile}`, '--torch-mode', 'cold'], { reject: false });
   // Wait until both stand-ins and their grandchildren are up.
   const { isAlive } = await import('../../src/core/engines/process.ts');
   let pids: number[] = [];

@@ -28,7 +28,10 @@ describe('nb-parity run --what-if (real CLI)', () => {
     assert.ok(o.cases[0].mismatches.some((m: { field: string }) => m.field === 'nCells'), 'the diagnosis names the N cells difference');
     assert.ok(o.cases[0].preflight.some((p: { message: string }) => /-N 1/.test(p.message)), 'preflight suggests -N 1');
 
-    const wi = await nb(['run', 'TC-D3', '--workspace', ws, ...ENGINES, '--what-if=-N 1', '--json', '--quiet'], ws);
+    // The suggestion the panel's "Run with this fix" offers, as data: the first is the same -N as the reference.
+    assert.deepEqual(o.cases[0].suggestions.map((x: { flags: string[] }) => x.flags.join(' ')), ['-N 1', '-N 5']);
+    assert.deepEqual(o.cases[0].suggestions[0].from, ['config-diff', 'preflight']);
+    const wi = await nb(['run', 'TC-D3', '--workspace', ws, ...ENGINES, `--what-if=${o.cases[0].suggestions[0].flags.join(' ')}`, '--json', '--quiet'], ws);
     assert.equal(wi.exitCode, 0, `the what-if passes: ${wi.stderr}\n${wi.stdout}`);
     const w = JSON.parse(wi.stdout);
     assert.notEqual(w.bundle, o.bundle, 'a new bundle');
@@ -37,6 +40,7 @@ describe('nb-parity run --what-if (real CLI)', () => {
     assert.ok(w.cases[0].metrics.correlation > o.cases[0].metrics.correlation);
     const json = JSON.parse(readFileSync(path.join(w.bundle, 'bundle.json'), 'utf8'));
     assert.deepEqual(json.whatIf, { flags: ['-N', '1'], of: ['TC-D3'] });
+    assert.deepEqual(w.cases[0].suggestions, [], 'a what-if suggests nothing more');
 
     const rec = await nb(['record', '--ledger', 'docs/fix_plan.md', '--item', 'SOURCE-WEIGHT-001', '--bundle', path.relative(ws, w.bundle), '--dry-run'], ws);
     assert.notEqual(rec.exitCode, 0, rec.stdout);

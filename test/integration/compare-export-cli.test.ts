@@ -95,3 +95,29 @@ test('compare: a change that fixes TC-D3 is "better" (exit 0), the reverse "wors
   assert.equal(badFormat.exitCode, 2);
   assert.match(badFormat.stderr, /--format mat: expected npy or csv/);
 });
+
+test('history: both bundles of TC-D3 newest first with their verdicts and presets; --limit; an unknown case is an empty list; bad input exits 2', async () => {
+  const { ws, broken, fixed } = await demoBundles();
+  const j = await nbp(['history', 'TC-D3', '--workspace', ws, '--json']);
+  assert.equal(j.exitCode, 0, j.stderr);
+  const h = JSON.parse(j.stdout);
+  assert.equal(h.total, 2);
+  assert.deepEqual(h.rows.map((r: { bundleDir: string }) => r.bundleDir), [fixed, broken]);
+  assert.deepEqual(h.rows.map((r: { verdict: string }) => r.verdict), ['pass', 'fail']);
+  assert.match(h.rows[1].engines, /preset pytorch.* vs .*preset c/);
+  const broke = JSON.parse(await readFile(join(broken, 'metrics.json'), 'utf8'));
+  assert.equal(h.rows[1].correlation, broke.cases.tc_d3.correlation); // the bundle's own number, not recomputed
+
+  const text = await nbp(['history', 'TC-D3', '--workspace', ws, '--limit', '1']);
+  assert.equal(text.exitCode, 0, text.stderr);
+  assert.match(text.stdout, /TC-D3: 2 bundle\(s\), corr over time/);
+  assert.ok(text.stdout.includes(fixed) && !text.stdout.includes(broken), text.stdout);
+  assert.match(text.stdout, /1 older \(--limit\)/);
+
+  const none = await nbp(['history', 'NOPE', '--workspace', ws, '--json']);
+  assert.equal(none.exitCode, 0, none.stderr);
+  assert.deepEqual(JSON.parse(none.stdout).rows, []);
+  assert.equal((await nbp(['history', '--workspace', ws])).exitCode, 2);
+  assert.equal((await nbp(['history', 'TC-D3', '--workspace', ws, '--limit', '0'])).exitCode, 2);
+  assert.equal((await nbp(['history', 'TC-D3', '--workspace', join(ws, 'nope')])).exitCode, 2);
+});

@@ -20,7 +20,7 @@ async function startHangingRun(prefix: string) {
   const pidfile = join(ws, '..', 'pids');
   const child = execa(process.execPath, [BIN, 'run', 'TC-D3', '--workspace', ws, '--c-binary', join(ROOT, 'test/fixtures/standins/nanoBragg'),
     '--python', join(ROOT, 'test/fixtures/standins/python'), '--env', 'NB_STANDIN_C_MODE=hang', '--env', 'NB_STANDIN_PY_MODE=hang',
-    '--env', `NB_STANDIN_PIDFILE=${pidfile}`], { reject: false });
+    '--env', `NB_STANDIN_PIDFILE=${pidfile}`, '--torch-mode', 'cold'], { reject: false });
   let pids: number[] = [];
   for (let i = 0; i < 100 && pids.length < 4; i++) {
     await new Promise((r) => setTimeout(r, 100));

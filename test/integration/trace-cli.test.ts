@@ -12,6 +12,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { COLD_TORCH } from '../helpers/cliEnv.ts';
 import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -31,7 +32,7 @@ function replayEnv(pair: string, extra: Record<string, string> = {}): Record<str
 }
 
 const nbp = (args: string[], env: Record<string, string> = {}) =>
-  execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir(), env });
+  execa(process.execPath, [BIN, ...args], { reject: false, cwd: tmpdir(), env: { ...COLD_TORCH, ...env } });
 
 const realPair = (ws: string) => ['--workspace', ws, '--reference', 'c', '--candidate', 'torch', '--c-binary', STANDIN_C, '--python', STANDIN_PY];
 
@@ -172,7 +173,7 @@ test('SIGINT cancels a hanging trace: exit 2, every stand-in process gone, nothi
   const before = await hashes(dir);
   const pidfile = join(ws, '..', 'pids');
   const child = execa(process.execPath, [BIN, 'trace', 'TC-D3', ...realPair(ws), '--pixel', '129,129', '--bundle', dir],
-    { reject: false, cwd: tmpdir(), env: replayEnv('tc_d3_seed', { NB_STANDIN_C_MODE: 'hang', NB_STANDIN_PIDFILE: pidfile }) });
+    { reject: false, cwd: tmpdir(), env: { ...COLD_TORCH, ...replayEnv('tc_d3_seed', { NB_STANDIN_C_MODE: 'hang', NB_STANDIN_PIDFILE: pidfile }) } });
   // Wait until the hanging stand-in and its grandchild are up.
   const t0 = Date.now();
   while (Date.now() - t0 < 20000) {

@@ -577,3 +577,93 @@ test('results webview: a compare view links zoom/pan and the colour range across
     assert.deepEqual(pageErrors, []);
   });
 });
+
+test('results webview: "Run with this fix" posts runWhatIf with the suggestion\'s flags, waits for the answer; off with the host\'s reason; a what-if bundle shows Record disabled with why', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  await withWebview(async ({ page, pageErrors }) => {
+    const vm = viewModel();
+    vm.cases[0].suggestions = [
+      { flags: ['-N', '1'], why: 'Config diff: nCells is 1×1×1 on the reference, 5×5×5 on the candidate.', from: ['config-diff', 'preflight'] },
+      { flags: ['-N', '5'], why: 'Config diff: the candidate\'s value.', from: ['config-diff'] },
+    ];
+    vm.actions = { whatIf: true };
+    await hostSends(page, vm, false);
+    const btn = page.getByTestId('btn-whatif-TC-D1-0');
+    await btn.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await page.getByTestId('suggestion-TC-D1-0').innerText(), /-N 1[\s\S]*nCells is 1×1×1/);
+    await btn.click();
+    await waitFor(page, () => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'runWhatIf'), 'runWhatIf request');
+    const ask = (await sent(page)).find((m) => m.type === 'runWhatIf') as unknown as { requestId: number; bundleDir: string; caseId: string; flags: string[]; reason: string };
+    assert.deepEqual([ask.bundleDir, ask.caseId, ask.flags], [vm.bundleDir, 'TC-D1', ['-N', '1']]);
+    assert.match(ask.reason, /nCells is 1×1×1/);
+    assert.equal(await btn.isDisabled(), true, 'disabled while the what-if runs');
+    await page.evaluate((id) => window.postMessage({ type: 'response', requestId: id, ok: true, message: 'What-if TC-D1~whatif (-N 1 on both sides): fail → pass' }, '*'), ask.requestId);
+    await waitFor(page, () => /fail → pass/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''), 'the answer in the status line');
+    assert.equal(await btn.isDisabled(), false);
+    // The host says it cannot run one here: every button off, the reason on it.
+    await hostSends(page, { ...vm, actions: { whatIf: false }, actionReasons: { whatIf: 'the bundle is outside the open workspace folders' } }, false);
+    await waitFor(page, () => (document.querySelector('[data-testid="btn-whatif-TC-D1-1"]') as HTMLButtonElement | null)?.disabled === true, 'disabled buttons');
+    assert.match(await page.getByTestId('btn-whatif-TC-D1-1').getAttribute('title') ?? '', /outside the open workspace folders/);
+    // A what-if bundle: no suggestions, Record shown but disabled with the reason, the notice says what was tried.
+    const w = viewModel();
+    w.whatIf = { flags: ['-N', '1'], of: ['TC-D1'] };
+    w.actions = { recordAttempt: false, whatIf: false };
+    w.actionReasons = { recordAttempt: 'a what-if is never recorded as the case itself' };
+    w.notice = 'What-if run (-N 1 on both sides of TC-D1). Record is off.';
+    await hostSends(page, w, false);
+    await waitFor(page, () => !document.querySelector('[data-testid="suggestions-TC-D1"]'), 'suggestions gone');
+    const rec = page.getByTestId('btn-record');
+    assert.equal(await rec.isVisible(), true);
+    assert.equal(await rec.isDisabled(), true);
+    assert.match(await rec.getAttribute('title') ?? '', /Record is off: a what-if is never recorded as the case itself/);
+    assert.match(await page.getByTestId('notice').innerText(), /What-if run \(-N 1 on both sides of TC-D1\)/);
+    assert.equal((await sent(page)).filter((m) => m.type === 'recordAttempt').length, 0);
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+test('results webview: in a compare view a region drawn on one row is boxed on every row and one table lists every row\'s ROI metrics', { skip: missing.length ? `needs ${missing.join(', ')}` : false, timeout: 90_000 }, async () => {
+  const { computeRegionMetrics } = await import('../../src/shared/pairMetrics.ts');
+  const { fmtFixed } = await import('../../src/shared/format.ts');
+  await withWebview(async ({ page, pageErrors }) => {
+    const vm = viewModel(true);
+    const x = vm.cases[0];
+    x.sides = { reference: 'A reference', candidate: 'A candidate', diff: 'A: Δ', group: 'own' };
+    const y = { ...x, caseId: 'Y', images: x.images.map((i) => ({ ...i, id: `Y/${i.role}` })), sides: { reference: 'A candidate', candidate: 'B candidate', diff: 'Δ between bundles = B − A', badge: 'MOVED', group: 'between' as const } };
+    vm.cases = [x, y];
+    vm.compare = { caseId: 'TC-D1', caseIdB: 'TC-D1', a: { dir: '/a', stamp: 'SA', label: 'A', verdict: 'fail' }, b: { dir: '/b', stamp: 'SB', label: 'B', verdict: 'pass' }, judgement: 'better', moved: 'candidate moved' };
+    const yCand = Array.from(candidate, (v) => v * 2);
+    await page.evaluate(({ vm, ref, cand, yCand }) => {
+      window.postMessage({ type: 'snapshot', viewModel: vm }, '*');
+      const imgs: [number, string, number[]][] = [[0, 'reference', ref], [0, 'candidate', cand], [1, 'reference', cand], [1, 'candidate', yCand]];
+      for (const [ci, role, data] of imgs) {
+        const c = vm.cases[ci];
+        const img = c.images.find((i) => i.role === role)!;
+        const buf = Float32Array.from(data).buffer;
+        window.postMessage({ type: 'image', id: img.id, caseId: c.caseId, role, fpixels: img.fpixels, spixels: img.spixels, buffer: buf }, '*', [buf]);
+      }
+    }, { vm, ref: Array.from(reference), cand: Array.from(candidate), yCand });
+    await waitFor(page, () => document.querySelectorAll('[data-testid^="canvas-"]').length >= 8, 'canvases');
+    await page.getByTestId(`canvas-candidate-${x.caseId}`).scrollIntoViewIfNeeded();
+    const box = (await page.getByTestId(`canvas-candidate-${x.caseId}`).boundingBox())!;
+    const at = (fast: number, slow: number) => [box.x + ((fast + 0.5) / N) * box.width, box.y + ((slow + 0.5) / N) * box.height] as const;
+    const kb = page.keyboard as unknown as { down(k: string): Promise<void>; up(k: string): Promise<void> };
+    const mouse = page.mouse as unknown as { move(x: number, y: number, o?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
+    await mouse.move(...at(60, 50));
+    await kb.down('Shift');
+    await mouse.down();
+    await mouse.move(...at(90, 80), { steps: 6 });
+    await mouse.up();
+    await kb.up('Shift');
+    await waitFor(page, () => [...document.querySelectorAll('[data-testid="compare-roi"] tbody tr')].filter((r) => r.getAttribute('data-ready') === 'true').length === 2, 'both rows in the ROI table');
+    assert.match(await page.getByTestId('compare-roi').locator('.roi-title').innerText(), /--roi 60,90,50,80/);
+    const rect = { x0: 60, x1: 90, y0: 50, y1: 80 };
+    const corr = (id: string) => page.locator(`[data-testid="compare-roi-row-${id}"] td[data-metric="corr"]`).innerText();
+    assert.match(await corr(x.caseId), new RegExp(`^${fmtFixed(computeRegionMetrics(reference, candidate, N, rect).correlation).replace('.', '\\.')}`));
+    const yRatio = computeRegionMetrics(candidate, Float32Array.from(yCand), N, rect).sumRatio;
+    assert.match(await page.locator('[data-testid="compare-roi-row-Y"] td[data-metric="sum ratio"]').innerText(), new RegExp(`^${fmtFixed(yRatio).replace('.', '\\.')}`));
+    assert.equal(await page.locator('[data-testid="case-Y"] .roi-box').count(), 4, 'the region is boxed on the other row too');
+    await page.getByTestId('compare-roi').locator('.roi-clear').click();
+    await waitFor(page, () => (document.querySelector('[data-testid="compare-roi"]') as HTMLElement).hidden && !document.querySelector('[data-testid="case-Y"] .roi-box'), 'cleared everywhere');
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -2,7 +2,8 @@
 // unreadable region is an error naming the file and line (the case is not run, never judged on the full frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUserCases, parseYamlCases } from '../../src/core/cases/index.ts';
+import { parseUserCases } from '../../src/core/cases/userCases.ts';
+import { parseYamlCases } from '../../src/core/cases/yamlCases.ts';
 
 const ROI = { x0: 100, x1: 160, y0: 90, y1: 150 };
 

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUILTIN_CASES, loadCases, parseUserCases, parseYamlCases, selectCases, SEED_FIXTURE } from '../../src/core/cases/index.ts';
+import { BUILTIN_CASES, loadCases, selectCases, SEED_FIXTURE } from '../../src/core/cases/index.ts';
+import { parseUserCases } from '../../src/core/cases/userCases.ts';
+import { parseYamlCases } from '../../src/core/cases/yamlCases.ts';
 import { absolutizeFlags, shellJoin, splitArgs, stripOutputFlags } from '../../src/core/cases/flags.ts';
 import { copyDemoWorkspace } from '../helpers/demoWorkspace.ts';
 

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isCompareHostMessage, isCompareRequest } from '../../src/shared/compareMessages.ts';
 import { isHostToWebview, isWebviewToHost } from '../../src/shared/messages.ts';
+import { sampleViewModel } from '../helpers/viewModel.ts';
 
 test('compare requests: good ones pass, malformed ones are refused', () => {
   const good = [
@@ -43,4 +44,27 @@ test('history and peaks host messages: guarded field by field', () => {
   assert.equal(isHostToWebview({ ...peaks, reference: [{ slow: 1.5, fast: 2 }] }), false);
   assert.equal(isHostToWebview({ ...peaks, matchedCount: -1 }), false);
   assert.equal(isHostToWebview({ type: 'nonsense' }), false);
+});
+
+test('snapshot with fix suggestions and a what-if marker: guarded; malformed suggestions or marker refuse the snapshot', () => {
+  const vm = sampleViewModel();
+  vm.cases[0].suggestions = [{ flags: ['-N', '1'], why: 'same -N', from: ['config-diff', 'preflight'] }];
+  vm.whatIf = { flags: ['-N', '1'], of: ['TC-D3'], reason: 'same -N' };
+  vm.actions = { whatIf: false, recordAttempt: false };
+  vm.actionReasons = { recordAttempt: 'a what-if is never recorded' };
+  assert.ok(isHostToWebview(structuredClone({ type: 'snapshot', viewModel: vm })));
+  const bad: unknown[] = [
+    [{ flags: [], why: 'x', from: [] }],
+    [{ flags: ['-N', 1], why: 'x', from: [] }],
+    [{ flags: ['-N', '1'], from: [] }],
+    { flags: ['-N', '1'], why: 'x', from: [] },
+  ];
+  for (const suggestions of bad) {
+    const v = structuredClone(vm) as unknown as { cases: Record<string, unknown>[] };
+    v.cases[0].suggestions = suggestions;
+    assert.equal(isHostToWebview({ type: 'snapshot', viewModel: v }), false, JSON.stringify(suggestions));
+  }
+  for (const whatIf of [{ flags: '-N 1', of: [] }, { flags: ['-N'], of: 'TC-D3' }, { flags: ['-N'], of: [], reason: 3 }]) {
+    assert.equal(isHostToWebview({ type: 'snapshot', viewModel: { ...vm, whatIf } }), false, JSON.stringify(whatIf));
+  }
 });

@@ -119,3 +119,21 @@ test('trend chart: a temporal x axis from the STAMPs, with bundle and value in t
   assert.deepEqual(line.data.values.map((v) => v.time), ['2025-11-08T09:00:00Z', '2025-11-10T12:00:00Z']);
   assert.deepEqual(line.encoding.tooltip?.map((t) => t.field), ['stamp', 'value']);
 });
+
+test('history chart: max |Δ| as a third panel (symlog, the maxAbsMax rule) only when the points carry it', async () => {
+  const pts = [
+    { stamp: '20251108T090000Z', correlation: 0.9612, sumRatio: 1.084, maxAbsDiff: 120 },
+    { stamp: '20251109T090000Z', correlation: 0.99871, sumRatio: 1.0041, maxAbsDiff: 0.002 },
+    { stamp: '20251110T120000Z', correlation: null, sumRatio: null, maxAbsDiff: null },
+  ];
+  const spec = trendSpec(pts, { maxAbsMax: 0.01 }, FALLBACK_THEME) as unknown as { vconcat: { title: string; layer: { data: { values: { value?: number; limit?: number }[] }; encoding: { y: { scale?: { type?: string } } } }[] }[] };
+  assert.deepEqual(spec.vconcat.map((p) => p.title), ['Correlation over bundles', 'Sum ratio over bundles', 'max |Δ| over bundles']);
+  const m = spec.vconcat[2];
+  assert.deepEqual(m.layer[0].data.values.map((v) => v.value), [120, 0.002], 'missing values are left out, not drawn as 0');
+  assert.equal(m.layer[0].encoding.y.scale?.type, 'symlog');
+  assert.deepEqual(m.layer[1].data.values.map((v) => v.limit), [0.01]);
+  const svg = await renderWithoutEval(spec as unknown as TopLevelSpec);
+  assert.match(svg, /max \|Δ\| over bundles/);
+  const plain = trendSpec(pts.map(({ maxAbsDiff: _, ...p }) => p), {}, FALLBACK_THEME) as unknown as { vconcat: unknown[] };
+  assert.equal(plain.vconcat.length, 2, 'the per-case trend chart (no max |Δ| in its points) keeps two panels');
+});

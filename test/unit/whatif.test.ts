@@ -49,3 +49,18 @@ test('bundle.json keeps the what-if marker; record (verifyBundle) refuses the bu
   // An ordinary bundle is not refused for this reason (it fails later: no completion marker).
   await assert.rejects(verifyBundle({ ...b, whatIf: undefined }), (e: unknown) => e instanceof LedgerError && e.code === 'incomplete');
 });
+
+test('"Run with this fix" tries the fix on the case as the bundle ran it: recorded flags, thresholds and ROI over today\'s definition', async () => {
+  const { caseAsRun } = await import('../../src/extension/commands/whatIf.ts');
+  const run = { engine: 'embedded' as const, fpixels: 1, spixels: 1, stdout: '', stderr: '', command: [], env: {}, cwd: '', wallMs: 1 };
+  const recorded = { caseId: 'TC-D3', label: 'TC-D3 as run', fileStem: 'tc_d3', flags: ['-lambda', '1.0'], thresholds: { corrMin: 0.9 }, roi: { x0: 1, x1: 2, y0: 3, y1: 4 },
+    reference: { ...run, side: 'reference' as const }, candidate: { ...run, side: 'candidate' as const }, verdict: { status: 'fail' as const, reason: '', failed: [] }, mismatches: [], preflight: [], files: {} };
+  const b: Bundle = { dir: '/b', stamp: 'S', layout: '1', createdAt: '', cases: [recorded] };
+  const today: Case = { ...base, flags: ['-N', '7'], embedded: { candidate: { preset: 'pytorch' } }, location: { file: '/ws/cases.json', line: 3 } };
+  const c = caseAsRun(b, 'TC-D3', today)!;
+  assert.deepEqual([c.flags, c.thresholds, c.roi, c.label], [['-lambda', '1.0'], { corrMin: 0.9 }, recorded.roi, 'TC-D3 as run']);
+  assert.deepEqual([c.embedded, c.location], [today.embedded, today.location], 'embedded options and location from today\'s definition');
+  assert.deepEqual(whatIfCase(c, ['-N', '1']).flags, ['-lambda', '1.0', '-N', '1']);
+  assert.equal(caseAsRun(b, 'TC-D1', undefined), undefined);
+  assert.equal(caseAsRun(b, 'TC-D3', undefined)?.source, 'user', 'a case no longer defined runs as recorded');
+});

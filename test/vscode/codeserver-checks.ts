@@ -13,6 +13,7 @@ import { ensureTools } from '../e2e/tools.ts';
 import { findProcesses, sleep } from '../e2e/processes.ts';
 import { pollUntil, runCommand, webview } from '../e2e/workbench.ts';
 import { listBundleDirs, runSeedAndWait } from '../e2e/scenarios/common.ts';
+import { UX_CHECKS } from './ux-checks.ts';
 
 const VSIX = join(REPO, 'dist', 'nanobragg-parity.vsix');
 const STANDINS = join(REPO, 'test', 'fixtures', 'standins');
@@ -290,7 +291,8 @@ const errorButton: Scenario = {
       return t;
     });
     await step('Select interpreter… → enter a path → saved to Workspace settings', async () => {
-      await toast.locator('.monaco-button, a.monaco-text-button').filter({ hasText: 'Select interpreter…' }).first().click();
+      // The result notice is a progress notification: its actions are links in the message (src/extension/resultNotice.ts).
+      await toast.locator('a, .monaco-button').filter({ hasText: 'Select interpreter…' }).first().click();
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout: 20_000 });
       await input.fill('Enter interpreter path');
@@ -308,7 +310,7 @@ const errorButton: Scenario = {
   },
 };
 
-const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC, testTree, errorButton];
+const ALL = [reload, buttons, restrictedFallback, cancel, programs, testMessageAction, buildC, testTree, errorButton, ...UX_CHECKS];
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((s) => wanted.some((w) => s.name.includes(w))) : ALL;
 if (!existsSync(VSIX)) { console.error(`${VSIX} is missing: run "npm run package" first`); process.exit(2); }

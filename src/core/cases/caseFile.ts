@@ -4,8 +4,17 @@ import { readFile } from 'node:fs/promises';
 import type { Case } from '../../shared/types.ts';
 
 export interface LoadResult { cases: Case[]; errors: string[] }
+type Parser = (text: string, file: string) => LoadResult;
 
-export async function loadCaseFile(file: string, parse: (text: string, file: string) => LoadResult): Promise<LoadResult> {
+export const YAML_CASES_PATH = 'tests/parity_cases.yaml';
+export const USER_CASES_PATH = '.nb-parity/cases.json';
+
+export async function loadCaseFile(file: string, parse: Parser): Promise<LoadResult> {
+  return loadCaseFileWith(file, async () => parse);
+}
+
+/** The same, with the parser loaded only when the file exists (the YAML and JSON-schema libraries are large). */
+export async function loadCaseFileWith(file: string, parser: () => Promise<Parser>): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -13,5 +22,5 @@ export async function loadCaseFile(file: string, parse: (text: string, file: str
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
     return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
   }
-  return parse(text, file);
+  return (await parser())(text, file);
 }

@@ -2,18 +2,18 @@
 import { join } from 'node:path';
 import type { Case } from '../../shared/types.ts';
 import { BUILTIN_CASES } from './builtin.ts';
-import { loadUserCases, USER_CASES_PATH } from './userCases.ts';
-import { loadYamlCases, YAML_CASES_PATH } from './yamlCases.ts';
+import { loadCaseFileWith, USER_CASES_PATH, YAML_CASES_PATH } from './caseFile.ts';
 
 export { BUILTIN_CASES, SEED_FIXTURE, SEED_THRESHOLDS, stemFor } from './builtin.ts';
-export { USER_CASES_PATH, USER_CASES_SCHEMA, parseUserCases } from './userCases.ts';
-export { YAML_CASES_PATH, parseYamlCases } from './yamlCases.ts';
+// The parsers (parseYamlCases in ./yamlCases.ts, parseUserCases and USER_CASES_SCHEMA in ./userCases.ts) are loaded
+// only for a workspace that has their file: the yaml and ajv libraries are most of the CLI's start-up code.
+export { USER_CASES_PATH, YAML_CASES_PATH } from './caseFile.ts';
 export { describeThresholds } from './thresholds.ts';
 
 export async function loadCases(workspace: string): Promise<{ cases: Case[]; errors: string[] }> {
   const [yaml, user] = await Promise.all([
-    loadYamlCases(join(workspace, YAML_CASES_PATH)),
-    loadUserCases(join(workspace, USER_CASES_PATH)),
+    loadCaseFileWith(join(workspace, YAML_CASES_PATH), async () => (await import('./yamlCases.ts')).parseYamlCases),
+    loadCaseFileWith(join(workspace, USER_CASES_PATH), async () => (await import('./userCases.ts')).parseUserCases),
   ]);
   const errors = [...yaml.errors, ...user.errors];
   const cases: Case[] = [];

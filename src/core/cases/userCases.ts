@@ -8,7 +8,7 @@ import { loadCaseFile, type LoadResult } from './caseFile.ts';
 import { splitArgs } from './flags.ts';
 import { didYouMean } from './suggest.ts';
 
-export const USER_CASES_PATH = '.nb-parity/cases.json';
+export { USER_CASES_PATH } from './caseFile.ts';
 
 const thresholdsSchema = {
   type: 'object',

@@ -9,7 +9,7 @@ import { splitArgs } from './flags.ts';
 import { CONTROL_CHARS, describeControl, didYouMean } from './suggest.ts';
 import { thresholdsFromSnake } from './thresholds.ts';
 
-export const YAML_CASES_PATH = 'tests/parity_cases.yaml';
+export { YAML_CASES_PATH } from './caseFile.ts';
 
 export function loadYamlCases(file: string): Promise<LoadResult> {
   return loadCaseFile(file, parseYamlCases);

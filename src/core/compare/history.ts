@@ -6,7 +6,7 @@ import type { HistoryRow } from '../../shared/compareMessages.ts';
 import type { RunSettings } from '../settings.ts';
 import { bundleFiles, listBundles, readBundle } from '../evidence/index.ts';
 import { stampToDate } from '../evidence/stamp.ts';
-import { engineName } from '../evidence/texts.ts';
+import { engineWithPreset } from '../evidence/texts.ts';
 import { WHAT_IF_SUFFIX } from '../cases/whatIf.ts';
 
 const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -38,7 +38,7 @@ export async function caseHistory(workspace: string, caseId: string, settings: P
       correlation: num(c.metrics?.correlation),
       sumRatio: num(c.metrics?.sumRatio),
       maxAbsDiff: num(c.metrics?.maxAbsDiff),
-      engines: `${engineName(c.candidate.engine)} vs ${engineName(c.reference.engine)}`,
+      engines: `${engineWithPreset(c.candidate.engine, c.candidate)} vs ${engineWithPreset(c.reference.engine, c.reference)}`,
       gitCommit: await recordedCommit(dir),
       ...(b.whatIf || c.caseId !== caseId ? { whatIf: true } : {}),
     });

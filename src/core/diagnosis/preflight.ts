@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PreflightWarning } from '../../shared/types.ts';
-import { flagArgs, hasNFlag, lambdaAFromFlags } from './flags.ts';
+import { DEFAULT_N, flagArgs, hasNFlag, lambdaAFromFlags } from './flags.ts';
 import { formatNumber } from '../../shared/format.ts';
 
 export interface PreflightInput {
@@ -63,6 +63,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightWarning
     warnings.push({
       code: 'no-N',
       message: 'No -N given: C defaults to N=1 cell per axis, the PyTorch CLI to N=5, so the two images differ by orders of magnitude before any port bug. Add the same -N (e.g. -N 1) to the case.',
+      flags: ['-N', String(DEFAULT_N.c)],
     });
   }
 
@@ -95,10 +96,13 @@ export async function preflight(input: PreflightInput): Promise<PreflightWarning
       const lambdaA = lambdaAFromFlags(flags);
       const off = facts.lambdasM.filter((r) => Math.abs(r.lambdaM * 1e10 - lambdaA) > 1e-6 * lambdaA);
       if (off.length) {
+        const distinct = [...new Set(facts.lambdasM.map((r) => Number((r.lambdaM * 1e10).toPrecision(9))))];
         const shown = [...new Set(off.map((r) => r.lambdaM * 1e10))].map((v) => `${formatNumber(v, { form: 'significant', digits: 6 })} Å`).join(', ');
         warnings.push({
           code: 'source-lambda-differs',
           message: `${sourcefile}: the wavelength column (${shown}, line${off.length > 1 ? 's' : ''} ${list(off.map((r) => r.line))}) differs from -lambda ${lambdaA} Å. C uses the column per source, PyTorch replaces it with -lambda (with a warning); with N > 1 the images then differ. Make the column equal -lambda or drop it.`,
+          // One wavelength in the whole column: -lambda set to it makes both programs use the same λ.
+          ...(distinct.length === 1 ? { flags: ['-lambda', String(distinct[0])] } : {}),
         });
       }
     }

@@ -99,6 +99,11 @@ export class BundleWriter {
     return { image, stdout };
   }
 
+  /** A side's intensity preview, encoded ahead of writePreviews (the same bytes it would write). */
+  static intensityPreview(run: EngineRun): Buffer | undefined {
+    return run.image ? encodePng(run.image, run.fpixels, run.spixels, { kind: 'intensity', scale: 'log' }) : undefined;
+  }
+
   /** The preview names writePreviews will write for these runs, in its order. */
   static previewNames(stem: string, ref: EngineRun, cand: EngineRun, withDiff: boolean): string[] {
     return [
@@ -111,13 +116,18 @@ export class BundleWriter {
    * PNG previews of both images (log scale) and, for same-sized images, their difference (linear). Each name is
    * pushed to `out` once its file is in place, so a failure part-way still tells which ones exist.
    */
-  async writePreviews(stem: string, ref: EngineRun, cand: EngineRun, withDiff: boolean, out: string[] = []): Promise<string[]> {
+  async writePreviews(stem: string, ref: EngineRun, cand: EngineRun, withDiff: boolean, out: string[] = [],
+    encoded: (run: EngineRun) => Buffer | undefined = () => undefined): Promise<string[]> {
     const png = async (name: string, img: Float32Array, f: number, s: number, kind: 'intensity' | 'difference') => {
       await this.put(name, encodePng(img, f, s, { kind, scale: kind === 'intensity' ? 'log' : 'linear' }));
       out.push(name);
     };
-    if (ref.image) await png(bundleFiles.preview('reference', stem), ref.image, ref.fpixels, ref.spixels, 'intensity');
-    if (cand.image) await png(bundleFiles.preview('candidate', stem), cand.image, cand.fpixels, cand.spixels, 'intensity');
+    const side = async (run: EngineRun, name: string) => {
+      const early = encoded(run);
+      if (early) { await this.put(name, early); out.push(name); } else await png(name, run.image!, run.fpixels, run.spixels, 'intensity');
+    };
+    if (ref.image) await side(ref, bundleFiles.preview('reference', stem));
+    if (cand.image) await side(cand, bundleFiles.preview('candidate', stem));
     if (withDiff && ref.image && cand.image) await png(bundleFiles.preview('diff', stem), differenceImage(ref.image, cand.image), ref.fpixels, ref.spixels, 'difference');
     return out;
   }

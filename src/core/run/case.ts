@@ -28,7 +28,7 @@ export async function runCase(ctx: RunContext, c: Case, index: number): Promise<
   // run/previews.ts). A failed one is dropped from the list, and the run rewrites those two files.
   files.previews = BundleWriter.previewNames(c.fileStem, refRun, candRun, !!sameSize);
   const written: string[] = [];
-  ctx.previews.schedule(() => ctx.writer.writePreviews(c.fileStem, refRun, candRun, !!sameSize, written)
+  ctx.previews.schedule(() => ctx.writer.writePreviews(c.fileStem, refRun, candRun, !!sameSize, written, ctx.previews.encoded)
     .catch((e: unknown) => { log(`previews for ${c.id} not written: ${(e as Error).message}`); })
     .then(() => { if (written.length !== files.previews?.length) { files.previews = written; ctx.previews.changed = true; } }));
   const result: CaseResult = {

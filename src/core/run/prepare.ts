@@ -62,13 +62,13 @@ export function startTorchProbe(opts: ParityOptions, prepared: PreparedEngines):
   return probeTorch(python, workspace, env, opts.signal);
 }
 
-/** Run `fn` over `items` with at most `limit` in flight, preserving order of results. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+/** Run `fn` over `items` with at most `limit` in flight, started in `order` (indices), results in the items' order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>, order: readonly number[] = items.map((_, i) => i)): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
+    while (next < order.length) {
+      const i = order[next++];
       results[i] = await fn(items[i], i);
     }
   });

@@ -31,6 +31,7 @@ export async function runSides(ctx: RunContext, c: Case): Promise<[EngineRun, En
   const { opts, writer } = ctx;
   const prefixes = sidePrefixes(ctx);
   const sides: [Side, EngineId][] = [['reference', ctx.reference], ['candidate', ctx.candidate]];
+  let running = sides.length;
   const [ref, cand] = await Promise.all(sides.map(async ([side, engineId]) => {
     if (opts.signal?.aborted) return notStarted(engineId, side, writer.scratchPath(prefixes[side], c.fileStem));
     const scratch = await writer.scratch(prefixes[side], c.fileStem);
@@ -46,7 +47,9 @@ export async function runSides(ctx: RunContext, c: Case): Promise<[EngineRun, En
     const pending = ctx.prepared.engines[engineId]!.run(req);
     ctx.previews.notifyLaunch();
     const run = await pending;
+    running--;
     if (run.image) writer.noteImage(prefixes[side], c.fileStem, run.image);
+    if (running > 0 && run.image && !opts.signal?.aborted) ctx.previews.encodeEarly(run);
     opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
     return run;
   }));

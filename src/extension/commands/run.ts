@@ -9,11 +9,14 @@ import type { BundleHistory } from '../history.ts';
 import type { VerdictStatusBar } from '../statusBar.ts';
 import { gateRun } from '../trust.ts';
 import { caseLine } from '../resultText.ts';
-import { fixesFor } from '../runFixes.ts';
+import { fixesFor, type RunFix } from '../runFixes.ts';
+import type { ResultNotice } from '../resultNotice.ts';
+import { runSummary, type NoticeAction } from '../noticeText.ts';
 import { casePickRows, MULTI_PICK_HINT, pickedCases } from '../caseTree.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
 import { runCommandResult } from './runResult.ts';
+import { runWhatIf, type WhatIfAnswer } from './whatIf.ts';
 
 export interface RunDeps {
   log: Log;
@@ -21,6 +24,8 @@ export interface RunDeps {
   panels: ResultsPanels;
   history: BundleHistory;
   statusBar: VerdictStatusBar;
+  /** The run's end-of-run notification; the next run closes it (one notification per run). */
+  notice: ResultNotice;
 }
 
 export interface RunUiOptions {
@@ -33,6 +38,8 @@ export interface RunUiOptions {
 export interface ParityCommands {
   runWithUi(req: Omit<RunRequest, 'token' | 'onProgress'>, opts?: RunUiOptions): Promise<RunOutcome | undefined>;
   rerunBundle(bundle: Bundle, caseIds: string[] | undefined, panel?: ResultsPanel): Promise<RunOutcome | undefined>;
+  /** "Run with this fix": the case with the flags on both sides as a what-if bundle, then the compare view. */
+  whatIf(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<WhatIfAnswer>;
 }
 
 export function registerRunCommands(context: vscode.ExtensionContext, deps: RunDeps): ParityCommands {
@@ -42,19 +49,21 @@ export function registerRunCommands(context: vscode.ExtensionContext, deps: RunD
     vscode.commands.registerCommand('nbParity.runCase', async (arg?: unknown) => runCommandResult(await runCase(deps, arg))),
     vscode.commands.registerCommand('nbParity.rerunLast', async () => runCommandResult(await rerunLast(deps))),
   );
-  return {
+  const cmds: ParityCommands = {
     runWithUi: (req, opts) => runWithUi(deps, req, opts),
     rerunBundle: (bundle, caseIds, panel) => rerunBundle(deps, bundle, caseIds, panel),
+    whatIf: (bundle, caseId, flags, reason) => runWhatIf(deps, cmds.runWithUi, bundle, caseId, flags, reason),
   };
+  return cmds;
 }
 
+const SHOW_LOG: NoticeAction = { label: 'Show log', command: 'nbParity.showLog' };
+const asActions = (fixes: RunFix[]): NoticeAction[] => fixes.map((f) => ({ label: f.label, command: f.command }));
+
 /** A run that wrote no bundle: the message names the cause (and the program it tried); offer the fix that matches it. */
-async function showRunFailure(error: string, log: Log): Promise<void> {
-  const fixes = fixesFor([error]);
-  const pick = await vscode.window.showErrorMessage(`Parity run failed: ${error}`, ...fixes.map((f) => f.label), 'Show log');
-  if (pick === 'Show log') log.show();
-  const fix = fixes.find((f) => f.label === pick);
-  if (fix) await vscode.commands.executeCommand(fix.command);
+function showRunFailure(deps: RunDeps, error: string): void {
+  deps.log.error(`Parity run failed: ${error}`);
+  deps.notice.show('Parity run failed', [...asActions(fixesFor([error])), SHOW_LOG], error);
 }
 
 /** How long the last previews of a run wait for the results panel to post the complete bundle. */
@@ -86,6 +95,7 @@ async function gatedRun(deps: RunDeps, req: Omit<RunRequest, 'token' | 'onProgre
     embeddedOnly = gate === 'embedded-only';
   }
   const ids = req.cases.map((c) => c.id).join(', ');
+  deps.notice.close(); // the previous run's result goes before this run's progress appears
   statusBar.running(ids);
   // Opened now (if not already), so the webview has booted by the time the bundle is complete.
   const ui = opts.runPanel ?? (opts.openPanel !== false ? deps.panels.openForRun(opts.panel) : undefined);
@@ -134,16 +144,16 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   panels.progress(outcome.bundle ? 'done' : (outcome.error ?? 'stopped'), 1, true);
   if (!outcome.bundle) {
     statusBar.restore();
-    if (outcome.cancelled) void vscode.window.showInformationMessage('Parity run cancelled; no process is left running.');
-    else void showRunFailure(outcome.error ?? 'unknown error', log);
+    if (outcome.cancelled) deps.notice.show('Parity run cancelled; no process is left running.', []);
+    else showRunFailure(deps, outcome.error ?? 'unknown error');
     return outcome;
   }
   const bundle = outcome.bundle;
   history.remember(bundle);
+  const open: NoticeAction = { label: 'Open results', command: 'nbParity.openResults', args: [bundle.dir] };
   if (outcome.cancelled) {
     statusBar.restore();
-    void vscode.window.showInformationMessage(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, 'Open parity results')
-      .then((p) => { if (p) void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir)); });
+    deps.notice.show(`Parity run cancelled; no process is left running. The partial bundle is ${vscode.workspace.asRelativePath(bundle.dir)}.`, [open]);
     return outcome;
   }
   statusBar.showBundle(bundle);
@@ -151,19 +161,13 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   // Usually shown already when complete.json was written (onComplete); revealing it again would take the focus from
   // whatever the user opened meanwhile.
   if (opts.openPanel !== false && !opts.panel?.isShowing(bundle)) await panels.showRun(bundle, opts.panel);
+  const { headline, detail } = runSummary(bundle);
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
-  const summary = failed.length
-    ? `Parity: ${bundle.cases.length - failed.length}/${bundle.cases.length} passed. ${failed.map((c) => `${c.caseId} ${c.verdict.status}: ${c.verdict.reason}`).join('; ')}`
-    : `Parity: all ${bundle.cases.length} cases passed (${bundle.stamp}).`;
-  const show = failed.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.
   const fixes = fixesFor(failed.flatMap((c) => [c.verdict.reason, c.reference.error ?? '', c.candidate.error ?? '']));
-  void show(summary, ...fixes.map((f) => f.label), 'Open parity results', 'Record attempt in fix_plan.md').then((pick) => {
-    if (pick === 'Open parity results') void vscode.commands.executeCommand('nbParity.openResults', vscode.Uri.file(bundle.dir));
-    if (pick === 'Record attempt in fix_plan.md') void vscode.commands.executeCommand('nbParity.recordAttempt', bundle.dir);
-    const fix = fixes.find((f) => f.label === pick);
-    if (fix) void vscode.commands.executeCommand(fix.command);
-  });
+  // A what-if is never recorded as the case itself: no Record offer (the panel opens the compare view instead).
+  const record: NoticeAction[] = bundle.whatIf ? [] : [{ label: 'Record attempt', command: 'nbParity.recordAttempt', args: [bundle.dir] }];
+  deps.notice.show(headline, [...asActions(fixes), open, ...record], detail);
   return outcome;
 }
 
@@ -225,5 +229,7 @@ async function rerunBundle(deps: RunDeps, bundle: Bundle, caseIds: string[] | un
     ?? { id: r.caseId, label: r.label, source: 'user', flags: r.flags, fileStem: r.fileStem, thresholds: r.thresholds });
   if (!runCases.length) { void vscode.window.showErrorMessage(`Bundle ${bundle.dir} has no cases to re-run.`); return undefined; }
   const first = bundle.cases[0];
-  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine }, { panel });
+  // Re-running a what-if keeps it one (its cases are the ~whatif copies as recorded): marked, never recordable.
+  const whatIf = bundle.whatIf ? { whatIf: bundle.whatIf } : {};
+  return runWithUi(deps, { folder, cases: runCases, candidate: first?.candidate.engine, reference: first?.reference.engine, ...whatIf }, { panel });
 }

@@ -11,6 +11,7 @@ import { exportCase } from '../../core/export/caseExport.ts';
 import type { Log } from '../log.ts';
 import type { CompareSpec } from '../../core/compare/compareView.ts';
 import { basename } from 'node:path';
+import { confirmExportedFiles } from './confirmations.ts';
 
 /** A = the older bundle (STAMPs sort by time), whichever order the two were given in. */
 async function olderFirst(x: string, y: string): Promise<[string, string]> {
@@ -26,7 +27,7 @@ export interface CompareContext {
   /** Open the linked compare view of one case in two bundles (ResultsPanels.openCompare). */
   openCompare?(spec: CompareSpec, beside: boolean): Promise<unknown>;
   /** Re-run a case of the bundle with extra flags on both sides as a what-if bundle, when the host can run. */
-  whatIf?(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<void>;
+  whatIf?(bundle: Bundle, caseId: string, flags: string[], reason?: string): Promise<{ ok: boolean; message: string }>;
 }
 
 /** What the results panel's deps add for these requests (ResultsPanels fills in `open`). */
@@ -74,12 +75,13 @@ export async function handleCompareRequest(msg: CompareRequest, ctx: CompareCont
       const written: string[] = [];
       for (const f of formats) written.push(...await exportCase(msg.bundleDir, msg.caseId, f, picked[0].fsPath, msg.roi ? [msg.roi] : []));
       ctx.log.info(`exported ${written.join(', ')}`);
+      confirmExportedFiles(picked[0], written);
       return { ok: true, message: `Wrote ${written.length} file(s) to ${picked[0].fsPath}` };
     }
     case 'runWhatIf': {
       if (!bundle || !ctx.whatIf) return { ok: false, message: 'What-if runs need a workspace folder with the case files.' };
-      await ctx.whatIf(bundle, msg.caseId, msg.flags, msg.reason);
-      return { ok: true, message: `What-if run of ${msg.caseId} with ${msg.flags.join(' ')} on both sides.` };
+      if (bundle.dir !== msg.bundleDir) return { ok: false, message: `The panel now shows ${bundle.dir}, not ${msg.bundleDir}; try again.` };
+      return ctx.whatIf(bundle, msg.caseId, msg.flags, msg.reason);
     }
   }
 }

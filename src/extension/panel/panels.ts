@@ -5,6 +5,7 @@ import type { Bundle } from '../../shared/types.ts';
 import { isPersistedState, type HostToWebview } from '../../shared/messages.ts';
 import { buildCompareView, type CompareSpec } from '../../core/compare/compareView.ts';
 import { Disposable } from '../disposable.ts';
+import { isWhatIfId } from '../../core/cases/whatIf.ts';
 import { ResultsPanel, VIEW_TYPE, type PanelDeps } from './resultsPanel.ts';
 
 /** The panel a run will show its bundle in, opened when the run starts (ResultsPanels.openForRun). */
@@ -101,7 +102,9 @@ export class ResultsPanels extends Disposable {
     const rp = this.create(panel);
     const c = isPersistedState(state) ? state.compare : undefined;
     if (c && typeof c.a === 'string' && typeof c.b === 'string' && typeof c.caseId === 'string') {
-      const spec = { a: c.a, b: c.b, caseId: c.caseId, caseIdB: typeof c.caseIdB === 'string' ? c.caseIdB : c.caseId };
+      const caseIdB = typeof c.caseIdB === 'string' ? c.caseIdB : c.caseId;
+      // A what-if pair keeps its "original" / "what-if" labels after a reload (the state keeps ids, not labels).
+      const spec = { a: c.a, b: c.b, caseId: c.caseId, caseIdB, ...(isWhatIfId(caseIdB) ? { labels: { a: 'original', b: 'what-if' } } : {}) };
       try { await rp.showCompare(JSON.stringify([spec.a, spec.b, spec.caseId, spec.caseIdB]), await buildCompareView(spec)); return; }
       catch (err) { this.deps.log.warn(`results panel: the compare view could not be restored (${(err as Error).message}); showing ${c.b}`); }
     }

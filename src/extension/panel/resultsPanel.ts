@@ -13,7 +13,7 @@ import {
 import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
 import { firstDelivery, maxBin } from '../../shared/preview.ts';
 import { buildWebviewHtml, makeNonce } from './html.ts';
-import { buildViewModel, trendFrom, type OutgoingImage } from './viewModel.ts';
+import { buildViewModel, isWhatIfBundle, trendFrom, whatIfNotice, WHAT_IF_NO_RECORD, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';
 import type { ParityService } from '../parityService.ts';
 import { errorText, type Log } from '../log.ts';
@@ -27,6 +27,7 @@ import { workspaceOfBundle } from '../../core/compare/bundles.ts';
 import type { PeaksMessage } from '../../shared/compareMessages.ts';
 import type { CompareView } from '../../core/compare/compareView.ts';
 import { logFirstPaint, PaintTimeline } from './firstPaint.ts';
+import { confirmCopied, confirmExported, warnRefused } from './confirmations.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -140,15 +141,18 @@ export class ResultsPanel extends Disposable {
     let trend = new Map();
     if (earlierBundles) trend = trendFrom([bundle, ...(await earlierBundles).filter((b) => b.dir !== bundle.dir)], bundle.stamp);
     const legacy = bundle.layout === 'legacy';
+    const whatIf = isWhatIfBundle(bundle);
+    const restricted = vscode.workspace.isTrusted ? undefined
+      : 'Restricted Mode: the C binary and Python are not launched here; Re-run and Run with this fix offer the embedded simulator on both sides.';
     const { viewModel, images } = buildViewModel(bundle, {
       readOnly: legacy || !!cmp,
       readOnlyReason: cmp ? `comparing ${cmp.info.caseId} in two bundles (open either bundle to re-run or record)`
         : legacy ? 'Older bundle layout: shown read-only (re-run and record need our own layout).' : undefined,
       compare: cmp?.info,
       sides: cmp?.sides,
-      notice: vscode.workspace.isTrusted ? undefined
-        : 'Restricted Mode: the C binary and Python are not launched here; Re-run offers the embedded simulator on both sides.',
-      actions: { rerun: !legacy && !!folder && !cmp, recordAttempt: !legacy && !cmp, openBundleFolder: !cmp },
+      notice: [restricted, cmp ? undefined : whatIfNotice(bundle)].filter(Boolean).join(' ') || undefined,
+      actions: { rerun: !legacy && !!folder && !cmp, recordAttempt: !legacy && !cmp && !whatIf, openBundleFolder: !cmp, whatIf: !legacy && !!folder && !cmp && !whatIf },
+      actionReasons: whatIf ? { recordAttempt: WHAT_IF_NO_RECORD, whatIf: 'this is already a what-if' } : folder ? undefined : { whatIf: 'the bundle is outside the open workspace folders' },
       trend,
       availableImages: predicted,
     });
@@ -280,9 +284,7 @@ export class ResultsPanel extends Disposable {
     }
   }
 
-  progress(message: string, fraction?: number, done?: boolean): void {
-    if (this.ready) void this.post({ type: 'progress', message, fraction, done });
-  }
+  progress(message: string, fraction?: number, done?: boolean): void { if (this.ready) void this.post({ type: 'progress', message, fraction, done }); }
 
   private async onMessage(raw: unknown): Promise<void> {
     if (!isWebviewToHost(raw)) {
@@ -326,6 +328,7 @@ export class ResultsPanel extends Disposable {
         return { ok: true };
       }
       case 'recordAttempt': {
+        if (this.bundle && (msg.bundleDir || dir) === this.bundle.dir && isWhatIfBundle(this.bundle)) return { ok: false, message: `Not recorded: ${WHAT_IF_NO_RECORD}.` };
         const target = msg.bundleDir || dir;
         await vscode.commands.executeCommand('nbParity.recordAttempt', target);
         return { ok: true };
@@ -338,8 +341,9 @@ export class ResultsPanel extends Disposable {
       }
       case 'copyMetricsMarkdown': {
         const text = msg.markdown ?? (this.viewModel ? metricsMarkdown(this.viewModel) : undefined);
-        if (!text) return { ok: false, message: 'Nothing to copy yet.' };
+        if (!text) return warnRefused('Nothing to copy yet: the results are still loading.');
         await vscode.env.clipboard.writeText(text);
+        confirmCopied(this.viewModel?.cases.length);
         return { ok: true, message: 'Metrics copied as Markdown.' };
       }
       case 'exportPng': {
@@ -354,10 +358,11 @@ export class ResultsPanel extends Disposable {
         // Evidence is never overwritten: refuse a target inside the bundle that already exists.
         if (dir && !path.relative(dir, target.fsPath).startsWith('..')) {
           const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-          if (exists) return { ok: false, message: `${target.fsPath} is part of the evidence bundle and already exists; choose another name.` };
+          if (exists) return warnRefused(`${target.fsPath} is part of the evidence bundle and already exists; choose another name.`, 'Export PNG: ');
         }
         await vscode.workspace.fs.writeFile(target, new Uint8Array(msg.buffer));
         this.deps.log.info(`exported ${target.fsPath} (${msg.buffer.byteLength} bytes)`);
+        confirmExported(target, msg.buffer.byteLength);
         return { ok: true, message: `Saved ${target.fsPath}` };
       }
       case 'requestImage': {
@@ -378,9 +383,7 @@ export class ResultsPanel extends Disposable {
     }
   }
 
-  reveal(): void {
-    this.panel.reveal(undefined, false);
-  }
+  reveal(): void { this.panel.reveal(undefined, false); }
 
   override dispose(): void {
     if (this.isDisposed) return;
@@ -392,6 +395,4 @@ export class ResultsPanel extends Disposable {
   }
 }
 
-export async function fileExists(p: string): Promise<boolean> {
-  return vscode.workspace.fs.stat(vscode.Uri.file(p)).then(() => true, () => false);
-}
+export const fileExists = (p: string): Promise<boolean> => Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.file(p)).then(() => true, () => false));

@@ -7,6 +7,8 @@ import type {
 } from '../../shared/messages.ts';
 import type { CompareInfo, CompareSideLabels } from '../../shared/compareMessages.ts';
 import { expectedSizeFromFlags } from '../../core/images/floatImage.ts';
+import { suggestFixes } from '../../core/diagnosis/fixSuggestions.ts';
+import { isWhatIfId } from '../../core/cases/whatIf.ts';
 
 export interface ViewModelOptions {
   readOnly: boolean;
@@ -20,6 +22,23 @@ export interface ViewModelOptions {
   /** Compare view (core/compare/compareView.ts): the two bundles and each synthetic case's panel labels. */
   compare?: CompareInfo;
   sides?: Map<string, CompareSideLabels>;
+  /** Why the host turned an action off (shown on its button). */
+  actionReasons?: ViewModel['actionReasons'];
+}
+
+/** A what-if bundle (marked, or with a suffixed case id as `record` checks): it gets no suggestions and no Record. */
+export function isWhatIfBundle(bundle: Pick<Bundle, 'whatIf' | 'cases'>): boolean {
+  return !!bundle.whatIf || bundle.cases.some((c) => isWhatIfId(c.caseId));
+}
+
+export const WHAT_IF_NO_RECORD = 'a what-if is never recorded as the case itself: apply the fix to the case (or the port) and re-run to record an attempt';
+
+/** The banner of a what-if bundle: what was tried, on which cases, and why Record is off. */
+export function whatIfNotice(bundle: Pick<Bundle, 'whatIf' | 'cases'>): string | undefined {
+  if (!isWhatIfBundle(bundle)) return undefined;
+  const w = bundle.whatIf;
+  const what = w ? `${w.flags.join(' ')} on both sides of ${w.of.join(', ')}` : 'a case with the ~whatif suffix';
+  return `What-if run (${what}). Record is off: ${WHAT_IF_NO_RECORD}.`;
 }
 
 export type OutgoingImage = ImageRef & { caseId: string };
@@ -131,6 +150,11 @@ export function buildViewModel(bundle: Bundle, opts: ViewModelOptions): { viewMo
     if (attribution) cv.attribution = attribution;
     const sides = opts.sides?.get(r.caseId);
     if (sides) cv.sides = sides;
+    // What the diagnosis suggests trying (a what-if); never on a compare view's synthetic cases or a what-if itself.
+    if (!opts.compare && !isWhatIfBundle(bundle)) {
+      const suggestions = suggestFixes({ ...r, attribution: (r as { attribution?: unknown }).attribution ?? bundle.attributions?.[r.fileStem] });
+      if (suggestions.length) cv.suggestions = suggestions;
+    }
     const beam = beamCenterFrom(r.reference.effectiveConfig ?? r.candidate.effectiveConfig, r.flags);
     if (beam) cv.beamCenter = beam;
     return cv;
@@ -147,6 +171,8 @@ export function buildViewModel(bundle: Bundle, opts: ViewModelOptions): { viewMo
   if (opts.notice) viewModel.notice = opts.notice;
   if (opts.actions) viewModel.actions = opts.actions;
   if (opts.compare) viewModel.compare = opts.compare;
+  if (opts.actionReasons) viewModel.actionReasons = opts.actionReasons;
+  if (bundle.whatIf) viewModel.whatIf = bundle.whatIf;
   return { viewModel, images };
 }
 

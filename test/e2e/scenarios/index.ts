@@ -8,5 +8,6 @@ import { cancel } from './s5-cancel.ts';
 import { restricted } from './s6-restricted.ts';
 import { firstPaint } from './s7-first-paint.ts';
 import { compareHistory } from './s9-compare-history.ts';
+import { whatIfFromPanel } from './s10-whatif.ts';
 
-export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted, firstPaint, compareHistory];
+export const SCENARIOS: Scenario[] = [runSeed, explore, recordAttempt, testExplorer, cancel, restricted, firstPaint, compareHistory, whatIfFromPanel];

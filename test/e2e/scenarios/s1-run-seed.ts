@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
-import { runCommand } from '../workbench.ts';
+import { clearNotifications, runCommand } from '../workbench.ts';
 import { bundleMetrics, fileNames, runSeedAndWait, sampleCanvas, SEED_CASES } from './common.ts';
 
 /** The seed's fixed bundle files (formats.md §6; pytest logs are not part of a parity run). */
@@ -77,7 +77,7 @@ export const runSeed: Scenario = {
     }
     await step('webview screenshot', async () => {
       // Clear the result toast and scroll the webview to its top: this picture goes into the README.
-      await runCommand(page, 'Notifications: Clear All Notifications');
+      await clearNotifications(page);
       await runCommand(page, 'View: Close Primary Side Bar');
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
       await view.locator('body').evaluate(() => window.scrollTo(0, 0));

@@ -45,6 +45,7 @@ function pureInsertion(before: string, after: string): { at: number; inserted: s
 export const recordAttempt: Scenario = {
   name: '3-record-attempt',
   title: 'Record attempt from the webview → diff preview → Apply → fix_plan.md has exactly the new attempt',
+  viewport: { width: 1280, height: 800 }, // its ledger-diff screenshot is the README's docs/images/ledger-preview.png
   prepare(ws) { mergeWorkspaceSettings(ws, EMBEDDED_BOTH); },
   async run(ctx) {
     const { page, step, shot, workspace, log } = ctx;

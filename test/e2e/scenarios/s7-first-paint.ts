@@ -2,7 +2,7 @@
 // writing complete.json) the results panel's first image is on screen (the webview stamps Date.now() on <body> after
 // the frame that drew it; same machine, same clock). The delay is printed, not asserted (shared machine); the painted
 // image must be visible and not blank. Also printed, where the time went: code-server's webview frames appearing, the
-// webview's own marks (navigation, script loaded/evaluated, ready, snapshot, image received/decoded/drawn, on screen;
+// webview's own marks (navigation, script loaded/evaluated, ready, snapshot, image received/drawn, on screen;
 // <body data-first-paint-marks>) and the host's log line with its steps (panel created, load, ready, posts).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import type { FrameLocator, Page } from '../pw.ts';
-import { pollUntil, runCommand, webview } from '../workbench.ts';
+import { clearNotifications, pollUntil, runCommand, webview } from '../workbench.ts';
 import { runSeedAndWait, sampleCanvas } from './common.ts';
 
 const ID = 'TC-D3';
 const A = `A:${ID}`, B = `B:${ID}`, CAND = `candidate-AB:${ID}`, REF = `reference-AB:${ID}`;
 
 /** The webview frame whose document has `testid` (several panels are open side by side). */
-async function frameWith(page: Page, testid: string, timeoutMs: number): Promise<FrameLocator> {
+export async function frameWith(page: Page, testid: string, timeoutMs: number): Promise<FrameLocator> {
   return pollUntil(`a webview with ${testid}`, async () => {
     const n = await page.locator('iframe.webview.ready').count();
     for (let i = 0; i < n; i++) {
@@ -58,7 +58,7 @@ export const compareHistory: Scenario = {
       await pollUntil('the history chart to render marks', async () =>
         (await chart.getAttribute('data-state')) === 'rendered' && (await chart.locator('svg path, svg circle, svg symbol').count()) > 0 || undefined, 20_000);
       await section.scrollIntoViewIfNeeded();
-      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await clearNotifications(page).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800)); // let the palette fade out
       await shot('history');
     });
@@ -118,6 +118,14 @@ export const compareHistory: Scenario = {
       assert.match(text, /--roi \d+,\d+,\d+,\d+/);
       assert.match(text, /full frame/);
       log(`ROI: ${text.split('\n')[0]} (computed in ${await readout.getAttribute('data-ms')} ms)`);
+      // One table for every row (A, B and the two between-bundle rows), the region boxed on each of them.
+      const table = cmp.getByTestId('compare-roi');
+      await table.waitFor({ state: 'visible', timeout: 10_000 });
+      for (const id of [A, B, CAND, REF]) {
+        await pollUntil(`the ROI row of ${id}`, async () => (await table.getByTestId(`compare-roi-row-${id}`).getAttribute('data-ready')) === 'true' || undefined, 20_000);
+        assert.ok(await cmp.getByTestId(`case-${id}`).locator('.roi-box').count() > 0, `no ROI box on ${id}`);
+      }
+      assert.match(await table.locator('.roi-title').innerText(), /--roi \d+,\d+,\d+,\d+\) on every row/);
     });
 
     await step('peak markers toggle on, matched and unmatched counted', async () => {
@@ -128,7 +136,7 @@ export const compareHistory: Scenario = {
       assert.equal(await cmp.getByTestId('peaks-toggle').getAttribute('aria-pressed'), 'true');
       await cmp.getByTestId('compare-header').scrollIntoViewIfNeeded();
       // The run's notification toast would cover the panel in the screenshot the docs use.
-      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+      await clearNotifications(page).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800)); // let the palette fade out
       await shot('compare-linked');
       log(await line.innerText());

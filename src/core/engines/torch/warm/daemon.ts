@@ -13,6 +13,7 @@ import { LocalWarmHost } from './host.ts';
 import { disposeWarmServers, getWarmServer, listWarmServers } from './pool.ts';
 import { probeTorch, type TorchProbe } from '../resolve.ts';
 import { SOCKET_NAME, checkPrivateDir } from './runtimeDir.ts';
+import { withStartLock } from './startLock.ts';
 import { WarmServerError } from './server.ts';
 
 export interface DaemonOptions {
@@ -56,7 +57,30 @@ function answers(path: string): Promise<boolean> {
 function listen(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(); });
+    // The socket file is created by the bind inside listen(): born 0600 (no window in which a client's check of its
+    // mode could see group/other bits from a loose umask). Only around the bind: the runs' files keep the user's umask.
+    const umask = process.umask(0o177);
+    try {
+      server.listen(path, () => { server.off('error', reject); resolve(); });
+    } finally {
+      process.umask(umask);
+    }
+  });
+}
+
+/** Listen on the socket unless a live daemon answers there; a dead daemon's leftover file is replaced. */
+async function claimSocket(server: Server, dir: string, path: string): Promise<boolean> {
+  return withStartLock(dir, async () => {
+    try {
+      await listen(server, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      if (await answers(path)) return false;
+      rmSync(path, { force: true }); // a dead daemon's socket file
+      await listen(server, path);
+      return true;
+    }
   });
 }
 
@@ -76,14 +100,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
 
   const probes = new ProbeCache();
   const server = createServer((socket) => onConnection(socket));
-  try {
-    await listen(server, socketPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    if (await answers(socketPath)) return 'already running';
-    rmSync(socketPath, { force: true }); // a dead daemon's socket file
-    await listen(server, socketPath);
-  }
+  if (!(await claimSocket(server, opts.dir, socketPath))) return 'already running';
   chmodSync(socketPath, 0o600);
   const inode = socketInode(socketPath);
   log(`nb-parity warm server daemon pid ${process.pid} listening on ${socketPath} (protocol ${DAEMON_PROTOCOL}, idle stop ${idleMs} ms)`);
@@ -105,6 +122,10 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
     else if (active === 0 && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${idleMs} ms`);
   }, Math.min(1000, Math.max(100, idleMs / 4)));
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => void shutdown(sig));
+  // A bug must not kill the daemon silently (its stderr goes nowhere): log it, stop cleanly, let the next call restart.
+  const crashed = (err: unknown) => { log(`internal error: ${(err as Error)?.stack ?? String(err)}`); void shutdown('internal error'); };
+  process.on('uncaughtException', crashed);
+  process.on('unhandledRejection', crashed);
 
   const status = (): DaemonStatus => ({
     type: 'status', pid: process.pid, version: DAEMON_PROTOCOL, socket: socketPath, startedAt: new Date(startedAt).toISOString(),
@@ -120,7 +141,10 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
     // A client that went away (exited, SIGKILLed) must not keep anything running.
     socket.on('close', () => {
       conns.delete(conn);
-      for (const r of conn.runs.values()) r.abort?.abort();
+      const running = [...conn.runs.values()].filter((r) => r.abort);
+      if (running.length) log(`a client went away with ${running.length} run(s) in flight: cancelling them`);
+      for (const r of running) r.abort!.abort();
+      for (const r of conn.runs.values()) r.host?.release(); // a first check it owed will not come
     });
     socket.on('error', () => undefined);
     createInterface({ input: socket }).on('line', (line) => {
@@ -168,6 +192,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
         return;
       }
       case 'cancel': conn.runs.get(msg.id)?.abort?.abort(); return;
+      case 'release': conn.runs.get(msg.id)?.host?.release(); conn.runs.delete(msg.id); return;
       case 'probe': send({ type: 'probed', id: msg.id, probe: await probes.get(msg) }); return;
     }
   }

@@ -171,6 +171,8 @@ export class DaemonHost implements WarmHost {
   async record(life: number, port: string, why: string, cmp: Comparison): Promise<void> {
     await this.conn?.ask({ type: 'verdict', id: this.id, life, port, why, cmp }, this.id).catch(() => undefined);
   }
+
+  release(): void { this.conn?.send({ type: 'release', id: this.id }); }
 }
 
 /** env.json's torch probe through the daemon (cached per server life there). */

@@ -17,6 +17,9 @@ export type DaemonRequest =
   /** env.json's torch probe (python -c …), answered from a cache per server life: torch cannot change within one. */
   | { type: 'probe'; id: string; python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }
   | { type: 'cancel'; id: string }
+  /** The run is over: runs waiting for the first check of the server life it started go on (added in protocol 1; a
+   * daemon that does not know it ignores it, and a closed connection does the same). */
+  | { type: 'release'; id: string }
   | { type: 'status' }
   | { type: 'stop' };
 

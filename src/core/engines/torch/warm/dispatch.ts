@@ -121,6 +121,7 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
     const record = (cmp: Comparison) => host.record(warm.serverLife, port, why, cmp);
     return await judgeAgainstTwin(req, warm, await twin.run, twin.out, record, warmRun, why);
   } finally {
+    host.release();
     await twin?.discard();
   }
 }
