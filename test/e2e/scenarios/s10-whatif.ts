@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import type { FrameLocator, Page } from '../pw.ts';
-import { clearNotifications, pollUntil, runCommand } from '../workbench.ts';
+import { clearNotifications, pollUntil } from '../workbench.ts';
 import { listBundleDirs, runSeedAndWait, waitForNewBundle } from './common.ts';
 import { frameWith } from './s9-compare-history.ts';
 
