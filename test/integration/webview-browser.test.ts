@@ -129,6 +129,20 @@ async function withWebview(body: (p: { page: Page; pageErrors: string[] }) => Pr
   }
 }
 
+/** A real mouse drag on a canvas from image pixel (fast, slow) `from` to `to`; with Shift it is the ROI gesture. */
+async function dragOn(page: Page, testId: string, from: [number, number], to: [number, number], steps: number, shift = true): Promise<void> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  const at = (fast: number, slow: number) => [box.x + ((fast + 0.5) / N) * box.width, box.y + ((slow + 0.5) / N) * box.height] as const;
+  const kb = page.keyboard as unknown as { down(k: string): Promise<void>; up(k: string): Promise<void> };
+  const mouse = page.mouse as unknown as { move(x: number, y: number, o?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
+  await mouse.move(...at(...from));
+  if (shift) await kb.down('Shift');
+  await mouse.down();
+  await mouse.move(...at(...to), { steps });
+  await mouse.up();
+  if (shift) await kb.up('Shift');
+}
+
 async function waitFor(page: Page, fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const t0 = Date.now();
   while (!(await page.evaluate(fn))) {
@@ -466,16 +480,7 @@ test('results webview: Shift+drag draws an ROI and shows its metrics (the shared
   await withWebview(async ({ page, pageErrors }) => {
     await hostSends(page, viewModel(), true);
     await waitFor(page, () => document.querySelectorAll('[data-testid^="canvas-"]').length >= 4, 'canvases');
-    const box = (await page.getByTestId('canvas-candidate-TC-D1').boundingBox())!;
-    const at = (fast: number, slow: number) => [box.x + ((fast + 0.5) / N) * box.width, box.y + ((slow + 0.5) / N) * box.height] as const;
-    const kb = page.keyboard as unknown as { down(k: string): Promise<void>; up(k: string): Promise<void> };
-    const mouse = page.mouse as unknown as { move(x: number, y: number, o?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
-    await mouse.move(...at(60, 50));
-    await kb.down('Shift');
-    await mouse.down();
-    await mouse.move(...at(90, 80), { steps: 8 });
-    await mouse.up();
-    await kb.up('Shift');
+    await dragOn(page, 'canvas-candidate-TC-D1', [60, 50], [90, 80], 8);
     await waitFor(page, () => !(document.querySelector('.roi-readout') as HTMLElement).hidden, 'ROI readout');
     const title = await page.locator('.roi-title').textContent();
     assert.match(title ?? '', /ROI fast 60…90, slow 50…80/);
@@ -490,10 +495,7 @@ test('results webview: Shift+drag draws an ROI and shows its metrics (the shared
     await (page as unknown as { screenshot(o: { path: string; fullPage: boolean }): Promise<unknown> }).screenshot({ path: shot, fullPage: true });
     console.log(`ROI screenshot: ${shot}`);
     // A plain drag pans (the region stays as drawn).
-    await mouse.move(...at(40, 40));
-    await mouse.down();
-    await mouse.move(...at(20, 30), { steps: 4 });
-    await mouse.up();
+    await dragOn(page, 'canvas-candidate-TC-D1', [40, 40], [20, 30], 4, false);
     assert.equal(await page.locator('.roi-title').textContent(), title, 'a plain drag does not redraw the ROI');
     assert.deepEqual(pageErrors, []);
   });
@@ -644,16 +646,7 @@ test('results webview: in a compare view a region drawn on one row is boxed on e
     }, { vm, ref: Array.from(reference), cand: Array.from(candidate), yCand });
     await waitFor(page, () => document.querySelectorAll('[data-testid^="canvas-"]').length >= 8, 'canvases');
     await page.getByTestId(`canvas-candidate-${x.caseId}`).scrollIntoViewIfNeeded();
-    const box = (await page.getByTestId(`canvas-candidate-${x.caseId}`).boundingBox())!;
-    const at = (fast: number, slow: number) => [box.x + ((fast + 0.5) / N) * box.width, box.y + ((slow + 0.5) / N) * box.height] as const;
-    const kb = page.keyboard as unknown as { down(k: string): Promise<void>; up(k: string): Promise<void> };
-    const mouse = page.mouse as unknown as { move(x: number, y: number, o?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
-    await mouse.move(...at(60, 50));
-    await kb.down('Shift');
-    await mouse.down();
-    await mouse.move(...at(90, 80), { steps: 6 });
-    await mouse.up();
-    await kb.up('Shift');
+    await dragOn(page, `canvas-candidate-${x.caseId}`, [60, 50], [90, 80], 6);
     await waitFor(page, () => [...document.querySelectorAll('[data-testid="compare-roi"] tbody tr')].filter((r) => r.getAttribute('data-ready') === 'true').length === 2, 'both rows in the ROI table');
     assert.match(await page.getByTestId('compare-roi').locator('.roi-title').innerText(), /--roi 60,90,50,80/);
     const rect = { x0: 60, x1: 90, y0: 50, y1: 80 };
