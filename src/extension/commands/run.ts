@@ -131,7 +131,7 @@ async function withRunProgress(deps: RunDeps, req: Omit<RunRequest, 'token' | 'o
           panels.noteCompleted(b.dir);
           if (!panel) return;
           history.remember(b);
-          await Promise.race([panels.showRun(b, panel), new Promise((r) => setTimeout(r, FIRST_LOOK_MS))]);
+          await Promise.race([panels.showRun(b, panel, true), new Promise((r) => setTimeout(r, FIRST_LOOK_MS))]);
         },
       });
     },
@@ -158,9 +158,9 @@ async function reportOutcome(deps: RunDeps, outcome: RunOutcome, opts: RunUiOpti
   }
   statusBar.showBundle(bundle);
   for (const c of bundle.cases) log.info(caseLine(c));
-  // Usually shown already when complete.json was written (onComplete); revealing it again would take the focus from
-  // whatever the user opened meanwhile.
-  if (opts.openPanel !== false && !opts.panel?.isShowing(bundle)) await panels.showRun(bundle, opts.panel);
+  // Usually shown already when complete.json was written (onComplete). Either way the panel never takes the focus
+  // here: the user may have opened a quick pick or an editor while the run finished.
+  if (opts.openPanel !== false && !opts.panel?.isShowing(bundle)) await panels.showRun(bundle, opts.panel, true);
   const { headline, detail } = runSummary(bundle);
   const failed = bundle.cases.filter((c) => c.verdict.status !== 'pass');
   // A case that errored for a reason a setting fixes (torch missing, torch 1.x, no C binary) gets that fix first.

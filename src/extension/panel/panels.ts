@@ -49,8 +49,12 @@ export class ResultsPanels extends Disposable {
     return { panel, abandon: () => { if (!run && !panel.bundle) panel.dispose(); } };
   }
 
-  /** After a run (or as soon as its bundle is complete): the run panel follows the newest bundle. */
-  async showRun(bundle: Bundle, target?: ResultsPanel): Promise<void> {
+  /**
+   * After a run (or as soon as its bundle is complete): the run panel follows the newest bundle. `preserveFocus` for
+   * a run's own updates: the panel comes to the front but the keyboard stays where the user went meanwhile (an open
+   * quick pick would close if the panel took the focus).
+   */
+  async showRun(bundle: Bundle, target?: ResultsPanel, preserveFocus = false): Promise<void> {
     const called = Date.now();
     if (target && this.panels.has(target)) this.runPanel = target;
     const same = [...this.panels].find((p) => !p.compareKey && p.dir === bundle.dir);
@@ -58,11 +62,11 @@ export class ResultsPanels extends Disposable {
     const p = same ?? run ?? this.create();
     this.runPanel = p;
     // Shown already (e.g. "Open parity results" on the last run's bundle): just bring it to the front.
-    if (p.isShowing(bundle)) { p.reveal(); return; }
+    if (p.isShowing(bundle)) { p.reveal(preserveFocus); return; }
     p.timeline.set('showRun', called);
     const done = this.completedAt.get(bundle.dir);
     if (done !== undefined) p.timeline.completed(bundle.dir, done);
-    p.reveal();
+    p.reveal(preserveFocus);
     await p.show(bundle);
   }
 

@@ -383,7 +383,7 @@ export class ResultsPanel extends Disposable {
     }
   }
 
-  reveal(): void { this.panel.reveal(undefined, false); }
+  reveal(preserveFocus = false): void { this.panel.reveal(undefined, preserveFocus); }
 
   override dispose(): void {
     if (this.isDisposed) return;
