@@ -1,5 +1,6 @@
-// Scenario 2: hovering an image shows both pixel values, the log-scale toggle redraws the canvases, a chart is
-// rendered, and the webview console has no Content-Security-Policy error.
+// Scenario 2: hovering an image shows both pixel values, reference and candidate share one colour range (and each
+// gets its own when "same range" is unticked), the log-scale toggle redraws the canvases, a chart is rendered, and
+// the webview console has no Content-Security-Policy error.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +61,26 @@ export const explore: Scenario = {
         log(`readout: ${text}`);
       }
       await shot('hover');
+    });
+
+    await step('shared colour range: reference and candidate legends agree by default, each its own when unticked', async () => {
+      // TC-D3: the C-preset reference (N=1) is ~10⁴× dimmer than the candidate (N=5), so separate ranges must differ.
+      const ends = async () => {
+        const out: string[] = [];
+        for (const k of ['reference', 'candidate']) {
+          const legend = view.getByTestId('case-TC-D3').locator(`.panel-${k} .legend`);
+          out.push(`${await legend.locator('.legend-lo').innerText()}…${await legend.locator('.legend-hi').innerText()}`);
+        }
+        return out;
+      };
+      const box = view.getByTestId('shared-range');
+      assert.equal(await box.evaluate((el: Element) => (el as HTMLInputElement).checked), true, '"same range" is on by default');
+      const shared = await pollUntil('both legends to show one range', async () => { const e = await ends(); return e[0] === e[1] ? e : undefined; }, 10_000);
+      await box.click();
+      const own = await pollUntil('each legend to show its own range', async () => { const e = await ends(); return e[0] !== e[1] ? e : undefined; }, 10_000);
+      log(`same range: ${shared[0]}; unticked: reference ${own[0]}, candidate ${own[1]}`);
+      await box.click();
+      await pollUntil('one range again', async () => { const e = await ends(); return e[0] === e[1] || undefined; }, 10_000);
     });
 
     await step('log-scale toggle changes the canvas pixels', async () => {
