@@ -67,15 +67,20 @@ export const walkthroughRemote: Scenario = {
       await stepTitle.waitFor({ state: 'visible', timeout: 30_000 });
       await stepTitle.click();
       const button = page.locator('.getting-started-step.expanded .monaco-button, .getting-started-step.expanded a').filter({ hasText: 'Select interpreter…' }).first();
-      await button.waitFor({ state: 'visible', timeout: 10_000 });
-      await button.click();
       const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Enter interpreter path' }).first();
-      await row.waitFor({ state: 'visible', timeout: 20_000 });
-      await row.click();
       const input = page.locator('.quick-input-widget input');
-      await pollUntil('the path input box', async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes('Python interpreter') || undefined, 10_000);
-      await input.fill(STANDIN_PY);
-      await page.keyboard.press('Enter');
+      // The walkthrough page re-renders while the pick opens (seen in clean CI runs: the pick or the path box closed
+      // under the click or the typing); a user clicks the button again, and so does the check.
+      await pollUntil('the interpreter path to be entered', async () => {
+        await button.waitFor({ state: 'visible', timeout: 10_000 });
+        await button.click();
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        if (!(await row.click({ timeout: 5000 }).then(() => true, () => false))) return undefined;
+        const box = await pollUntil('the path input box', async () => (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).includes('Python interpreter') || undefined, 10_000).then(() => true, () => false);
+        if (!box || !(await input.fill(STANDIN_PY, { timeout: 5000 }).then(() => true, () => false))) return undefined;
+        await page.keyboard.press('Enter');
+        return true;
+      }, 90_000, 500);
     });
     await step('saved to Workspace settings, checked (stand-in torch version), the step is done', async () => {
       const saved = await pollUntil('nbParity.python in .vscode/settings.json', async () => readJsonc(join(workspace, '.vscode', 'settings.json'))['nbParity.python'] === STANDIN_PY || undefined, 30_000, 500);
