@@ -8,10 +8,9 @@ import * as vscode from 'vscode';
 import type { Bundle } from '../../shared/types.ts';
 import { bundleFiles, loadCaseImages } from '../../core/evidence/index.ts';
 import {
-  imageMessage, isWebviewToHost, previewImageMessage, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest, type WebviewToHost,
+  isWebviewToHost, isPersistedState, type HostToWebview, type ImageRole, type ViewModel, type WebviewRequest, type WebviewToHost,
 } from '../../shared/messages.ts';
 import { metricsMarkdown } from '../../shared/metricsMarkdown.ts';
-import { firstDelivery, maxBin } from '../../shared/preview.ts';
 import { buildWebviewHtml, makeNonce } from './html.ts';
 import { buildViewModel, isWhatIfBundle, trendFrom, whatIfNotice, WHAT_IF_NO_RECORD, type OutgoingImage } from './viewModel.ts';
 import type { BundleHistory } from '../history.ts';
@@ -28,6 +27,7 @@ import type { PeaksMessage } from '../../shared/compareMessages.ts';
 import type { CompareView } from '../../core/compare/compareView.ts';
 import { logFirstPaint, PaintTimeline } from './firstPaint.ts';
 import { confirmCopied, confirmExported, warnRefused } from './confirmations.ts';
+import { ImageDelivery } from './imageDelivery.ts';
 
 export const VIEW_TYPE = 'nbParity.results';
 
@@ -48,13 +48,8 @@ export class ResultsPanel extends Disposable {
   bundle?: Bundle;
   private viewModel?: ViewModel;
   private outgoing: OutgoingImage[] = [];
-  private readonly pixels = new Map<string, Float32Array>();
   private ready = false;
-  private readonly sent = new Set<string>();
-  /** Max-binned previews of the large images, by `${caseId}/${role}` (computed once per load). */
-  private readonly previews = new Map<string, Float32Array>();
-  /** Image ids whose full resolution this webview document already has (cleared with `sent`). */
-  private readonly fullSent = new Set<string>();
+  private readonly images: ImageDelivery;
   /** Serialises loads so a quick second run cannot interleave its snapshot with the first one's images. */
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped per load: a newer bundle stops the older one's image sending. */
@@ -66,6 +61,7 @@ export class ResultsPanel extends Disposable {
   constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, private readonly onDispose: (p: ResultsPanel) => void) {
     super();
     this.timeline.mark('panelCreated');
+    this.images = new ImageDelivery((m) => this.post(m), deps.log, this.timeline);
     this.tracer = this._register(new PanelTracer(deps.service, deps.log)); // "trace this pixel", one at a time
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
     const dist = vscode.Uri.joinPath(deps.extensionUri, 'dist');
@@ -83,7 +79,7 @@ export class ResultsPanel extends Disposable {
     this._register(webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }));
     this._register(panel.onDidChangeViewState((e) => {
       // Hidden: the document is gone (no retainContextWhenHidden); it will say `ready` again when shown.
-      if (!e.webviewPanel.visible) { this.ready = false; this.forgetDelivered(); }
+      if (!e.webviewPanel.visible) { this.ready = false; this.images.forget(); }
       else if (this.ready) void this.sendAll();
     }));
     this._register(panel.onDidDispose(() => this.dispose()));
@@ -124,8 +120,7 @@ export class ResultsPanel extends Disposable {
     this.timeline.newBundle(bundle.dir);
     const cmp = this.compareView;
     this.panel.title = cmp ? `Compare ${cmp.info.caseId}: ${cmp.info.a.stamp} ↔ ${cmp.info.b.stamp}` : panelTitle(bundle.stamp);
-    this.pixels.clear();
-    this.previews.clear();
+    this.images.clear();
     this.peaks.clear();
     // Numbers first: the snapshot goes out before any pixel is read (a 2048² pair is 32 MiB to load and send).
     // The model files and the earlier bundles (trend) are looked up concurrently: both are on the first paint's path.
@@ -158,7 +153,7 @@ export class ResultsPanel extends Disposable {
     });
     this.viewModel = viewModel;
     this.outgoing = images;
-    this.forgetDelivered();
+    this.images.forget();
     const snapshot = this.ready ? this.postSnapshot(viewModel).catch((err) => this.deps.log.warn(`results panel: snapshot not posted: ${errorText(err)}`)) : undefined;
     // Then the pixels, case by case, each sent as soon as it is read and queued right behind the snapshot (not after
     // its round trip: the channel keeps the order).
@@ -170,7 +165,7 @@ export class ResultsPanel extends Disposable {
         const imgs = await loadCaseImages(bundle, c.caseId);
         for (const role of roles) {
           const img = imgs[role];
-          if (img) this.pixels.set(`${c.caseId}/${role}`, img);
+          if (img) this.images.pixels.set(`${c.caseId}/${role}`, img);
           else await this.post({ type: 'hostError', caseId: c.caseId, message: `${c.caseId}: the ${role} image could not be read from ${bundle.dir}.` });
         }
       } catch (err) {
@@ -179,23 +174,17 @@ export class ResultsPanel extends Disposable {
         continue;
       }
       if (generation !== this.generation) return;
-      if (this.ready) await this.sendImages(this.outgoing.filter((ref) => ref.caseId === c.caseId && !this.sent.has(ref.id)));
+      if (this.ready) await this.images.sendAll(this.images.notSent(this.outgoing.filter((ref) => ref.caseId === c.caseId)));
       // After the images: finding the peaks takes 10–400 ms of this thread at 1024² and is not needed to draw.
       void this.sendPeaks(c.caseId, roles);
     }
     await snapshot;
   }
 
-  /** First deliveries (previews where large), then the full images of the quick previews (preview.ts firstDelivery). */
-  private async sendImages(refs: OutgoingImage[]): Promise<void> {
-    for (const ref of refs) await this.sendImage(ref);
-    for (const ref of refs) if (firstDelivery(ref.fpixels, ref.spixels).fullFollows && this.sent.has(ref.id)) await this.sendFullImage(ref);
-  }
-
   /** Peak markers of a case (found once per load, ~10 ms per 1024² image); resent with every snapshot. */
   private readonly peaks = new Map<string, PeaksMessage>();
   private async sendPeaks(caseId: string, roles: ImageRole[]): Promise<void> {
-    const ref = this.pixels.get(`${caseId}/reference`), cand = this.pixels.get(`${caseId}/candidate`);
+    const ref = this.images.pixels.get(`${caseId}/reference`), cand = this.images.pixels.get(`${caseId}/candidate`);
     const c = this.viewModel?.cases.find((x) => x.caseId === caseId);
     if (!ref || !cand || !c || ref.length !== cand.length || !roles.includes('reference')) return;
     const msg = peaksMessage(caseId, ref, cand, c.fpixels);
@@ -217,7 +206,7 @@ export class ResultsPanel extends Disposable {
   private async sendAll(): Promise<void> {
     if (!this.viewModel) return;
     await this.postSnapshot(this.viewModel);
-    await this.sendImages(this.outgoing.filter((ref) => !this.sent.has(ref.id)));
+    await this.images.sendAll(this.images.notSent(this.outgoing));
     for (const p of this.peaks.values()) await this.post(p);
     if (this.historyFor) await this.postHistory(this.historyFor);
   }
@@ -238,52 +227,6 @@ export class ResultsPanel extends Disposable {
     await this.post({ type: 'history', caseId, rows });
   }
 
-  private forgetDelivered(): void { this.sent.clear(); this.fullSent.clear(); }
-
-  /** The full-resolution image after a preview; at most once per webview document and snapshot. */
-  private async sendFullImage(ref: OutgoingImage): Promise<{ ok: boolean; message?: string }> {
-    if (this.fullSent.has(ref.id)) return { ok: true, message: `${ref.caseId} ${ref.role}: full resolution already sent.` };
-    const img = this.pixels.get(`${ref.caseId}/${ref.role}`);
-    if (!img) return { ok: false, message: `${ref.caseId} ${ref.role}: the image is still loading (or could not be read); try again in a moment.` };
-    this.fullSent.add(ref.id);
-    this.sent.add(ref.id);
-    const t0 = Date.now();
-    const ok = await this.post(imageMessage(ref, img));
-    if (!ok) { this.fullSent.delete(ref.id); return { ok: false, message: `${ref.caseId} ${ref.role}: the full image could not be posted (panel hidden?).` }; }
-    this.deps.log.info(`results panel: full ${ref.fpixels}×${ref.spixels} ${ref.caseId} ${ref.role} posted in ${Date.now() - t0} ms`);
-    return { ok: true };
-  }
-
-  /** First delivery of an image: a max-binned preview when it is large (unless the full one went already), else full. */
-  private async sendImage(ref: OutgoingImage): Promise<boolean> {
-    const key = `${ref.caseId}/${ref.role}`;
-    const img = this.pixels.get(key);
-    if (!img) return false;
-    const { k } = firstDelivery(ref.fpixels, ref.spixels);
-    const full = k === 1 || this.fullSent.has(ref.id);
-    this.sent.add(ref.id);
-    try {
-      let msg;
-      if (full) msg = imageMessage(ref, img);
-      else {
-        let preview = this.previews.get(key);
-        if (!preview) { preview = maxBin(img, ref.fpixels, ref.spixels, k); this.previews.set(key, preview); }
-        msg = previewImageMessage(ref, preview, k);
-      }
-      this.timeline.mark('imagePosting');
-      const ok = await this.post(msg);
-      this.timeline.mark('imagePosted');
-      if (!ok) this.sent.delete(ref.id);
-      else if (full) this.fullSent.add(ref.id);
-      return ok;
-    } catch (err) {
-      this.sent.delete(ref.id);
-      this.deps.log.error(`results panel: ${errorText(err)}`);
-      await this.post({ type: 'hostError', message: errorText(err), caseId: ref.caseId });
-      return false;
-    }
-  }
-
   progress(message: string, fraction?: number, done?: boolean): void { if (this.ready) void this.post({ type: 'progress', message, fraction, done }); }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -295,7 +238,7 @@ export class ResultsPanel extends Disposable {
     if (msg.type === 'ready') {
       this.timeline.set('ready');
       this.ready = true;
-      this.forgetDelivered();
+      this.images.forget();
       if (!this.bundle && msg.state && isPersistedState(msg.state) && msg.state.bundleDir) {
         const b = await this.deps.history.read(msg.state.bundleDir);
         if (b) { await this.show(b); return; }
@@ -368,13 +311,12 @@ export class ResultsPanel extends Disposable {
       case 'requestImage': {
         const ref = this.outgoing.find((r) => r.id === msg.id);
         if (!ref) return { ok: false, message: `No image ${msg.id} in this bundle.` };
-        this.sent.delete(ref.id);
-        return (await this.sendImage(ref)) ? { ok: true } : { ok: false, message: `Image ${msg.id} could not be sent.` };
+        return (await this.images.resend(ref)) ? { ok: true } : { ok: false, message: `Image ${msg.id} could not be sent.` };
       }
       case 'requestFullImage': {
         const ref = this.outgoing.find((r) => r.caseId === msg.caseId && r.role === msg.role);
         if (!ref) return { ok: false, message: `No ${msg.role} image of ${msg.caseId} in this bundle.` };
-        return this.sendFullImage(ref);
+        return this.images.sendFull(ref);
       }
       case 'trace': return this.tracer.start(this.bundle, msg.caseId, msg.pixel, { result: (view) => this.post({ type: 'traceResult', view }), progress: (m, f, done) => this.progress(m, f, done) });
       case 'traceCancel': return this.tracer.cancel();
@@ -387,8 +329,7 @@ export class ResultsPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.pixels.clear();
-    this.previews.clear();
+    this.images.clear();
     super.dispose();
     this.onDispose(this);
     this.panel.dispose();
