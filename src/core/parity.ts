@@ -13,7 +13,7 @@ import { mapLimit, prepareEngines, startTorchProbe } from './run/prepare.ts';
 import { PreviewQueue } from './run/previews.ts';
 import { startOrder } from './run/schedule.ts';
 import { caseDone, errorResult, runCase } from './run/case.ts';
-import { buildMatrix } from './report/matrix.ts';
+import { buildMatrix, previousMatrixRuns } from './report/matrix.ts';
 import { envJson, runTexts } from './run/finish.ts';
 
 export { ParityError, type ParityOptions, type RunSettings } from './settings.ts';
@@ -44,6 +44,8 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
 
   // 2–4. Run both sides, judge, file each case (one case's crash becomes its error verdict, never the run's).
   const slots = settings.concurrency ?? 1;
+  // matrix.md's "vs previous" column: the earlier bundles are read while the cases run, not after them.
+  const previous = previousMatrixRuns(workspace, writer.stamp, writer.dir, opts.cases.map((c) => c.id), reference, candidate);
   const order = await startOrder(workspace, writer.stamp, writer.dir, opts.cases.map((c) => c.id), slots);
   const results = await mapLimit(opts.cases, slots, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)).then((r) => caseDone(ctx, r, index)), order);
 
@@ -52,7 +54,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const finalizeStart = performance.now();
   const bundle: Bundle = { dir: writer.dir, stamp: writer.stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results, ...(opts.whatIf ? { whatIf: opts.whatIf } : {}) };
   const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), writer.stamp, performance.now() - started, bundle);
-  bundle.matrix = await buildMatrix(bundle);
+  bundle.matrix = buildMatrix(bundle, await previous);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');
   ctx.timing.completeMs = performance.now() - started;
   // The caller's first look at the complete bundle goes before the last previews; its failure is not the run's.

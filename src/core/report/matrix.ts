@@ -1,8 +1,8 @@
 // The matrix report of a parity run: every run with its verdict, correlation, sum ratio, max|Δ|, the thresholds it
 // missed, and how it moved against the previous bundle that ran the same case with the same engines (newly failing /
 // newly passing / better or worse by more than judgeChange's noise floor). Rows for the CLI's table; matrix.md.
-import type { Bundle, CaseResult, MatrixChange, MatrixRow } from '../../shared/types.ts';
-import { previousRuns, workspaceOfBundle, type PreviousRun } from '../compare/bundles.ts';
+import type { Bundle, CaseResult, EngineId, MatrixChange, MatrixRow } from '../../shared/types.ts';
+import { previousRuns, type PreviousRun } from '../compare/bundles.ts';
 import { judgeChange } from '../compare/judgeChange.ts';
 import { num } from '../evidence/texts.ts';
 
@@ -45,16 +45,18 @@ function classify(before: string, after: string, change: 'better' | 'worse' | 'u
 }
 
 /**
- * The rows of a bundle (fresh or read back), with the previous run of each case looked up in its workspace: the
- * newest earlier bundle that ran the case with the same reference and candidate engines (presets may differ), so a
- * C-vs-embedded matrix is not judged against a C-vs-PyTorch one.
+ * The previous run of each case, looked up in the workspace: the newest earlier bundle that ran the case with the
+ * same reference and candidate engines (presets may differ), so a C-vs-embedded matrix is not judged against a
+ * C-vs-PyTorch one. A run looks this up when it starts (bundles completed while it runs are not "previous").
  */
-export async function buildMatrix(bundle: Bundle): Promise<MatrixRow[]> {
-  const engines = new Map(bundle.cases.map((c) => [c.caseId, `${c.reference.engine}/${c.candidate.engine}`]));
-  const accept = (c: CaseResult) => engines.get(c.caseId) === `${c.reference.engine}/${c.candidate.engine}`;
-  const prev = await previousRuns(workspaceOfBundle(bundle), bundle.stamp, bundle.cases.map((c) => c.caseId), { ownDir: bundle.dir, accept })
-    .catch(() => new Map<string, PreviousRun>());
-  return bundle.cases.map((c) => matrixRow(c, prev.get(c.caseId)));
+export function previousMatrixRuns(workspace: string, stamp: string, ownDir: string, caseIds: string[], reference: EngineId, candidate: EngineId): Promise<Map<string, PreviousRun>> {
+  const accept = (c: CaseResult) => c.reference.engine === reference && c.candidate.engine === candidate;
+  return previousRuns(workspace, stamp, caseIds, { ownDir, accept }).catch(() => new Map<string, PreviousRun>());
+}
+
+/** The rows of a bundle, each against the previous run of its case (previousMatrixRuns). */
+export function buildMatrix(bundle: Bundle, previous: ReadonlyMap<string, PreviousRun>): MatrixRow[] {
+  return bundle.cases.map((c) => matrixRow(c, previous.get(c.caseId)));
 }
 
 export function matrixCounts(rows: MatrixRow[]): Record<'pass' | 'fail' | 'error' | MatrixChange, number> {
