@@ -19,7 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 export function usage(): string {
   const lines = ['usage: nb-parity <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
-  lines.push('', 'Run `nb-parity <command> --help` for its options.');
+  lines.push('', 'Run `nb-parity <command> --help` for its options; `nb-parity --version` prints the version.');
   return lines.join('\n');
 }
 
@@ -28,6 +28,12 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    // Scripts that pin a version, and bug reports: the tool version and the bundle layout it writes and reads.
+    const [{ TOOL_VERSION }, { LAYOUT_VERSION }] = await Promise.all([import('../core/evidence/version.ts'), import('../core/evidence/layout.ts')]);
+    console.log(`nb-parity ${TOOL_VERSION} (bundle layout ${LAYOUT_VERSION})`);
+    return 0;
   }
   const cmd = commands[name];
   if (!cmd) {

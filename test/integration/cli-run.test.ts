@@ -33,6 +33,18 @@ test('nb-parity run (embedded both sides, seed presets): JSON result, exit 1 on 
   assert.match(r.stderr, /TC-D1: (reference|candidate) \(embedded\) started/, 'progress goes to stderr');
 });
 
+test('nb-parity --version: the package version and the bundle layout, exit 0; an unknown command exits 2', async () => {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const r = await nbp([flag]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, `nb-parity ${pkg.version} (bundle layout nb-parity/1)`);
+  }
+  const bad = await nbp(['--verison']);
+  assert.equal(bad.exitCode, 2);
+  assert.match(bad.stderr, /unknown command "--verison"/);
+});
+
 test('nb-parity run table output, a passing YAML case exits 0, errors exit 2 with a specific message', async () => {
   const ws = await workspace();
   const pass = await nbp(['run', 'DEMO-MAT-N1/detpixels-64', '--workspace', ws, '--candidate', 'embedded', '--reference', 'embedded', '--reference-preset', 'pytorch', '--quiet']);
