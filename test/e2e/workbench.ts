@@ -85,6 +85,25 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined
   }
 }
 
+/**
+ * Waits until the keyboard focus has not moved for `quietMs`. A notification toast that holds the focus (a link in it
+ * was clicked) hands it to the active editor when it leaves; when that editor is a webview (the results panel), the
+ * focus reaches its frame late, through a message, and closed a palette opened meanwhile (seen in x-walkthrough-remote).
+ */
+export async function waitForFocusToSettle(page: Page, quietMs = 700, timeoutMs = 10_000): Promise<void> {
+  const count = `(() => { if (window.__nbFocusMoves === undefined) { window.__nbFocusMoves = 0;
+    for (const t of ['focusin', 'focusout']) document.addEventListener(t, () => { window.__nbFocusMoves++; }, true); }
+    return window.__nbFocusMoves + ':' + (document.activeElement && document.activeElement.outerHTML.slice(0, 80)); })()`;
+  const deadline = Date.now() + timeoutMs;
+  let last = await page.evaluate(count as unknown as () => string);
+  let since = Date.now();
+  while (Date.now() - since < quietMs && Date.now() < deadline) {
+    await sleep(100);
+    const now = await page.evaluate(count as unknown as () => string);
+    if (now !== last) { last = now; since = Date.now(); }
+  }
+}
+
 /** Clears the notification list, the run's result notice included (a progress notification "Clear All" skips). */
 export async function clearNotifications(page: Page): Promise<void> {
   // The notice's own "Dismiss" link first (what a user clicks); the palette command when its toast is hidden.
@@ -95,7 +114,11 @@ export async function clearNotifications(page: Page): Promise<void> {
   await dismiss.waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
   await sleep(500);
   for (let attempt = 1; ; attempt++) {
-    try { await runCommand(page, 'Notifications: Clear All Notifications', { timeoutMs: 15_000 }); return; } catch (e) {
+    try {
+      await runCommand(page, 'Notifications: Clear All Notifications', { timeoutMs: 15_000 });
+      await waitForFocusToSettle(page);
+      return;
+    } catch (e) {
       if (attempt >= 3) throw e;
       await closeQuickInput(page).catch(() => undefined);
       await sleep(1000);
