@@ -157,3 +157,18 @@ test('previews encoded early (one side done while the other runs) are the bytes 
   assert.deepEqual(b, a, 'same names in the same order');
   for (const name of a) assert.ok((await readFile(join(plain.dir, name))).equals(await readFile(join(early.dir, name))), name);
 });
+
+test('preview jobs: an earlier case\'s run once every engine has launched; the last case\'s only at drain (after complete.json)', async () => {
+  const { PreviewQueue } = await import('../../src/core/run/previews.ts');
+  const q = new PreviewQueue(4); // two cases, two sides each
+  const ran: string[] = [];
+  for (let i = 0; i < 4; i++) q.notifyLaunch();
+  q.schedule(async () => { ran.push('first case'); });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(ran, ['first case'], 'every engine launched: the first case\'s previews go at once');
+  q.schedule(async () => { ran.push('last case'); });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(ran, ['first case'], 'the last case\'s previews wait for drain()');
+  await q.drain();
+  assert.deepEqual(ran, ['first case', 'last case']);
+});

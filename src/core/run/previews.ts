@@ -32,8 +32,13 @@ export class PreviewQueue {
 
   readonly encoded = (run: EngineRun): Buffer | undefined => this.early.get(run);
 
-  /** `launches`: how many engine runs the whole run starts (cases × 2 sides); unknown = wait for the end. */
-  constructor(private readonly launches = Infinity) {}
+  private scheduled = 0;
+
+  /**
+   * `launches`: how many engine runs the whole run starts (cases × 2 sides); unknown = wait for the end. `cases`:
+   * how many cases may schedule previews; the last one's wait for drain(), i.e. until complete.json is written.
+   */
+  constructor(private readonly launches = Infinity, private readonly cases = launches / 2) {}
 
   /** "The next case has launched its engines": a waiting preview may start now. */
   notifyLaunch(): void {
@@ -44,8 +49,10 @@ export class PreviewQueue {
   }
 
   /** Run `job` once the next case has launched (after a short pause that lets its workers get going), or every run
-   * has launched, or all are done. */
+   * has launched, or all are done; the last case's job once all are done. */
   schedule(job: () => Promise<void>): void {
+    // The last case: nothing else runs now, so encoding would only hold up complete.json (≈ 100 ms at 1024²).
+    if (++this.scheduled >= this.cases) { this.jobs.push(this.allCasesDone.then(job)); return; }
     const nextLaunch = new Promise<void>((r) => this.launchWaiters.push(r));
     this.jobs.push(Promise.race([nextLaunch.then(() => true), this.allLaunched.then(() => false), this.allCasesDone.then(() => false)])
       .then((launched) => launched ? new Promise<void>((r) => setTimeout(r, 20)) : undefined)
