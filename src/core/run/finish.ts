@@ -76,6 +76,8 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
         verification: r.info?.authoritativeBasis ?? null,
         host: r.info?.warmHost ?? null, daemon_pid: r.info?.warmDaemonPid ?? null, server_pid: r.info?.warmServerPid ?? null, server_life: r.info?.warmWorkerLife ?? null, run_in_life: r.info?.warmRun ?? null,
         port_files: r.info?.portFiles ?? null,
+        // A spare child (forked and pre-faulted before the request) or a fork at the request; both are fresh children.
+        forked: r.info?.mode === 'warm' ? (r.info?.warmSpare ? 'spare' : 'at request') : null,
       }))) ?? null,
       torch_verification_policy: opts.settings.torchMode && opts.settings.torchMode !== 'cold'
         ? 'a warm run is compared byte for byte with a cold run on the first run of each server life, after any change to the port\'s .py files (path, mtime, size), on every 20th run of a server life, and whenever it fails; a torch change restarts the server (a new life), another interpreter is another server; one mismatch makes the life cold for good'

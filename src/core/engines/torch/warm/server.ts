@@ -86,7 +86,8 @@ export class WarmTorchServer {
     this.stderrTail = '';
     // Run outputs go to a private folder that the parent removes when it exits (even if we are SIGKILLed).
     const outputDir = mkdtempSync(join(tmpdir(), 'nb-parity-warm-'));
-    const sub = execa(this.python, [script, '--output-folder', outputDir], {
+    const spares = this.opts.spares === undefined ? [] : ['--spares', String(this.opts.spares)];
+    const sub = execa(this.python, [script, '--output-folder', outputDir, ...spares], {
       env: this.env, extendEnv: true, detached: true, cleanup: false, reject: false, buffer: false,
       stdin: 'pipe', stdout: 'pipe', stderr: 'pipe',
     });
@@ -284,7 +285,7 @@ export class WarmTorchServer {
           else reject(new WarmServerError(`the warm PyTorch server refused the run: ${m.message}`, 'rejected'));
           return;
         }
-        resolve({ ...base, pid: m.pid, exitCode: m.exitCode ?? undefined, signal: m.signal ?? undefined, childMs: m.wallMs });
+        resolve({ ...base, pid: m.pid, exitCode: m.exitCode ?? undefined, signal: m.signal ?? undefined, childMs: m.wallMs, spare: m.spare === true });
       };
       this.pending.set(id, p);
       this.send({ type: 'run', id, argv: req.argv, cwd: req.cwd, env, stdoutPath: p.stdoutPath, stderrPath: p.stderrPath, module: req.module });
