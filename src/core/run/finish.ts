@@ -32,10 +32,13 @@ export function runTexts(ctx: RunContext, bundle: Bundle, env: Record<string, un
   const summaryHeader = [...prepared.describe];
   if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
   const probed = prepared.python && opts.settings.probeTorch !== false;
+  const probeSource = (env.python as { probe_source?: string | null } | null | undefined)?.probe_source;
   return {
     commands: commandsText(header, ctx.commandEntries.flat().filter(Boolean), [
       ...prepared.setupCommands,
-      ...(probed ? [`# also ran, for env.json: ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>'`] : []),
+      ...(probed ? [probeSource
+        ? `# env.json's torch facts: the probe ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>' was answered by ${probeSource}`
+        : `# also ran, for env.json: ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>'`] : []),
     ]),
     metrics: metricsJson(bundle, reference, candidate),
     correlation: perCaseLines(bundle, (m) => m.correlation),

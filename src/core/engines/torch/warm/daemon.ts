@@ -12,6 +12,7 @@ import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRe
 import { LocalWarmHost } from './host.ts';
 import { disposeWarmServers, getWarmServer, listWarmServers } from './pool.ts';
 import { probeTorch, type TorchProbe } from '../resolve.ts';
+import { probeInWarmChild } from './probe.ts';
 import { SOCKET_NAME, checkPrivateDir } from './runtimeDir.ts';
 import { withStartLock } from './startLock.ts';
 import { WarmServerError } from './server.ts';
@@ -34,7 +35,8 @@ class ProbeCache {
     const before = life();
     const hit = before && this.byLife.get(before);
     if (hit) return { ...hit, source: `cached by the warm server daemon for server life ${server.life}` };
-    const probe = await probeTorch(msg.python, msg.cwd, { ...msg.baseEnv, ...msg.env });
+    // A new life: ask a child of the parent that the call's first run is starting, not a third cold `import torch`.
+    const probe = await probeInWarmChild(server, { ...msg.baseEnv, ...msg.env }) ?? await probeTorch(msg.python, msg.cwd, { ...msg.baseEnv, ...msg.env });
     const now = life(); // the first call's probe runs while its first run starts the parent
     if (now && !probe.error) this.byLife.set(now, probe);
     return probe;

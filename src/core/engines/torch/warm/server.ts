@@ -62,6 +62,17 @@ export class WarmTorchServer {
   /** Pids of the children running right now (each is also a process group id). */
   get runningPids(): number[] { return [...this.pending.values()].flatMap((p) => (p.pid ? [p.pid] : [])); }
 
+  /** The parent's hello once a run has started it: waits up to `timeoutMs`, never starts one (undefined: none came). */
+  async whenRunning(timeoutMs: number): Promise<HelloMessage | undefined> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.child && this.hello && !this.stopping) return this.hello;
+      if (this.starting) return this.starting.catch(() => undefined);
+      if (this.disposed || Date.now() >= end) return undefined;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   /** Start the parent now (normally lazy). Resolves with its hello. */
   async start(): Promise<HelloMessage> {
     if (this.disposed) throw new WarmServerError('the warm PyTorch server was disposed', 'disposed');
