@@ -9,7 +9,6 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import type { LoadResult } from './caseFile.ts';
 
 let codeId: string | undefined;
 function parserCodeIdentity(): string {
@@ -26,22 +25,22 @@ function parserCodeIdentity(): string {
 }
 
 /** The cached result for (file, text), or the parser's, stored for next time when it survives a JSON round trip. */
-export async function cachedParse(dir: string, file: string, text: string, parse: () => Promise<LoadResult>): Promise<LoadResult> {
+export async function cachedParse<T>(dir: string, file: string, text: string, parse: () => Promise<T>): Promise<T> {
   let key: string;
   let path: string;
   try {
     key = createHash('sha256').update(`${parserCodeIdentity()}\0${file}\0${text}`).digest('hex');
     path = join(dir, `cases-${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`);
-    const stored = JSON.parse(await readFile(path, 'utf8')) as { key?: string; result?: LoadResult };
+    const stored = JSON.parse(await readFile(path, 'utf8')) as { key?: string; result?: T };
     if (stored.key === key && stored.result) return stored.result;
   } catch {
     // no copy yet (or unreadable): parse
   }
   const result = await parse();
-  let stored: LoadResult;
+  let stored: T;
   try {
     const data = JSON.stringify({ key: key!, result });
-    stored = (JSON.parse(data) as { result: LoadResult }).result;
+    stored = (JSON.parse(data) as { result: T }).result;
     // JSON drops properties whose value is undefined and nothing else we accept (never Infinity, NaN, -0...)
     if (!key! || !isDeepStrictEqual(stored, withoutUndefined(result))) return result;
     const tmp = `${path!}.${process.pid}.tmp`;
