@@ -180,8 +180,8 @@ class _Prefault:
         return True
 
     def heap_pool(self):
-        """glibc: keep freed memory in the heap (M_TRIM_THRESHOLD) and serve blocks up to 32 MiB from it
-        (M_MMAP_THRESHOLD), then fault in a pool of heap that the run's tensors reuse. ~10 ms; False when not possible."""
+        """glibc: keep freed memory in the heap (M_TRIM_THRESHOLD) and serve every block from it (M_MMAP_THRESHOLD,
+        M_MMAP_MAX), then fault in a pool of heap that the run's tensors reuse. ~10 ms; False when not possible."""
         ctypes, libc = self.ctypes, self.libc
         try:
             malloc, free, mallopt = libc.malloc, libc.free, libc.mallopt
@@ -192,6 +192,10 @@ class _Prefault:
         mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
         if mallopt(-1, 256 << 20) != 1 or mallopt(-3, 32 << 20) != 1:
             return False
+        # ... and no mmap for larger blocks either (M_MMAP_MAX 0): a big case allocating and freeing 100 MiB tensors
+        # mapped, faulted in and unmapped them over and over (AT-PARALLEL-020/comprehensive: 1.2 million faults, half
+        # its 15 s); from the heap they are reused. The heap still grows by mmap when brk cannot.
+        mallopt(-4, 0)
         chunk, page = 16 << 20, 4096
         blocks = [malloc(chunk) for _ in range(SPARE_POOL_CHUNKS)]
         try:
