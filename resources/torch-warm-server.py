@@ -355,6 +355,7 @@ class Server:
         self.spare_target = spares
         self.prefault = prefault
         self.served = 0
+        self.spare_deaths = 0
         self.base_path = _base_sys_path()
         self.inbuf = b""
         self.closing = False
@@ -435,13 +436,32 @@ class Server:
     def fill_spares(self):
         """Fork spares while idle (a run in flight would pay for their forks and faults)."""
         while not self.closing and not self.runs and len(self.spares) < self.spare_target:
-            r, w = os.pipe()
             # Before the first run of this life has ended (a first call: the cold twin is importing torch on the other
             # core) a spare pre-faults only its heap pool (~10 ms), not the parent's pages (~0.15 s).
             copies = self.served > 0
-            pid = self.fork(lambda fds: _spare_main(r, self.parent_pid, fds + [w], self.prefault, copies))
-            os.close(r)
+            try:
+                r, w = os.pipe()
+                try:
+                    pid = self.fork(lambda fds: _spare_main(r, self.parent_pid, fds + [w], self.prefault, copies))
+                finally:
+                    os.close(r)
+            except OSError:  # out of processes or memory: runs fork at their request, as without spares
+                try:
+                    os.close(w)
+                except (OSError, UnboundLocalError):
+                    pass
+                return
+            os.set_blocking(w, False)
             self.spares.append({"pid": pid, "fd": w})
+
+    def spare_died(self, spare):
+        """A spare that ended before its request (it never should): after three, stop making them (no fork loop)."""
+        self.spares.remove(spare)
+        os.close(spare["fd"])
+        if not self.closing:
+            self.spare_deaths += 1
+            if self.spare_deaths >= 3:
+                self.spare_target = 0
 
     def take_spare(self, req):
         """Hand the request to a waiting spare; its pid, or None (none left, or it died: fork afresh)."""
@@ -455,7 +475,10 @@ class Server:
                     # a spare reads as soon as it sees the request; 5 s without progress means it is stuck
                     if not select.select([], [fd], [], 5.0)[1]:
                         raise OSError("spare %d is not reading its request" % pid)
-                    view = view[os.write(fd, view[:65536]):]
+                    try:
+                        view = view[os.write(fd, view):]
+                    except BlockingIOError:
+                        pass
                 os.close(fd)
                 return pid
             except OSError:
@@ -491,9 +514,8 @@ class Server:
                 return
             if pid == 0:
                 return
-            for spare in [s for s in self.spares if s["pid"] == pid]:  # died before it was used
-                self.spares.remove(spare)
-                os.close(spare["fd"])
+            for spare in [s for s in self.spares if s["pid"] == pid]:
+                self.spare_died(spare)
             run = self.runs.pop(pid, None)
             if run is None:
                 continue
