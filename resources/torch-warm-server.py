@@ -34,6 +34,7 @@ import traceback
 SERVER_FILE = os.path.abspath(__file__)
 PORT_MODULE_DEFAULT = "nanobrag_torch"
 MADV_POPULATE_WRITE = 23  # Linux 5.14+: fault pages in (breaking copy-on-write) in one call
+SPARE_REFILL_DELAY = 0.3  # s idle before spares are made again: not beside the client's work on the runs just ended
 SPARE_POOL_CHUNKS = 3  # x 16 MiB of heap pre-faulted per spare: a 256x256 run of the port allocates ~20-30 MiB
 
 
@@ -356,6 +357,7 @@ class Server:
         self.prefault = prefault
         self.served = 0
         self.spare_deaths = 0
+        self.idle_since = None  # when the last run in flight ended (None: no run yet, make spares at once)
         self.base_path = _base_sys_path()
         self.inbuf = b""
         self.closing = False
@@ -433,8 +435,19 @@ class Server:
             pass
         return pid
 
+    def spare_wait(self):
+        """Seconds until spares may be made, 0 when now, None when none are missing or a run is in flight."""
+        if self.closing or self.runs or len(self.spares) >= self.spare_target:
+            return None
+        if self.idle_since is None:
+            return 0.0
+        return max(0.0, self.idle_since + SPARE_REFILL_DELAY - time.monotonic())
+
     def fill_spares(self):
-        """Fork spares while idle (a run in flight would pay for their forks and faults)."""
+        """Fork spares while idle (a run in flight would pay for their forks and faults), and only once the runs
+        just ended have been idle a moment: the client is still filing their results (previews, bundle) then."""
+        if self.spare_wait() != 0.0:
+            return
         while not self.closing and not self.runs and len(self.spares) < self.spare_target:
             # Before the first run of this life has ended (a first call: the cold twin is importing torch on the other
             # core) a spare pre-faults only its heap pool (~10 ms), not the parent's pages (~0.15 s).
@@ -521,6 +534,8 @@ class Server:
                 continue
             self.by_id.pop(run["id"], None)
             self.served += 1
+            if not self.runs:
+                self.idle_since = time.monotonic()
             exit_code, sig = None, None
             if os.WIFSIGNALED(status):
                 try:
@@ -570,7 +585,8 @@ class Server:
         self.send(hello)
         while not self.closing:
             self.fill_spares()
-            for key, _ in sel.select(timeout=1.0):
+            wait = self.spare_wait()
+            for key, _ in sel.select(timeout=1.0 if not wait else min(1.0, wait)):
                 if key.data == "wake":
                     try:
                         while os.read(self.wake_r, 512):
