@@ -121,7 +121,9 @@ export class WarmTorchServer {
     this.life = ++lifeCounter;
     this.tmpDir = outputDir;
     live.add(this);
-    child.stdin.on('error', () => { /* the exit handler reports the crash */ });
+    // A read or write error on the parent's pipes means it went away: the exit handler reports that; unhandled, the
+    // error would be an uncaught exception (in the daemon: an internal error that stops it).
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream.on('error', () => { /* see above */ });
     child.stderr.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
