@@ -5,10 +5,16 @@ changes into the run's folder, takes the run's environment, argv and sys.path, i
 disk and runs it exactly like `python -m nanobrag_torch`, with fds 1/2 redirected to files so output from C
 extensions is captured too. The parent never imports the port, so edits to it are seen by the next run.
 
+Spares: while no run is in flight the parent keeps up to `--spares N` children forked ahead of time (default: one per
+CPU, at most 2). A spare does nothing of the run's yet: it takes its own process group, then pre-faults its memory
+(copy-on-write pages of the parent and a pool of fresh heap) and waits for one request on a private pipe; from there it
+is exactly a freshly forked child. Page faults are most of a forked child's cost on machines where they are slow
+(virtual machines with shadow paging: ~20 us each, 10-15 thousand per run); a spare takes them while the server idles.
+
 Protocol: one JSON object per line. Requests on stdin, replies on the original stdout (fd 1 is re-pointed at
 stderr so stray prints from imports cannot corrupt the protocol).
   -> {"type":"run","id","argv","cwd","env","stdoutPath","stderrPath","module"?}
-  <- {"type":"started","id","pid"} then {"type":"done","id","pid","exitCode","signal","cancelled","wallMs"}
+  <- {"type":"started","id","pid","spare"} then {"type":"done","id","pid","exitCode","signal","cancelled","wallMs","spare"}
   <- {"type":"rejected","id","reason","message"}   (reason "stale": torch changed on disk since start-up)
   -> {"type":"cancel","id"}      kills the child's whole process group
   -> {"type":"ping","id"}  <- {"type":"pong","id"}
@@ -18,6 +24,7 @@ First line written: {"type":"hello","pid","python","executable","fork","torch","
 
 import json
 import os
+import select
 import selectors
 import signal
 import sys
@@ -26,6 +33,9 @@ import traceback
 
 SERVER_FILE = os.path.abspath(__file__)
 PORT_MODULE_DEFAULT = "nanobrag_torch"
+MADV_POPULATE_WRITE = 23  # Linux 5.14+: fault pages in (breaking copy-on-write) in one call
+SPARE_REFILL_DELAY = 0.3  # s idle before spares are made again: not beside the client's work on the runs just ended
+SPARE_POOL_CHUNKS = 3  # x 16 MiB of heap pre-faulted per spare: a 256x256 run of the port allocates ~20-30 MiB
 
 
 def _set_parent_death_signal(sig):
@@ -123,7 +133,8 @@ def _print_uncaught(exc_type, exc, tb):
         traceback.print_exception(exc_type, exc, tb)
 
 
-def _child_main(req, parent_pid, close_fds):
+def _become_run_process(parent_pid, close_fds):
+    """First steps of a forked child (a run or a spare): own group, dies with the parent, fresh signals, no parent fds."""
     # Own process group: the client cancels the run (and anything it spawned) with one killpg.
     try:
         os.setpgid(0, 0)
@@ -142,6 +153,112 @@ def _child_main(req, parent_pid, close_fds):
             os.close(fd)
         except OSError:
             pass
+
+
+class _Prefault:
+    """Take a run's page faults in bulk (MADV_POPULATE_WRITE, Linux 5.14+) instead of one by one: where faults are slow
+    (virtual machines with shadow paging: ~20 us each) a child's 10-15 thousand faults were most of its run. Only where
+    memory sits changes, never a value. `waiting()` true stops it (a spare's request came)."""
+
+    def __init__(self, waiting=lambda: False):
+        import ctypes
+
+        self.ctypes = ctypes
+        self.waiting = waiting
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.madvise = self.libc.madvise
+        self.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        self.madvise.restype = ctypes.c_int
+
+    def populate(self, start, end, stoppable=True):
+        """False when the kernel lacks MADV_POPULATE_WRITE or the request came; skips ranges it refuses."""
+        step = 8 << 20
+        for a in range(start, end, step):
+            if stoppable and self.waiting():
+                return False
+            if self.madvise(a, min(step, end - a), MADV_POPULATE_WRITE) != 0 and self.ctypes.get_errno() == 22:  # EINVAL
+                return False
+        return True
+
+    def heap_pool(self):
+        """glibc: keep freed memory in the heap (M_TRIM_THRESHOLD) and serve every block from it (M_MMAP_THRESHOLD,
+        M_MMAP_MAX), then fault in a pool of heap that the run's tensors reuse. ~10 ms; False when not possible."""
+        ctypes, libc = self.ctypes, self.libc
+        try:
+            malloc, free, mallopt = libc.malloc, libc.free, libc.mallopt
+        except AttributeError:
+            return False
+        malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+        free.argtypes = [ctypes.c_void_p]
+        mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        if mallopt(-1, 256 << 20) != 1 or mallopt(-3, 32 << 20) != 1:
+            return False
+        # ... and no mmap for larger blocks either (M_MMAP_MAX 0): a big case allocating and freeing 100 MiB tensors
+        # mapped, faulted in and unmapped them over and over (AT-PARALLEL-020/comprehensive: 1.2 million faults, half
+        # its 15 s); from the heap they are reused. The heap still grows by mmap when brk cannot.
+        mallopt(-4, 0)
+        chunk, page = 16 << 20, 4096
+        blocks = [malloc(chunk) for _ in range(SPARE_POOL_CHUNKS)]
+        try:
+            return all(self.populate((b + page - 1) // page * page, (b + chunk) // page * page, False) for b in blocks if b)
+        finally:
+            for b in blocks:
+                if b:
+                    free(b)
+
+    def private_copies(self):
+        """Write-fault every private anonymous mapping: the parent's heap and arenas, shared copy-on-write until now."""
+        try:
+            with open("/proc/self/maps") as maps:
+                lines = maps.readlines()
+        except OSError:
+            return
+        for line in lines:
+            parts = line.split()
+            name = parts[5] if len(parts) > 5 else ""
+            if parts[1] != "rw-p" or (name and name not in ("[heap]", "[stack]")):
+                continue
+            start, end = (int(x, 16) for x in parts[0].split("-"))
+            if end - start <= (256 << 20) and not self.populate(start, end):  # skip large untouched reservations
+                return
+
+
+def _prefault(waiting=None, copies=False):
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        pf = _Prefault(waiting or (lambda: False))
+        if pf.heap_pool() and copies:
+            pf.private_copies()
+    except Exception:  # an optimisation only: the run goes on without it
+        pass
+
+
+def _spare_main(request_fd, parent_pid, close_fds, prefault, copies=True):
+    """A child forked ahead of its run: pre-fault, then wait for the run request (EOF: not needed, exit)."""
+    _become_run_process(parent_pid, close_fds)
+    null_fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null_fd, 0)  # not the client's protocol pipe
+    os.close(null_fd)
+    if prefault:
+        _prefault(lambda: bool(select.select([request_fd], [], [], 0)[0]), copies=copies)
+    chunks = []
+    while True:
+        chunk = os.read(request_fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(request_fd)
+    if not chunks:
+        os._exit(0)
+    _child_main(json.loads(b"".join(chunks).decode("utf-8")), parent_pid, [], spare=True)
+
+
+def _child_main(req, parent_pid, close_fds, spare=False):
+    if not spare:  # a spare did these before it waited
+        _become_run_process(parent_pid, close_fds)
+        if req.get("_prefault"):
+            _prefault()
 
     # fds 0/1/2 exactly like a CLI run with stdout/stderr going to files.
     out_fd = os.open(req["stdoutPath"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -231,10 +348,16 @@ def _child_main(req, parent_pid, close_fds):
 
 
 class Server:
-    def __init__(self, proto_fd):
+    def __init__(self, proto_fd, spares=0, prefault=True):
         self.proto_fd = proto_fd
-        self.runs = {}  # pid -> {"id", "t0", "cancelled"}
+        self.runs = {}  # pid -> {"id", "t0", "cancelled", "spare"}
         self.by_id = {}  # id -> pid
+        self.spares = []  # [{"pid", "fd"}]: children forked ahead of time, waiting for a request on fd
+        self.spare_target = spares
+        self.prefault = prefault
+        self.served = 0
+        self.spare_deaths = 0
+        self.idle_since = None  # when the last run in flight ended (None: no run yet, make spares at once)
         self.base_path = _base_sys_path()
         self.inbuf = b""
         self.closing = False
@@ -281,13 +404,25 @@ class Server:
             self.send({"type": "rejected", "id": rid, "reason": "stale", "message": "torch changed on disk since the warm server started"})
             return
         req["_basePath"] = self.base_path
+        req["_prefault"] = self.prefault
+        t0 = time.monotonic()
+        pid = self.take_spare(req)
+        spare = pid is not None
+        if pid is None:
+            pid = self.fork(lambda fds: _child_main(req, self.parent_pid, fds))
+        self.runs[pid] = {"id": rid, "t0": t0, "cancelled": False, "spare": spare}
+        self.by_id[rid] = pid
+        self.send({"type": "started", "id": rid, "pid": pid, "spare": spare})
+
+    def fork(self, child_main):
+        """Fork a child that runs child_main(fds it must close) and never returns; the child's pid."""
         sys.stdout.flush()
         sys.stderr.flush()
-        t0 = time.monotonic()
+        fds = [self.proto_fd, self.wake_r, self.wake_w, self.sel.fileno()] + [s["fd"] for s in self.spares]
         pid = os.fork()
         if pid == 0:
             try:
-                _child_main(req, self.parent_pid, [self.proto_fd, self.wake_r, self.wake_w, self.sel.fileno()])
+                child_main(fds)
             except BaseException:
                 try:
                     traceback.print_exc()
@@ -298,9 +433,74 @@ class Server:
             os.setpgid(pid, pid)  # also done by the child: whoever runs first wins the race
         except OSError:
             pass
-        self.runs[pid] = {"id": rid, "t0": t0, "cancelled": False}
-        self.by_id[rid] = pid
-        self.send({"type": "started", "id": rid, "pid": pid})
+        return pid
+
+    def spare_wait(self):
+        """Seconds until spares may be made, 0 when now, None when none are missing or a run is in flight."""
+        if self.closing or self.runs or len(self.spares) >= self.spare_target:
+            return None
+        if self.idle_since is None:
+            return 0.0
+        return max(0.0, self.idle_since + SPARE_REFILL_DELAY - time.monotonic())
+
+    def fill_spares(self):
+        """Fork spares while idle (a run in flight would pay for their forks and faults), and only once the runs
+        just ended have been idle a moment: the client is still filing their results (previews, bundle) then."""
+        if self.spare_wait() != 0.0:
+            return
+        while not self.closing and not self.runs and len(self.spares) < self.spare_target:
+            # Before the first run of this life has ended (a first call: the cold twin is importing torch on the other
+            # core) a spare pre-faults only its heap pool (~10 ms), not the parent's pages (~0.15 s).
+            copies = self.served > 0
+            try:
+                r, w = os.pipe()
+                try:
+                    pid = self.fork(lambda fds: _spare_main(r, self.parent_pid, fds + [w], self.prefault, copies))
+                finally:
+                    os.close(r)
+            except OSError:  # out of processes or memory: runs fork at their request, as without spares
+                try:
+                    os.close(w)
+                except (OSError, UnboundLocalError):
+                    pass
+                return
+            os.set_blocking(w, False)
+            self.spares.append({"pid": pid, "fd": w})
+
+    def spare_died(self, spare):
+        """A spare that ended before its request (it never should): after three, stop making them (no fork loop)."""
+        self.spares.remove(spare)
+        os.close(spare["fd"])
+        if not self.closing:
+            self.spare_deaths += 1
+            if self.spare_deaths >= 3:
+                self.spare_target = 0
+
+    def take_spare(self, req):
+        """Hand the request to a waiting spare; its pid, or None (none left, or it died: fork afresh)."""
+        data = (json.dumps(req, separators=(",", ":")) + "\n").encode("utf-8")
+        while self.spares:
+            spare = self.spares.pop(0)
+            fd, pid = spare["fd"], spare["pid"]
+            try:
+                view = memoryview(data)
+                while view:
+                    # a spare reads as soon as it sees the request; 5 s without progress means it is stuck
+                    if not select.select([], [fd], [], 5.0)[1]:
+                        raise OSError("spare %d is not reading its request" % pid)
+                    try:
+                        view = view[os.write(fd, view):]
+                    except BlockingIOError:
+                        pass
+                os.close(fd)
+                return pid
+            except OSError:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                self.kill_group(pid)  # reaped like any child; its request goes to a fresh fork
+        return None
 
     def cancel(self, rid):
         pid = self.by_id.get(rid)
@@ -320,17 +520,22 @@ class Server:
                 pass
 
     def reap(self, block=False):
-        while self.runs:
+        while self.runs or self.spares:
             try:
                 pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
+            for spare in [s for s in self.spares if s["pid"] == pid]:
+                self.spare_died(spare)
             run = self.runs.pop(pid, None)
             if run is None:
                 continue
             self.by_id.pop(run["id"], None)
+            self.served += 1
+            if not self.runs:
+                self.idle_since = time.monotonic()
             exit_code, sig = None, None
             if os.WIFSIGNALED(status):
                 try:
@@ -345,12 +550,15 @@ class Server:
             self.send({
                 "type": "done", "id": run["id"], "pid": pid, "exitCode": exit_code, "signal": sig,
                 "cancelled": run["cancelled"], "wallMs": round((time.monotonic() - run["t0"]) * 1000.0, 2),
+                "spare": run["spare"],
             })
 
     def shutdown(self):
         for pid in list(self.runs):
             self.runs[pid]["cancelled"] = True
             self.kill_group(pid)
+        for spare in self.spares:
+            self.kill_group(spare["pid"])
         self.reap(block=True)
 
     def serve(self, facts):
@@ -376,7 +584,9 @@ class Server:
         hello.update(facts)
         self.send(hello)
         while not self.closing:
-            for key, _ in sel.select(timeout=1.0):
+            self.fill_spares()
+            wait = self.spare_wait()
+            for key, _ in sel.select(timeout=1.0 if not wait else min(1.0, wait)):
                 if key.data == "wake":
                     try:
                         while os.read(self.wake_r, 512):
@@ -409,6 +619,22 @@ def _remove_output_folder(argv):
         shutil.rmtree(argv[i + 1], ignore_errors=True)
 
 
+def _spare_options(argv):
+    """`--spares N` (default: one per CPU we may run on, at most 2) and `--no-prefault`."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    spares = min(2, max(1, cpus))
+    if "--spares" in argv:
+        i = argv.index("--spares")
+        try:
+            spares = max(0, int(argv[i + 1]))
+        except (IndexError, ValueError):
+            pass
+    return spares, "--no-prefault" not in argv
+
+
 def main():
     # Keep the protocol on a private fd; fd 1 now points at stderr for anything an import prints.
     proto_fd = os.dup(1)
@@ -422,8 +648,10 @@ def main():
 
     gc.collect()
     gc.freeze()
+    spares, prefault = _spare_options(sys.argv[1:])
+    facts["spares"] = spares
     try:
-        Server(proto_fd).serve(facts)
+        Server(proto_fd, spares, prefault).serve(facts)
     finally:
         _remove_output_folder(sys.argv[1:])
     return 0

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Bundle, EngineId } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
+import { caseParseCacheDir } from './caseCache.ts';
 import { whatIfCase, whatIfMarker } from '../core/cases/whatIf.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { engineWithPreset, metricsFields } from '../core/evidence/texts.ts';
@@ -67,7 +68,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   let roi: RunSettings['roi'];
   try { roi = values.roi !== undefined ? parseRoi(values.roi) : undefined; } catch (e) { return bad((e as Error).message); }
-  const { cases: all, errors } = await loadCases(workspace);
+  const { cases: all, errors } = await loadCases(workspace, { parseCacheDir: caseParseCacheDir() });
   const quiet = values.quiet || false;
   for (const e of errors) console.error(`nb-parity run: warning: ${e}`);
   if (values.all && positionals.length) return bad(`--all runs every case; drop the case ids (${positionals.join(' ')}) or --all`);

@@ -99,6 +99,12 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     // that check instead of running a cold twin of its own.
     assert.equal(a.runs.filter((r) => r.verified).length, 1, JSON.stringify(a.runs));
     assert.ok(a.runs.some((r) => !r.verified && /not compared: run 1 of this life was compared with a cold run \(first run of a new server life\)/.test(String(r.verification))), JSON.stringify(a.runs));
+    // env.json's torch probe of the new life was answered by a child of its parent, not a third fresh interpreter.
+    const env1 = JSON.parse(readFileSync(join(a.json.bundle, 'env.json'), 'utf8')) as { python: { probe_source: string | null } };
+    assert.match(String(env1.python.probe_source), /^a child of the warm server \(server life \d+\)/);
+    assert.match(readFileSync(join(a.json.bundle, 'commands.txt'), 'utf8'), /^# env\.json's torch facts: the probe .* was answered by a child of the warm server/m);
+    // The parsed .nb-parity/cases.json is kept in the private runtime folder for the next call.
+    assert.equal(readdirSync(rt).filter((n) => /^cases-[0-9a-f]+\.json$/.test(n)).length, 1, readdirSync(rt).join(' '));
     const s1 = await status(rt);
     assert.ok(s1, 'the daemon is still running after the CLI exited');
     assert.equal(s1.pid, a.runs[0].daemon_pid);

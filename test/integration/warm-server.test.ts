@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WarmTorchServer, WarmServerError } from '../../src/core/engines/torch/warm/server.ts';
@@ -24,6 +24,22 @@ async function gone(pids: number[], withinMs = 3000): Promise<number[]> {
   let alive = pids.filter(isAlive);
   while (alive.length && Date.now() < end) { await sleep(25); alive = pids.filter(isAlive); }
   return alive;
+}
+
+/** Pids whose parent is `pid` (Linux /proc): the warm parent's spares and running children. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+async function spareChildren(pid: number, n: number): Promise<number[]> {
+  for (let i = 0; i < 200 && childrenOf(pid).length < n; i++) await sleep(25);
+  return childrenOf(pid).sort();
 }
 
 /** Wait until the client has seen its parent die (a run sent before that fails as "crashed", which is also fine). */
@@ -152,6 +168,100 @@ describe('warm fork-server (stand-in port; real Python processes)', () => {
   });
 });
 
+describe('warm fork-server: spares (children forked and pre-faulted ahead of their run while the parent idles)', () => {
+  const args = ['-sourcefile', SOURCES, ...FLAGS, '-floatfile', 'out.bin'];
+  async function sameAsCold(w: { exitCode?: number; stdout: string; stderr: string }, wdir: string): Promise<void> {
+    const cdir = scratch();
+    const c = await cold(args, cdir);
+    assert.equal(w.exitCode, c.exitCode);
+    assert.equal(w.stdout, c.stdout);
+    assert.equal(w.stderr, c.stderr);
+    assert.ok(readFileSync(join(cdir, 'out.bin')).equals(readFileSync(join(wdir, 'out.bin'))), 'float file bytes');
+  }
+
+  it('keeps spares while idle; the next request runs in one of them, with the output of a cold run', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC }, spares: 2 });
+    try {
+      assert.equal((await server.run({ argv: ['-detpixels', '4'], cwd: scratch() })).exitCode, 0);
+      const spares = await spareChildren(server.pid!, 2);
+      assert.equal(spares.length, 2, 'two spares wait while the parent idles');
+      const wdir = scratch();
+      const w = await server.run({ argv: args, cwd: wdir });
+      assert.equal(w.spare, true);
+      assert.ok(spares.includes(w.pid!), 'ran in a spare that was waiting before the request');
+      await sameAsCold(w, wdir);
+      const [a, b] = await Promise.all([0, 1].map(async () => { const d = scratch(); return { d, r: await server.run({ argv: args, cwd: d }) }; }));
+      assert.notEqual(a.r.pid, b.r.pid);
+      for (const x of [a, b]) await sameAsCold(x.r, x.d);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('a spare that died before its request never loses the run: a fresh fork serves it', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC }, spares: 2 });
+    try {
+      assert.equal((await server.run({ argv: ['-detpixels', '4'], cwd: scratch() })).exitCode, 0);
+      const parent = server.pid!;
+      const spares = await spareChildren(parent, 2);
+      assert.equal(spares.length, 2);
+      const wdir = scratch();
+      let run: Promise<Awaited<ReturnType<WarmTorchServer['run']>>>;
+      process.kill(parent, 'SIGSTOP'); // the request reaches the parent before it learns that its spares died
+      try {
+        for (const p of spares) process.kill(p, 'SIGKILL');
+        run = server.run({ argv: args, cwd: wdir });
+        await sleep(200);
+      } finally {
+        process.kill(parent, 'SIGCONT');
+      }
+      const w = await run;
+      assert.equal(w.spare, false);
+      assert.ok(!spares.includes(w.pid!));
+      await sameAsCold(w, wdir);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('with spares: 0 no child waits while idle and every run is forked at its request', async () => {
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC }, spares: 0 });
+    try {
+      assert.equal((await server.run({ argv: ['-detpixels', '4'], cwd: scratch() })).exitCode, 0);
+      await sleep(300);
+      assert.deepEqual(childrenOf(server.pid!), []);
+      const wdir = scratch();
+      const w = await server.run({ argv: args, cwd: wdir });
+      assert.equal(w.spare, false);
+      await sameAsCold(w, wdir);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('spares go with their parent: on dispose, and when the parent is SIGKILLed', async () => {
+    const a = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC }, spares: 2 });
+    await a.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+    const aParent = a.pid!;
+    const aSpares = await spareChildren(aParent, 2);
+    assert.equal(aSpares.length, 2);
+    await a.dispose();
+    assert.deepEqual(await gone([aParent, ...aSpares]), []);
+
+    const b = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC }, spares: 2 });
+    try {
+      await b.run({ argv: ['-detpixels', '4'], cwd: scratch() });
+      const bParent = b.pid!;
+      const bSpares = await spareChildren(bParent, 2);
+      assert.equal(bSpares.length, 2);
+      process.kill(bParent, 'SIGKILL');
+      assert.deepEqual(await gone([bParent, ...bSpares]), [], 'PR_SET_PDEATHSIG takes the spares along');
+    } finally {
+      await b.dispose();
+    }
+  });
+});
+
 describe('warm fork-server: fresh port code, crashes of the parent, stale torch, no orphans', () => {
   it('picks up edits to the port source on the next run (the parent never imports the port)', async () => {
     const ws = join(root, 'ws-edit');
@@ -168,6 +278,7 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
       const w2 = await server.run({ argv: args, cwd: d2 });
       assert.equal(w2.exitCode, 0);
       assert.equal(w2.serverPid, server.pid, 'same warm parent');
+      assert.equal(w2.spare, true, 'run by a spare forked before the edit: the port is imported only when the request comes');
       const before = readFileSync(join(d1, 'o.bin'));
       const afterEdit = readFileSync(join(d2, 'o.bin'));
       assert.ok(!before.equals(afterEdit), 'the edit changed the image');

@@ -2,6 +2,7 @@
 // as one error naming the file, and only then hand the text to their own parser.
 import { readFile } from 'node:fs/promises';
 import type { Case } from '../../shared/types.ts';
+import { cachedParse } from './parseCache.ts';
 
 export interface LoadResult { cases: Case[]; errors: string[] }
 type Parser = (text: string, file: string) => LoadResult;
@@ -14,7 +15,7 @@ export async function loadCaseFile(file: string, parse: Parser): Promise<LoadRes
 }
 
 /** The same, with the parser loaded only when the file exists (the YAML and JSON-schema libraries are large). */
-export async function loadCaseFileWith(file: string, parser: () => Promise<Parser>): Promise<LoadResult> {
+export async function loadCaseFileWith(file: string, parser: () => Promise<Parser>, cacheDir?: string): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -22,5 +23,6 @@ export async function loadCaseFileWith(file: string, parser: () => Promise<Parse
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
     return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
   }
+  if (cacheDir) return cachedParse(cacheDir, file, text, async () => (await parser())(text, file));
   return (await parser())(text, file);
 }

@@ -10,10 +10,11 @@ export { BUILTIN_CASES, SEED_FIXTURE, SEED_THRESHOLDS, stemFor } from './builtin
 export { USER_CASES_PATH, YAML_CASES_PATH } from './caseFile.ts';
 export { describeThresholds } from './thresholds.ts';
 
-export async function loadCases(workspace: string): Promise<{ cases: Case[]; errors: string[] }> {
+/** `parseCacheDir`: a private folder where parsed case files may be kept between calls (see parseCache.ts). */
+export async function loadCases(workspace: string, opts: { parseCacheDir?: string } = {}): Promise<{ cases: Case[]; errors: string[] }> {
   const [yaml, user] = await Promise.all([
-    loadCaseFileWith(join(workspace, YAML_CASES_PATH), async () => (await import('./yamlCases.ts')).parseYamlCases),
-    loadCaseFileWith(join(workspace, USER_CASES_PATH), async () => (await import('./userCases.ts')).parseUserCases),
+    loadCaseFileWith(join(workspace, YAML_CASES_PATH), async () => (await import('./yamlCases.ts')).parseYamlCases, opts.parseCacheDir),
+    loadCaseFileWith(join(workspace, USER_CASES_PATH), async () => (await import('./userCases.ts')).parseUserCases, opts.parseCacheDir),
   ]);
   const errors = [...yaml.errors, ...user.errors];
   const cases: Case[] = [];

@@ -32,10 +32,13 @@ export function runTexts(ctx: RunContext, bundle: Bundle, env: Record<string, un
   const summaryHeader = [...prepared.describe];
   if (prepared.cBinary?.frozen) summaryHeader.unshift(`⚠️ the FROZEN C binary ./nanoBragg ran (sha256 ${prepared.cBinary.sha256}); build golden_suite_generator/nanoBragg for authoritative evidence`);
   const probed = prepared.python && opts.settings.probeTorch !== false;
+  const probeSource = (env.python as { probe_source?: string | null } | null | undefined)?.probe_source;
   return {
     commands: commandsText(header, ctx.commandEntries.flat().filter(Boolean), [
       ...prepared.setupCommands,
-      ...(probed ? [`# also ran, for env.json: ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>'`] : []),
+      ...(probed ? [probeSource
+        ? `# env.json's torch facts: the probe ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>' was answered by ${probeSource}`
+        : `# also ran, for env.json: ${shellQuote(prepared.python!.python)} -c '<print torch version and CUDA availability>'`] : []),
     ]),
     metrics: metricsJson(bundle, reference, candidate),
     correlation: perCaseLines(bundle, (m) => m.correlation),
@@ -76,6 +79,8 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
         verification: r.info?.authoritativeBasis ?? null,
         host: r.info?.warmHost ?? null, daemon_pid: r.info?.warmDaemonPid ?? null, server_pid: r.info?.warmServerPid ?? null, server_life: r.info?.warmWorkerLife ?? null, run_in_life: r.info?.warmRun ?? null,
         port_files: r.info?.portFiles ?? null,
+        // A spare child (forked and pre-faulted before the request) or a fork at the request; both are fresh children.
+        forked: r.info?.mode === 'warm' ? (r.info?.warmSpare ? 'spare' : 'at request') : null,
       }))) ?? null,
       torch_verification_policy: opts.settings.torchMode && opts.settings.torchMode !== 'cold'
         ? 'a warm run is compared byte for byte with a cold run on the first run of each server life, after any change to the port\'s .py files (path, mtime, size), on every 20th run of a server life, and whenever it fails; a torch change restarts the server (a new life), another interpreter is another server; one mismatch makes the life cold for good'

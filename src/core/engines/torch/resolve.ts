@@ -30,7 +30,8 @@ export interface TorchProbe {
   source?: string;
 }
 
-const PROBE = [
+/** The probe: python and torch versions and CUDA availability, on one line after NB_PARITY_PROBE. */
+export const TORCH_PROBE_SCRIPT = [
   'import json, sys',
   'out = {"python": sys.version.split()[0]}',
   'try:',
@@ -44,9 +45,14 @@ const PROBE = [
 
 /** torch version and CUDA availability for env.json (one extra interpreter start; never throws). */
 export async function probeTorch(python: string, cwd: string, env: Record<string, string>, signal?: AbortSignal): Promise<TorchProbe> {
-  const r = await runProcess({ file: python, args: ['-c', PROBE], cwd, env, timeoutMs: 60_000, signal });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('NB_PARITY_PROBE '));
-  if (!line) return { error: r.spawnError ?? `probe failed (status ${r.exitCode ?? r.signal}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
+  const r = await runProcess({ file: python, args: ['-c', TORCH_PROBE_SCRIPT], cwd, env, timeoutMs: 60_000, signal });
+  return parseProbeOutput(r.stdout, r.spawnError ?? `probe failed (status ${r.exitCode ?? r.signal}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+}
+
+/** The probe's facts from its stdout; `failure` when its line is missing. */
+export function parseProbeOutput(stdout: string, failure: string): TorchProbe {
+  const line = stdout.split('\n').find((l) => l.startsWith('NB_PARITY_PROBE '));
+  if (!line) return { error: failure };
   try {
     const j = JSON.parse(line.slice('NB_PARITY_PROBE '.length)) as { python?: string; torch?: string; cuda?: boolean; error?: string };
     return { torchVersion: j.torch, cudaAvailable: j.cuda, pythonVersion: j.python, error: j.error };

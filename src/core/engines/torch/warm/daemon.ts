@@ -12,6 +12,7 @@ import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRe
 import { LocalWarmHost } from './host.ts';
 import { disposeWarmServers, getWarmServer, listWarmServers } from './pool.ts';
 import { probeTorch, type TorchProbe } from '../resolve.ts';
+import { probeInWarmChild } from './probe.ts';
 import { SOCKET_NAME, checkPrivateDir } from './runtimeDir.ts';
 import { withStartLock } from './startLock.ts';
 import { WarmServerError } from './server.ts';
@@ -28,13 +29,18 @@ interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort
 /** Torch probes per server life (a torch change on disk restarts the parent: a new life, a new probe). */
 class ProbeCache {
   private byLife = new Map<string, TorchProbe>();
+  constructor(private log: (line: string) => void) {}
   async get(msg: { python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }): Promise<TorchProbe> {
     const { key, server } = getWarmServer(msg.python, msg.env);
     const life = () => (server.pid !== undefined ? `${key}#${server.life}` : undefined);
     const before = life();
     const hit = before && this.byLife.get(before);
     if (hit) return { ...hit, source: `cached by the warm server daemon for server life ${server.life}` };
-    const probe = await probeTorch(msg.python, msg.cwd, { ...msg.baseEnv, ...msg.env });
+    // A new life: ask a child of the parent that the call's first run is starting, not a third cold `import torch`.
+    const t0 = performance.now();
+    const warm = await probeInWarmChild(server, { ...msg.baseEnv, ...msg.env });
+    const probe = warm ?? await probeTorch(msg.python, msg.cwd, { ...msg.baseEnv, ...msg.env });
+    this.log(`torch probe for env.json: ${warm ? `a child of server life ${server.life}` : 'a fresh interpreter'}, ${Math.round(performance.now() - t0)} ms`);
     const now = life(); // the first call's probe runs while its first run starts the parent
     if (now && !probe.error) this.byLife.set(now, probe);
     return probe;
@@ -98,7 +104,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   let finish!: (why: string) => void;
   const done = new Promise<string>((r) => { finish = r; });
 
-  const probes = new ProbeCache();
+  const probes = new ProbeCache(log);
   const server = createServer((socket) => onConnection(socket));
   if (!(await claimSocket(server, opts.dir, socketPath))) return 'already running';
   chmodSync(socketPath, 0o600);

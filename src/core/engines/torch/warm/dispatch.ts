@@ -106,7 +106,7 @@ export async function runTorchWarm(python: string, req: EngineRunRequest, plan: 
     const hello = warm.hello;
     const info: Record<string, unknown> = {
       ...(deps.info ?? {}), python, mode: 'warm', pid: warm.pid, warmServerPid: warm.serverPid, warmWorkerLife: warm.serverLife,
-      warmColdStart: warm.coldStart, warmChildMs: warm.childMs, torchVersion: hello?.torch ?? undefined,
+      warmColdStart: warm.coldStart, warmChildMs: warm.childMs, warmSpare: warm.spare, torchVersion: hello?.torch ?? undefined,
       numpyVersion: hello?.numpy ?? undefined, pythonVersion: hello?.python, warmHost: host.kind,
       warmRun: decision.run || 1, portFiles: port, ...(warm.daemonPid ? { warmDaemonPid: warm.daemonPid } : {}),
     };

@@ -12,8 +12,10 @@ export interface HelloMessage {
   numpy: string | null;
   importErrors: Record<string, string>;
   importMs: number;
+  /** Children kept forked ahead of time while idle. */
+  spares?: number;
 }
-export interface StartedMessage { type: 'started'; id: string; pid: number }
+export interface StartedMessage { type: 'started'; id: string; pid: number; spare?: boolean }
 export interface DoneMessage {
   type: 'done';
   id: string;
@@ -22,6 +24,8 @@ export interface DoneMessage {
   signal: string | null;
   cancelled: boolean;
   wallMs: number;
+  /** Run by a spare: forked (and its memory pre-faulted) before the request came. */
+  spare?: boolean;
 }
 export interface RejectedMessage { type: 'rejected'; id: string; reason: 'stale' | 'bad-request' | string; message: string }
 export interface PongMessage { type: 'pong'; id: string; active: number }

@@ -62,6 +62,17 @@ export class WarmTorchServer {
   /** Pids of the children running right now (each is also a process group id). */
   get runningPids(): number[] { return [...this.pending.values()].flatMap((p) => (p.pid ? [p.pid] : [])); }
 
+  /** The parent's hello once a run has started it: waits up to `timeoutMs`, never starts one (undefined: none came). */
+  async whenRunning(timeoutMs: number): Promise<HelloMessage | undefined> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.child && this.hello && !this.stopping) return this.hello;
+      if (this.starting) return this.starting.catch(() => undefined);
+      if (this.disposed || Date.now() >= end) return undefined;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   /** Start the parent now (normally lazy). Resolves with its hello. */
   async start(): Promise<HelloMessage> {
     if (this.disposed) throw new WarmServerError('the warm PyTorch server was disposed', 'disposed');
@@ -86,7 +97,8 @@ export class WarmTorchServer {
     this.stderrTail = '';
     // Run outputs go to a private folder that the parent removes when it exits (even if we are SIGKILLed).
     const outputDir = mkdtempSync(join(tmpdir(), 'nb-parity-warm-'));
-    const sub = execa(this.python, [script, '--output-folder', outputDir], {
+    const spares = this.opts.spares === undefined ? [] : ['--spares', String(this.opts.spares)];
+    const sub = execa(this.python, [script, '--output-folder', outputDir, ...spares], {
       env: this.env, extendEnv: true, detached: true, cleanup: false, reject: false, buffer: false,
       stdin: 'pipe', stdout: 'pipe', stderr: 'pipe',
     });
@@ -109,7 +121,9 @@ export class WarmTorchServer {
     this.life = ++lifeCounter;
     this.tmpDir = outputDir;
     live.add(this);
-    child.stdin.on('error', () => { /* the exit handler reports the crash */ });
+    // A read or write error on the parent's pipes means it went away: the exit handler reports that; unhandled, the
+    // error would be an uncaught exception (in the daemon: an internal error that stops it).
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream.on('error', () => { /* see above */ });
     child.stderr.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
@@ -284,7 +298,7 @@ export class WarmTorchServer {
           else reject(new WarmServerError(`the warm PyTorch server refused the run: ${m.message}`, 'rejected'));
           return;
         }
-        resolve({ ...base, pid: m.pid, exitCode: m.exitCode ?? undefined, signal: m.signal ?? undefined, childMs: m.wallMs });
+        resolve({ ...base, pid: m.pid, exitCode: m.exitCode ?? undefined, signal: m.signal ?? undefined, childMs: m.wallMs, spare: m.spare === true });
       };
       this.pending.set(id, p);
       this.send({ type: 'run', id, argv: req.argv, cwd: req.cwd, env, stdoutPath: p.stdoutPath, stderrPath: p.stderrPath, module: req.module });

@@ -25,6 +25,8 @@ export interface WarmServerOptions {
   startTimeoutMs?: number;
   /** Parent crashes tolerated before the server refuses (default 1: "restart once"). */
   maxRestarts?: number;
+  /** Children the parent forks ahead of time while idle (`--spares`; default: the script's, one per CPU, at most 2). */
+  spares?: number;
   onLog?: (line: string) => void;
 }
 
@@ -54,6 +56,8 @@ export interface WarmRunResult extends Omit<ProcessOutcome, 'spawnError'> {
   serverLife: number;
   /** True when this run had to start (or restart) the parent. */
   coldStart: boolean;
+  /** True when a spare (a child forked and pre-faulted before the request came) ran it. */
+  spare?: boolean;
 }
 
 export interface Pending {
