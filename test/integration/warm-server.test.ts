@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WarmTorchServer, WarmServerError } from '../../src/core/engines/torch/warm/server.ts';
+import { sparesFor, WarmTorchServer, WarmServerError } from '../../src/core/engines/torch/warm/server.ts';
 import { isAlive } from '../../src/core/engines/process.ts';
 import { makeTempDirSync } from '../helpers/tempDirs.ts';
 
@@ -236,6 +236,29 @@ describe('warm fork-server: spares (children forked and pre-faulted ahead of the
       await sameAsCold(w, wdir);
     } finally {
       await server.dispose();
+    }
+  });
+
+  it('NB_PARITY_WARM_SPARES sets the spares of a new parent when the option is unset (0: none; 1: one)', async () => {
+    assert.equal(sparesFor(undefined, { NB_PARITY_WARM_SPARES: ' 1 ' }), 1);
+    assert.equal(sparesFor(2, { NB_PARITY_WARM_SPARES: '0' }), 2, 'the option wins');
+    for (const bad of ['', 'two', '-1', '1.5']) assert.equal(sparesFor(undefined, { NB_PARITY_WARM_SPARES: bad }), undefined, bad);
+    const saved = process.env.NB_PARITY_WARM_SPARES;
+    try {
+      for (const [value, want] of [['1', 1], ['0', 0]] as const) {
+        process.env.NB_PARITY_WARM_SPARES = value;
+        const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: STANDIN_SRC } });
+        try {
+          assert.equal((await server.run({ argv: ['-detpixels', '4'], cwd: scratch() })).exitCode, 0);
+          await spareChildren(server.pid!, want);
+          await sleep(800); // past the refill delay: no more come
+          assert.equal(childrenOf(server.pid!).length, want, `NB_PARITY_WARM_SPARES=${value}`);
+        } finally {
+          await server.dispose();
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.NB_PARITY_WARM_SPARES; else process.env.NB_PARITY_WARM_SPARES = saved;
     }
   });
 

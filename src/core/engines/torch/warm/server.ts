@@ -97,7 +97,8 @@ export class WarmTorchServer {
     this.stderrTail = '';
     // Run outputs go to a private folder that the parent removes when it exits (even if we are SIGKILLed).
     const outputDir = mkdtempSync(join(tmpdir(), 'nb-parity-warm-'));
-    const spares = this.opts.spares === undefined ? [] : ['--spares', String(this.opts.spares)];
+    const n = sparesFor(this.opts.spares);
+    const spares = n === undefined ? [] : ['--spares', String(n)];
     const sub = execa(this.python, [script, '--output-folder', outputDir, ...spares], {
       env: this.env, extendEnv: true, detached: true, cleanup: false, reject: false, buffer: false,
       stdin: 'pipe', stdout: 'pipe', stderr: 'pipe',
@@ -355,4 +356,14 @@ export class WarmTorchServer {
     if (this.child) killGroup(this.child.pid);
     if (this.tmpDir) { try { rmSync(this.tmpDir, { recursive: true, force: true }); } catch { /* best effort */ } }
   }
+}
+
+/**
+ * Spares of a new parent: the option, else NB_PARITY_WARM_SPARES (a whole number; 0 = none, for a machine short of
+ * memory: each idle spare holds ≈ 170 MiB with the real port), else the script's default (one per CPU, at most 2).
+ */
+export function sparesFor(option: number | undefined, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if (option !== undefined) return option;
+  const v = env.NB_PARITY_WARM_SPARES?.trim();
+  return v && /^\d+$/.test(v) ? Math.min(Number(v), 8) : undefined;
 }
