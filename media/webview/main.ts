@@ -205,7 +205,7 @@ function showHover(v: HoverValues | undefined, caseId: string): void {
 // ---- snapshot → DOM
 function renderSnapshot(next: ViewModel): void {
   paintBundle(next.bundleDir);
-  const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.testid;
+  const focusedId = document.hasFocus() ? (document.activeElement as HTMLElement | null)?.dataset?.testid : undefined; // else a pick closes
   const previousTransforms = new Map([...cases].map(([id, c]) => [id, c.grid.getTransform()]));
   vm = next;
   for (const c of cases.values()) c.dispose();

@@ -325,7 +325,12 @@ export class ResultsPanel extends Disposable {
     }
   }
 
-  reveal(preserveFocus = false): void { this.panel.reveal(undefined, preserveFocus); }
+  /** Brings the panel to the front. Without the focus and already visible: nothing to do, and no call that could move
+   * the focus into the webview under a quick pick the user opened meanwhile. */
+  reveal(preserveFocus = false): void {
+    if (preserveFocus && this.panel.visible) return;
+    this.panel.reveal(undefined, preserveFocus);
+  }
 
   override dispose(): void {
     if (this.isDisposed) return;

@@ -9,6 +9,7 @@ import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness
 import type { FrameLocator, Page } from '../pw.ts';
 import { clearNotifications, pollUntil, runCommand, webview } from '../workbench.ts';
 import { runSeedAndWait, sampleCanvas } from './common.ts';
+import { installFocusTrace, takeFocusTrace } from '../focusTrace.ts';
 
 const ID = 'TC-D3';
 const A = `A:${ID}`, B = `B:${ID}`, CAND = `candidate-AB:${ID}`, REF = `reference-AB:${ID}`;
@@ -35,14 +36,21 @@ export const compareHistory: Scenario = {
     const { bundle: second } = await runSeedAndWait(ctx);
     const view = webview(page);
 
+    await installFocusTrace(page);
     await step('palette "Show case history…" opens the history view of TC-D3 in the results panel', async () => {
+      try { await showHistoryPick(); } catch (e) {
+        for (const l of await takeFocusTrace(page).catch(() => [])) log(`focus: ${l}`);
+        throw e;
+      }
+    });
+    async function showHistoryPick(): Promise<void> {
       await runCommand(page, 'Show case history…');
       const input = page.locator('.quick-input-widget input');
       await pollUntil('the case quick pick', async () => (await input.getAttribute('placeholder')) === 'Case whose history to show' || undefined, 10_000);
       await input.fill(ID);
       await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: ID }).first().click();
       await view.getByTestId(`history-${ID}`).waitFor({ state: 'visible', timeout: 30_000 });
-    });
+    }
 
     await step('History lists every bundle that ran TC-D3, newest first, with a chart over time', async () => {
       await view.getByTestId(`btn-history-${ID}`).click();
