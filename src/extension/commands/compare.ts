@@ -1,7 +1,7 @@
 // "Show case history…": every bundle that ran a case, newest first (verdict, corr, sum ratio, max|Δ|, engines,
 // recorded git commit, STAMP) with a chart over time, shown in the results panel of the newest such bundle.
 import * as vscode from 'vscode';
-import { PALETTE_PICK } from './pickOptions.ts';
+import { KEEP_OPEN } from './pickOptions.ts';
 import { caseHistory } from '../../core/compare/history.ts';
 import type { ResultDeps } from './results.ts';
 import { pickFolder } from './folder.ts';
@@ -18,7 +18,7 @@ async function showCaseHistory(deps: ResultDeps, given?: string): Promise<void> 
   if (!caseId) {
     const known = [...(await deps.history.lastResults(folder, { reportsRoot: location.reportsRoot })).keys()].sort();
     if (!known.length) { void vscode.window.showInformationMessage('No evidence bundles yet: run a case first.'); return; }
-    caseId = await vscode.window.showQuickPick(known, { ...PALETTE_PICK, placeHolder: 'Case whose history to show' });
+    caseId = await vscode.window.showQuickPick(known, { ...KEEP_OPEN, placeHolder: 'Case whose history to show' });
     if (!caseId) return;
   }
   const rows = await caseHistory(folder.uri.fsPath, caseId, { reportsRoot: location.reportsRoot });

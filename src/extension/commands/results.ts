@@ -2,7 +2,7 @@
 // bundle) and the "Open evidence bundle…" picker.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PALETTE_PICK } from './pickOptions.ts';
+import { KEEP_OPEN } from './pickOptions.ts';
 import type { RunSettings } from '../../core/settings.ts';
 import type { ParityService } from '../parityService.ts';
 import type { ResultsPanels } from '../panel/panels.ts';
@@ -90,7 +90,7 @@ async function openBundle(deps: ResultDeps): Promise<void> {
     return { label: `${icon[worst]} ${b.stamp}`, description: vscode.workspace.asRelativePath(b.dir), detail: b.cases.map((c) => `${c.caseId} ${c.verdict.status}`).join(' · '), dir: b.dir };
   });
   items.push({ label: '$(folder-opened) Browse for a bundle folder…' });
-  const pick = await vscode.window.showQuickPick(items, { ...PALETTE_PICK, title: 'Open evidence bundle…', placeHolder: recent.length ? 'Recent bundles (newest first)' : 'No bundle found under the reports folder' });
+  const pick = await vscode.window.showQuickPick(items, { ...KEEP_OPEN, title: 'Open evidence bundle…', placeHolder: recent.length ? 'Recent bundles (newest first)' : 'No bundle found under the reports folder' });
   if (!pick) return;
   let dir = pick.dir;
   if (!dir) {

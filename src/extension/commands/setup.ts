@@ -9,7 +9,8 @@ import { refuseInRestrictedMode, restrictedReason } from '../trust.ts';
 import { knownInterpreters, pythonFromExtension } from '../python.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
-import { checkPython, registerWalkthroughCommands, SETUP_INPUT, writeSetting } from './walkthrough.ts';
+import { checkPython, registerWalkthroughCommands, writeSetting } from './walkthrough.ts';
+import { KEEP_OPEN } from './pickOptions.ts';
 
 export function registerSetupCommands(context: vscode.ExtensionContext, log: Log, service: ParityService): void {
   context.subscriptions.push(
@@ -23,7 +24,7 @@ export function registerSetupCommands(context: vscode.ExtensionContext, log: Log
 
 async function buildC(log: Log): Promise<void> {
   if (await refuseInRestrictedMode('make (Build C binary)', (l) => log.warn(l))) return;
-  const folder = await pickFolder(SETUP_INPUT);
+  const folder = await pickFolder(KEEP_OPEN);
   if (!folder) return;
   const makefile = path.join(folder.uri.fsPath, 'golden_suite_generator', 'Makefile');
   if (!(await fs.stat(makefile).then(() => true, () => false))) {
@@ -46,7 +47,7 @@ async function buildC(log: Log): Promise<void> {
 }
 
 async function selectPython(log: Log, service: ParityService): Promise<void> {
-  const folder = await pickFolder(SETUP_INPUT);
+  const folder = await pickFolder(KEEP_OPEN);
   if (!folder) return;
   const cfg = vscode.workspace.getConfiguration('nbParity', folder.uri);
   const current = cfg.get<string>('python') || '';
@@ -58,10 +59,10 @@ async function selectPython(log: Log, service: ParityService): Promise<void> {
   for (const k of known) if (k.path !== fromExt) items.push({ label: k.label, description: k.path, value: k.path });
   items.push({ label: '$(edit) Enter interpreter path…', action: 'enter' }, { label: '$(folder-opened) Browse…', action: 'browse' });
   if (current) items.push({ label: '$(clear-all) Clear nbParity.python', description: `now: ${current}`, action: 'clear' });
-  const pick = await vscode.window.showQuickPick(items, { ...SETUP_INPUT, title: 'Select Python interpreter for PyTorch', placeHolder: current ? `nbParity.python is ${current}` : 'The interpreter that runs python -m nanobrag_torch' });
+  const pick = await vscode.window.showQuickPick(items, { ...KEEP_OPEN, title: 'Select Python interpreter for PyTorch', placeHolder: current ? `nbParity.python is ${current}` : 'The interpreter that runs python -m nanobrag_torch' });
   if (!pick) return;
   let value: string | undefined = pick.value;
-  if (pick.action === 'enter') value = await vscode.window.showInputBox({ ...SETUP_INPUT, title: 'Python interpreter', value: current || 'python3', prompt: 'Absolute path, a name on PATH, or ${workspaceFolder}/…' });
+  if (pick.action === 'enter') value = await vscode.window.showInputBox({ ...KEEP_OPEN, title: 'Python interpreter', value: current || 'python3', prompt: 'Absolute path, a name on PATH, or ${workspaceFolder}/…' });
   if (pick.action === 'browse') value = (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, openLabel: 'Use this interpreter' }))?.[0]?.fsPath;
   if (pick.action !== 'clear' && !value) return;
   // Written where this window reads it (Workspace settings when a folder is open: a remote window ignores User ones).

@@ -11,15 +11,7 @@ import type { ParityService } from '../parityService.ts';
 import { explainScopes, parseJsonc, writeTarget, type SettingScope, type WindowKind } from '../settingsScope.ts';
 import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
-
-/**
- * The setup commands' quick picks and input boxes stay open when the focus moves away. The walkthrough's buttons start
- * them, and VS Code's walkthrough page focuses the step it just expanded 250 ms after the click on the step (the
- * length of its expand animation; a timer that does not check where the focus went meanwhile): a pick that opened
- * inside that window lost the focus to the step and closed under the user's click or typing (traced in code-server
- * 4.139.1, x-walkthrough-remote). A multi-step setup also lets the user look up a path elsewhere and come back.
- */
-export const SETUP_INPUT = { ignoreFocusOut: true } as const;
+import { KEEP_OPEN } from './pickOptions.ts';
 
 /** The settings whose scope matters (machine-overridable: ignored in User settings of a remote window). */
 const MACHINE_KEYS = ['cBinary', 'python', 'extraEnv'] as const;
@@ -96,7 +88,7 @@ export function openWalkthrough(): Thenable<unknown> {
 }
 
 async function checkC(service: ParityService, log: Log): Promise<void> {
-  const folder = await pickFolder(SETUP_INPUT);
+  const folder = await pickFolder(KEEP_OPEN);
   if (!folder) return;
   const s = await service.settingsFor(folder);
   const r = await resolveCBinary(folder.uri.fsPath, s.settings.cBinary);
@@ -114,7 +106,7 @@ async function checkC(service: ParityService, log: Log): Promise<void> {
 }
 
 async function pickCBinary(service: ParityService, log: Log): Promise<void> {
-  const folder = await pickFolder(SETUP_INPUT);
+  const folder = await pickFolder(KEEP_OPEN);
   if (!folder) return;
   const file = (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, defaultUri: folder.uri, openLabel: 'Use this C binary', title: 'The nanoBragg C binary' }))?.[0];
   if (!file) return;
@@ -123,7 +115,7 @@ async function pickCBinary(service: ParityService, log: Log): Promise<void> {
 
 /** Checks the interpreter the next run will use: Python and torch versions, or the error naming the program. */
 export async function checkPython(service: ParityService, log: Log, folder?: vscode.WorkspaceFolder): Promise<boolean> {
-  folder ??= await pickFolder(SETUP_INPUT);
+  folder ??= await pickFolder(KEEP_OPEN);
   if (!folder) return false;
   const resolved = await service.settingsFor(folder);
   if (!vscode.workspace.isTrusted) {
@@ -149,7 +141,7 @@ export async function checkPython(service: ParityService, log: Log, folder?: vsc
 }
 
 async function disableCompile(log: Log): Promise<void> {
-  const folder = await pickFolder(SETUP_INPUT);
+  const folder = await pickFolder(KEEP_OPEN);
   if (!folder) return;
   const cur = vscode.workspace.getConfiguration('nbParity', folder.uri).get<Record<string, string>>('extraEnv') ?? {};
   const next = { ...(typeof cur === 'object' && !Array.isArray(cur) ? cur : {}), NANOBRAGG_DISABLE_COMPILE: '1' };
