@@ -11,6 +11,7 @@ import {
 } from '../../core/ledger/index.ts';
 import { PROPOSED_SCHEME, ProposedContent } from './proposedContent.ts';
 import { awaitDecision, registerPreviewCommands, type PreviewDecision } from './previewDecision.ts';
+import { KEEP_OPEN } from '../commands/pickOptions.ts';
 
 export interface LedgerDeps {
   getLastBundleDir(): string | undefined;
@@ -85,7 +86,7 @@ async function flow(bundleDir: string): Promise<void> {
   let ledgerDoc = await vscode.workspace.openTextDocument(ledgerUri);
   const choices = itemChoices(parseLedger(ledgerDoc.getText()), cfg.get<string>('ledger.item') || undefined);
   const pick = await vscode.window.showQuickPick(choices.map((c) => ({ ...c, alwaysShow: true })), {
-    title: `Record ${input.stamp} (${input.verdict}) in ${ledgerName}: which item?`, matchOnDescription: true, matchOnDetail: true,
+    ...KEEP_OPEN, title: `Record ${input.stamp} (${input.verdict}) in ${ledgerName}: which item?`, matchOnDescription: true, matchOnDetail: true,
     placeHolder: 'Item of fix_plan.md (status · next attempt number)',
   });
   if (!pick) return;
@@ -106,6 +107,7 @@ async function flow(bundleDir: string): Promise<void> {
   const n = first.record.attemptNumber;
 
   const note = await vscode.window.showInputBox({
+    ...KEEP_OPEN,
     title: `[${itemId}] Attempt #${n} — ${input.verdict} (${input.stamp})`,
     prompt: `Optional note, one line, appended to Attempt #${n}`, placeHolder: 'e.g. after the -N 1 fix', ignoreFocusOut: true,
   });
@@ -123,11 +125,12 @@ async function flow(bundleDir: string): Promise<void> {
   else if (!planUri || !(await exists(planUri))) flipNote = `no plan file found (Plan Reference: ${planRel ?? 'none'})`;
   else if (!phase) flipNote = 'no phase in the bundle path';
   else opts.push({ key: 'flip', label: `Flip Phase ${phase} rows to [D]`, description: planRel, picked: true });
-  const chosen = await vscode.window.showQuickPick(opts, { canPickMany: true, title: `[${itemId}] Attempt #${n}: also…`, placeHolder: flipNote || 'Uncheck what you do not want' });
+  const chosen = await vscode.window.showQuickPick(opts, { ...KEEP_OPEN, canPickMany: true, title: `[${itemId}] Attempt #${n}: also…`, placeHolder: flipNote || 'Uncheck what you do not want' });
   if (!chosen) return;
 
   if (chosen.some((o) => o.key === 'status')) {
     const status = await vscode.window.showInputBox({
+      ...KEEP_OPEN,
       title: `[${itemId}] new status`, value: input.verdict === 'pass' ? 'done' : 'in_progress', ignoreFocusOut: true,
       prompt: 'in_progress | done | in_planning | blocked, optionally with a parenthetical',
     });
@@ -140,7 +143,7 @@ async function flow(bundleDir: string): Promise<void> {
     const rows = phaseRows(planDoc.getText(), phase) ?? [];
     const open = rows.filter((r) => !/^\[(D|X|x)\]$/.test(r.state));
     if (open.length) {
-      const picked = await vscode.window.showQuickPick(open.map((r) => ({ label: r.id, description: `${r.state} ${r.task}`, picked: true })), { canPickMany: true, title: `Phase ${phase} rows to flip to [D]` });
+      const picked = await vscode.window.showQuickPick(open.map((r) => ({ label: r.id, description: `${r.state} ${r.task}`, picked: true })), { ...KEEP_OPEN, canPickMany: true, title: `Phase ${phase} rows to flip to [D]` });
       if (!picked) return;
       if (picked.length) req.flip = { planText: planDoc.getText(), planName: planRel!, phase, rows: picked.map((p) => p.label) };
     } else log(`Phase ${phase} of ${planRel}: no open rows to flip.`);
