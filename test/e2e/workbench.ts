@@ -125,3 +125,22 @@ export async function clearNotifications(page: Page): Promise<void> {
     }
   }
 }
+
+/**
+ * Types `target` into VS Code's simple save dialog (code-server's) and accepts it. The dialog completes what is
+ * typed while it loads the folder and validates asynchronously: a fill made too early can be mangled (seen: the path
+ * typed twice, or the default name kept) and an Enter before it settles accepts the default. So it types again until
+ * the value sticks, then waits a moment before Enter.
+ */
+export async function saveDialogAccept(page: Page, target: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await pollUntil('the typed path in the save dialog', async () => {
+    if ((await input.inputValue()) === target) return true;
+    await input.fill(target);
+    await sleep(700);
+    return undefined;
+  }, 20_000, 300);
+  await sleep(750);
+  await page.keyboard.press('Enter');
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, REPO, runScenario, type Scenario, type ScenarioContext } from '../e2e/harness.ts';
 import { ensureTools } from '../e2e/tools.ts';
 import { findProcesses, sleep } from '../e2e/processes.ts';
-import { pollUntil, runCommand, webview } from '../e2e/workbench.ts';
+import { pollUntil, runCommand, saveDialogAccept, webview } from '../e2e/workbench.ts';
 import { listBundleDirs, runSeedAndWait } from '../e2e/scenarios/common.ts';
 import { UX_CHECKS } from './ux-checks.ts';
 
@@ -73,15 +73,8 @@ const buttons: Scenario = {
     const view = webview(page);
     await step('Export PNG → save dialog → PNG written', async () => {
       await view.getByTestId('btn-export-png').click();
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
       const target = join(workspace, 'exported.png');
-      await input.fill(target);
-      // The simple file dialog validates the typed path asynchronously; an Enter before it settles accepts the
-      // default name instead (seen once in CI). Wait for the value to stick first.
-      await pollUntil('the typed path in the save dialog', async () => (await input.inputValue()) === target, 5_000);
-      await sleep(750);
-      await page.keyboard.press('Enter');
+      await saveDialogAccept(page, target);
       await pollUntil('the exported file', async () => existsSync(target), 15_000);
       assert.equal(readFileSync(target).subarray(1, 4).toString(), 'PNG');
     });

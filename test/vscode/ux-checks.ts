@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, readJsonc, REPO, type Scenario, type ScenarioContext } from '../e2e/harness.ts';
 import { sleep } from '../e2e/processes.ts';
 import type { Locator } from '../e2e/pw.ts';
-import { clearNotifications, pollUntil, runCommand } from '../e2e/workbench.ts';
+import { clearNotifications, pollUntil, runCommand, saveDialogAccept } from '../e2e/workbench.ts';
 import { installFocusTrace, takeFocusTrace } from '../e2e/focusTrace.ts';
 import { listBundleDirs, runSeedAndWait, TITLE_RUN_SEED, waitForNewBundle } from '../e2e/scenarios/common.ts';
 
@@ -210,19 +210,8 @@ export const notices: Scenario = {
     });
     await step('Export PNG → a notification names the file, with Open and Reveal in Explorer', async () => {
       await view.getByTestId('btn-export-png').click();
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
       const target = join(workspace, 'exported.png');
-      // The simple file dialog completes what is typed while it loads the folder and can mangle a fill made too
-      // early (seen: the path typed twice); type it again until it sticks.
-      await pollUntil('the typed path in the save dialog', async () => {
-        if ((await input.inputValue()) === target) return true;
-        await input.fill(target);
-        await sleep(700);
-        return undefined;
-      }, 20_000, 300);
-      await sleep(750);
-      await page.keyboard.press('Enter');
+      await saveDialogAccept(page, target);
       await pollUntil('the exported file', async () => existsSync(target), 15_000);
       const toast: Locator = page.locator(TOASTS).filter({ hasText: 'Exported PNG' }).first();
       await toast.waitFor({ state: 'visible', timeout: 15_000 });
