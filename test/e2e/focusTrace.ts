@@ -21,6 +21,15 @@ const INSTALL = String.raw`(() => {
   document.addEventListener('keydown', (e) => log.push(t() + ' key ' + e.key + ' on ' + desc(e.target)), true);
   const focus = HTMLElement.prototype.focus;
   HTMLElement.prototype.focus = function () { log.push(t() + ' focus() ' + desc(this) + ' from ' + stack()); return focus.apply(this, arguments); };
+  // Every hide of the quick input widget, synchronously (the poll below can miss a hide and re-show within 10 ms).
+  new MutationObserver((ms) => {
+    // A hide and a show in one task arrive as two records: a record's new value is the next one's old value.
+    const ws = ms.filter((m) => m.target.classList && m.target.classList.contains('quick-input-widget'));
+    for (let i = 0; i < ws.length; i++) {
+      const now = i + 1 < ws.length ? ws[i + 1].oldValue || '' : ws[i].target.getAttribute('style') || '';
+      if (/display:\s*none/.test(now)) log.push(t() + ' quick input display:none');
+    }
+  }).observe(document.body, { attributes: true, attributeFilter: ['style'], attributeOldValue: true, subtree: true });
   let shown;
   setInterval(() => {
     const w = document.querySelector('.quick-input-widget');

@@ -6,7 +6,8 @@
 // - when the command palette closes over a webview (our results panel), the focus is handed back to the webview by a
 //   delayed message to its frame, so a pick a command shows at once closed 21–25 ms after it appeared (e2e scenario
 //   9's focus trace, 1 run in 3).
-// - the record flow's picks (item, note, options), started from a webview button: a clean CI run (3f24526) and 1 of 2
-//   runs alone lost its options pick or recorded a changed entry (e2e scenario 3).
+// - the record flow's steps (item, note, options), started from a webview button, lost their pick (e2e scenario 3);
+//   KEEP_OPEN kept it on screen but the keyboard still went back to the webview between steps, so that flow now
+//   chains its steps in one widget that never hides (stepInput.ts).
 // If VS Code wins the race the pick stays on screen; a click into it gives it the keyboard.
 export const KEEP_OPEN = { ignoreFocusOut: true } as const;

@@ -11,7 +11,7 @@ import {
 } from '../../core/ledger/index.ts';
 import { PROPOSED_SCHEME, ProposedContent } from './proposedContent.ts';
 import { awaitDecision, registerPreviewCommands, type PreviewDecision } from './previewDecision.ts';
-import { KEEP_OPEN } from '../commands/pickOptions.ts';
+import { StepInput } from '../commands/stepInput.ts';
 
 export interface LedgerDeps {
   getLastBundleDir(): string | undefined;
@@ -68,6 +68,11 @@ export async function recordAttemptFromBundle(bundleDir: string): Promise<void> 
 }
 
 async function flow(bundleDir: string): Promise<void> {
+  const steps = new StepInput();
+  try { await flowSteps(bundleDir, steps); } finally { steps.dispose(); }
+}
+
+async function flowSteps(bundleDir: string, steps: StepInput): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(bundleDir)) ?? vscode.workspace.workspaceFolders?.[0];
   if (!folder) { await fail('Record attempt: open the nanoBragg workspace folder first (the ledger is <workspace>/docs/fix_plan.md).'); return; }
   const cfg = vscode.workspace.getConfiguration('nbParity', folder.uri);
@@ -85,19 +90,22 @@ async function flow(bundleDir: string): Promise<void> {
   // Item: the quick pick lists every item with its status; archived one-liners say so and offer their successor.
   let ledgerDoc = await vscode.workspace.openTextDocument(ledgerUri);
   const choices = itemChoices(parseLedger(ledgerDoc.getText()), cfg.get<string>('ledger.item') || undefined);
-  const pick = await vscode.window.showQuickPick(choices.map((c) => ({ ...c, alwaysShow: true })), {
-    ...KEEP_OPEN, title: `Record ${input.stamp} (${input.verdict}) in ${ledgerName}: which item?`, matchOnDescription: true, matchOnDetail: true,
-    placeHolder: 'Item of fix_plan.md (status · next attempt number)',
+  const pick = await steps.pickOne({
+    items: choices.map((c) => ({ ...c, alwaysShow: true })),
+    title: `Record ${input.stamp} (${input.verdict}) in ${ledgerName}: which item?`, matchOnDescription: true, matchOnDetail: true,
+    placeholder: 'Item of fix_plan.md (status · next attempt number)',
   });
   if (!pick) return;
   let itemId = pick.item.id;
   if (pick.item.state === 'archived') {
     const succ = pick.item.successor;
     const use = succ ? `Record in [${succ}]` : undefined;
+    steps.close();
     const answer = await vscode.window.showWarningMessage(`[${itemId}] survives only as an archived one-liner in ${ledgerName} (line ${pick.item.line}); no section will be created.`, { modal: true }, ...(use ? [use] : []));
     if (!answer || !succ) return;
     itemId = succ;
   } else if (pick.item.state === 'index-only') {
+    steps.close();
     await fail(`[${itemId}] is in the Index of ${ledgerName} (line ${pick.item.line}) but has no "## [${itemId}]" section to hold attempts; add the section first.`);
     return;
   }
@@ -106,10 +114,9 @@ async function flow(bundleDir: string): Promise<void> {
   const first = propose(ledgerDoc.getText(), { itemId, input, maxLines, ledgerName });
   const n = first.record.attemptNumber;
 
-  const note = await vscode.window.showInputBox({
-    ...KEEP_OPEN,
+  const note = await steps.text({
     title: `[${itemId}] Attempt #${n} — ${input.verdict} (${input.stamp})`,
-    prompt: `Optional note, one line, appended to Attempt #${n}`, placeHolder: 'e.g. after the -N 1 fix', ignoreFocusOut: true,
+    prompt: `Optional note, one line, appended to Attempt #${n}`, placeholder: 'e.g. after the -N 1 fix',
   });
   if (note === undefined) return;
   const req: ProposalRequest = { itemId, input: { ...input, note: note || undefined } as AttemptInput, maxLines, ledgerName };
@@ -125,13 +132,12 @@ async function flow(bundleDir: string): Promise<void> {
   else if (!planUri || !(await exists(planUri))) flipNote = `no plan file found (Plan Reference: ${planRel ?? 'none'})`;
   else if (!phase) flipNote = 'no phase in the bundle path';
   else opts.push({ key: 'flip', label: `Flip Phase ${phase} rows to [D]`, description: planRel, picked: true });
-  const chosen = await vscode.window.showQuickPick(opts, { ...KEEP_OPEN, canPickMany: true, title: `[${itemId}] Attempt #${n}: also…`, placeHolder: flipNote || 'Uncheck what you do not want' });
+  const chosen = await steps.pickMany({ items: opts, title: `[${itemId}] Attempt #${n}: also…`, placeholder: flipNote || 'Uncheck what you do not want' });
   if (!chosen) return;
 
   if (chosen.some((o) => o.key === 'status')) {
-    const status = await vscode.window.showInputBox({
-      ...KEEP_OPEN,
-      title: `[${itemId}] new status`, value: input.verdict === 'pass' ? 'done' : 'in_progress', ignoreFocusOut: true,
+    const status = await steps.text({
+      title: `[${itemId}] new status`, value: input.verdict === 'pass' ? 'done' : 'in_progress',
       prompt: 'in_progress | done | in_planning | blocked, optionally with a parenthetical',
     });
     if (status === undefined) return;
@@ -143,12 +149,13 @@ async function flow(bundleDir: string): Promise<void> {
     const rows = phaseRows(planDoc.getText(), phase) ?? [];
     const open = rows.filter((r) => !/^\[(D|X|x)\]$/.test(r.state));
     if (open.length) {
-      const picked = await vscode.window.showQuickPick(open.map((r) => ({ label: r.id, description: `${r.state} ${r.task}`, picked: true })), { ...KEEP_OPEN, canPickMany: true, title: `Phase ${phase} rows to flip to [D]` });
+      const picked = await steps.pickMany({ items: open.map((r) => ({ label: r.id, description: `${r.state} ${r.task}`, picked: true })), title: `Phase ${phase} rows to flip to [D]` });
       if (!picked) return;
       if (picked.length) req.flip = { planText: planDoc.getText(), planName: planRel!, phase, rows: picked.map((p) => p.label) };
     } else log(`Phase ${phase} of ${planRel}: no open rows to flip.`);
   }
 
+  steps.close();
   // Preview, then apply; loop when the file changed into a different attempt number.
   let proposal = propose(ledgerDoc.getText(), req);
   let decision: PreviewDecision;

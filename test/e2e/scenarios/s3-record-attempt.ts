@@ -6,11 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EMBEDDED_BOTH, mergeWorkspaceSettings, type Scenario } from '../harness.ts';
 import { pollUntil } from '../workbench.ts';
+import { installFocusTrace, takeFocusTrace } from '../focusTrace.ts';
+import { sleep } from '../processes.ts';
 import { runSeedAndWait } from './common.ts';
 
 const ITEM = 'SOURCE-WEIGHT-001';
 const NOTE = 'recorded by the e2e test from the webview';
 const QI = '.quick-input-widget';
+/** In the page: does the keyboard focus sit inside the quick input widget? */
+const FOCUS_IN_QI = `!!document.activeElement && !!document.activeElement.closest(${JSON.stringify(QI)})`;
 
 /** Lines with their end-of-line characters kept, so joining them gives the exact bytes back. */
 function linesOf(text: string): string[] {
@@ -56,6 +60,8 @@ export const recordAttempt: Scenario = {
     log(`${ITEM}: expecting Attempt #${n}`);
 
     await step('click "Record attempt in fix_plan.md" in the webview', async () => {
+      await installFocusTrace(page);
+      await takeFocusTrace(page);
       await view.getByTestId('btn-record').click();
     });
     await step(`pick the item ${ITEM}`, async () => {
@@ -76,6 +82,17 @@ export const recordAttempt: Scenario = {
       await pollUntil('the options pick', async () => (await title.innerText()).includes('also') || undefined, 20_000);
       const statusRow = page.locator(`${QI} .monaco-list-row`).filter({ hasText: 'Set Status' }).first();
       await statusRow.waitFor({ state: 'visible' });
+      // The flow's steps replace each other in one widget that never hides, so VS Code never hands the focus back to
+      // the webview between them: the keyboard is still in the pick after the moment that hand-back would take.
+      await sleep(1000);
+      const trace = await takeFocusTrace(page);
+      const hides = trace.filter((l) => l.includes('quick input display:none'));
+      const focused = await page.evaluate(FOCUS_IN_QI as unknown as () => boolean);
+      if (hides.length || !focused) {
+        for (const l of trace) log(`focus: ${l}`);
+        assert.equal(hides.length, 0, 'the quick input hid between the flow\'s steps (VS Code then hands the focus back to the webview)');
+        assert.fail('the options pick is shown but the keyboard focus is elsewhere (an Enter would not reach it)');
+      }
       // A failing bundle does not preselect Status; make sure, since a Status edit would change other bytes.
       if ((await statusRow.getAttribute('aria-checked')) === 'true') await statusRow.click();
       await page.keyboard.press('Enter');
