@@ -11,9 +11,10 @@ import { ParityError, type ParityOptions } from './settings.ts';
 import type { RunContext } from './run/context.ts';
 import { mapLimit, prepareEngines, startTorchProbe } from './run/prepare.ts';
 import { PreviewQueue } from './run/previews.ts';
-import { startOrder } from './run/schedule.ts';
+import { startOrder, TIMING_QUERY } from './run/schedule.ts';
 import { caseDone, errorResult, runCase } from './run/case.ts';
-import { buildMatrix, previousMatrixRuns } from './report/matrix.ts';
+import { buildMatrix, matrixQuery } from './report/matrix.ts';
+import { previousRunsMany } from './compare/bundles.ts';
 import { envJson, runTexts } from './run/finish.ts';
 
 export { ParityError, type ParityOptions, type RunSettings } from './settings.ts';
@@ -44,9 +45,11 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
 
   // 2–4. Run both sides, judge, file each case (one case's crash becomes its error verdict, never the run's).
   const slots = settings.concurrency ?? 1;
-  // matrix.md's "vs previous" column: the earlier bundles are read while the cases run, not after them.
-  const previous = previousMatrixRuns(workspace, writer.stamp, writer.dir, opts.cases.map((c) => c.id), reference, candidate);
-  const order = await startOrder(workspace, writer.stamp, writer.dir, opts.cases.map((c) => c.id), slots);
+  // One walk over the earlier bundles, newest first, for two lookups: the timings that order the cases (the first
+  // 20 bundles, awaited before the first case starts) and matrix.md's "vs previous" column (read on while the cases run).
+  const ids = opts.cases.map((c) => c.id);
+  const earlier = previousRunsMany(workspace, writer.stamp, ids, writer.dir, { timing: TIMING_QUERY, previous: matrixQuery(reference, candidate) });
+  const order = await startOrder(ids, slots, earlier.timing);
   const results = await mapLimit(opts.cases, slots, (c, index) => runCase(ctx, c, index).catch((err: unknown) => errorResult(ctx, c, err)).then((r) => caseDone(ctx, r, index)), order);
 
   // 5. File the run: the run-level files, then complete.json; then the previews still waiting (encoding the last
@@ -54,7 +57,7 @@ export async function runParity(opts: ParityOptions): Promise<Bundle> {
   const finalizeStart = performance.now();
   const bundle: Bundle = { dir: writer.dir, stamp: writer.stamp, layout: LAYOUT_VERSION, createdAt, workspace, cases: results, ...(opts.whatIf ? { whatIf: opts.whatIf } : {}) };
   const env = await envJson(opts, prepared, await torchProbe.catch(() => undefined), writer.stamp, performance.now() - started, bundle);
-  bundle.matrix = buildMatrix(bundle, await previous);
+  bundle.matrix = buildMatrix(bundle, await earlier.previous);
   await writer.finish(runTexts(ctx, bundle, env), opts.signal?.aborted ? 'cancelled' : 'complete');
   ctx.timing.completeMs = performance.now() - started;
   // The caller's first look at the complete bundle goes before the last previews; its failure is not the run's.

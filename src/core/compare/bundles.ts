@@ -139,21 +139,46 @@ async function* earlierBundles(workspace: string, stamp: string, ownDir?: string
 /** A case's result in an earlier bundle. */
 export interface PreviousRun { dir: string; stamp: string; result: CaseResult }
 
+/** One lookup of `previousRunsMany`: how many bundles it may read, and which earlier results count. */
+export interface PreviousRunQuery { limit?: number; accept?: (c: CaseResult) => boolean }
+
 /**
- * For each of `caseIds`, the newest bundle of `workspace` older than `stamp` that ran it (one pass over the bundles,
- * newest first, stopping once every case is found or after `limit` bundles). Works for a bundle still being filed.
- * `accept` narrows which earlier results count (e.g. the same engines).
+ * For each of `caseIds`, the newest bundle of `workspace` older than `stamp` that ran it, per query (`accept` narrows
+ * which earlier results count, e.g. the same engines; `limit` bounds how many bundles it reads, default 500). One pass
+ * over the bundles, newest first, for all the queries: each query's promise settles as soon as every case is found
+ * or its limit is reached, and the pass stops when all have. Works for a bundle still being filed.
  */
-export async function previousRuns(workspace: string, stamp: string, caseIds: string[], opts: { ownDir?: string; limit?: number; accept?: (c: CaseResult) => boolean } = {}): Promise<Map<string, PreviousRun>> {
-  const found = new Map<string, PreviousRun>();
+export function previousRunsMany<K extends string>(workspace: string, stamp: string, caseIds: string[], ownDir: string | undefined, queries: Record<K, PreviousRunQuery>): Record<K, Promise<Map<string, PreviousRun>>> {
   const wanted = new Set(caseIds);
-  let read = 0;
-  if (!wanted.size) return found;
-  for await (const earlier of earlierBundles(workspace, stamp, opts.ownDir)) {
-    for (const c of earlier.bundle?.cases ?? []) {
-      if (wanted.has(c.caseId) && !found.has(c.caseId) && (opts.accept?.(c) ?? true)) found.set(c.caseId, { dir: earlier.dir, stamp: earlier.stamp, result: c });
-    }
-    if (found.size === wanted.size || ++read >= (opts.limit ?? 500)) break;
-  }
-  return found;
+  const open = (Object.keys(queries) as K[]).map((key) => {
+    let resolve!: (m: Map<string, PreviousRun>) => void;
+    const promise = new Promise<Map<string, PreviousRun>>((r) => { resolve = r; });
+    return { key, q: queries[key], found: new Map<string, PreviousRun>(), resolve, promise, done: false };
+  });
+  const settle = (o: (typeof open)[number]) => { if (!o.done) { o.done = true; o.resolve(o.found); } };
+  void (async () => {
+    let read = 0;
+    try {
+      if (wanted.size) {
+        for await (const earlier of earlierBundles(workspace, stamp, ownDir)) {
+          read++;
+          for (const o of open) {
+            if (o.done) continue;
+            for (const c of earlier.bundle?.cases ?? []) {
+              if (wanted.has(c.caseId) && !o.found.has(c.caseId) && (o.q.accept?.(c) ?? true)) o.found.set(c.caseId, { dir: earlier.dir, stamp: earlier.stamp, result: c });
+            }
+            if (o.found.size === wanted.size || read >= (o.q.limit ?? 500)) settle(o);
+          }
+          if (open.every((o) => o.done)) break;
+        }
+      }
+    } catch { /* an unreadable reports folder: what was found so far */ }
+    open.forEach(settle);
+  })();
+  return Object.fromEntries(open.map((o) => [o.key, o.promise])) as Record<K, Promise<Map<string, PreviousRun>>>;
+}
+
+/** `previousRunsMany` with one query. */
+export function previousRuns(workspace: string, stamp: string, caseIds: string[], opts: PreviousRunQuery & { ownDir?: string } = {}): Promise<Map<string, PreviousRun>> {
+  return previousRunsMany(workspace, stamp, caseIds, opts.ownDir, { one: opts }).one;
 }

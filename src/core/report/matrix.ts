@@ -2,7 +2,7 @@
 // missed, and how it moved against the previous bundle that ran the same case with the same engines (newly failing /
 // newly passing / better or worse by more than judgeChange's noise floor). Rows for the CLI's table; matrix.md.
 import type { Bundle, CaseResult, EngineId, MatrixChange, MatrixRow } from '../../shared/types.ts';
-import { previousRuns, type PreviousRun } from '../compare/bundles.ts';
+import type { PreviousRun, PreviousRunQuery } from '../compare/bundles.ts';
 import { judgeChange } from '../compare/judgeChange.ts';
 import { num } from '../evidence/texts.ts';
 
@@ -45,16 +45,15 @@ function classify(before: string, after: string, change: 'better' | 'worse' | 'u
 }
 
 /**
- * The previous run of each case, looked up in the workspace: the newest earlier bundle that ran the case with the
- * same reference and candidate engines (presets may differ), so a C-vs-embedded matrix is not judged against a
+ * Which earlier run is a case's "previous" (for previousRunsMany): the newest earlier bundle that ran the case with
+ * the same reference and candidate engines (presets may differ), so a C-vs-embedded matrix is not judged against a
  * C-vs-PyTorch one. A run looks this up when it starts (bundles completed while it runs are not "previous").
  */
-export function previousMatrixRuns(workspace: string, stamp: string, ownDir: string, caseIds: string[], reference: EngineId, candidate: EngineId): Promise<Map<string, PreviousRun>> {
-  const accept = (c: CaseResult) => c.reference.engine === reference && c.candidate.engine === candidate;
-  return previousRuns(workspace, stamp, caseIds, { ownDir, accept }).catch(() => new Map<string, PreviousRun>());
+export function matrixQuery(reference: EngineId, candidate: EngineId): PreviousRunQuery {
+  return { accept: (c: CaseResult) => c.reference.engine === reference && c.candidate.engine === candidate };
 }
 
-/** The rows of a bundle, each against the previous run of its case (previousMatrixRuns). */
+/** The rows of a bundle, each against the previous run of its case (matrixQuery). */
 export function buildMatrix(bundle: Bundle, previous: ReadonlyMap<string, PreviousRun>): MatrixRow[] {
   return bundle.cases.map((c) => matrixRow(c, previous.get(c.caseId)));
 }

@@ -4,10 +4,11 @@
 // their own order (they may be long). Only the start order changes: results, bundle and report keep the cases'
 // order.
 import type { CaseResult } from '../../shared/types.ts';
-import { previousRuns } from '../compare/bundles.ts';
+import type { PreviousRun, PreviousRunQuery } from '../compare/bundles.ts';
 
-/** How many earlier bundles to read for timings: enough for a matrix re-run, cheap when some cases are new. */
-const LOOKBACK = 20;
+/** The earlier runs whose timings order a run (previousRunsMany): 20 bundles are enough for a matrix re-run, and
+ * cheap when some cases are new. Any engines: a case's length hardly depends on who is on the other side. */
+export const TIMING_QUERY: PreviousRunQuery = { limit: 20 };
 
 /** The slower side's wall time of a finished case (ms), if both sides ran. */
 export function caseWallMs(c: Pick<CaseResult, 'reference' | 'candidate'>): number | undefined {
@@ -24,11 +25,10 @@ export function longestFirstOrder(caseIds: readonly string[], lastMs: ReadonlyMa
 }
 
 /** The start order for a run; the plain order when every case gets a slot at once or nothing earlier is readable. */
-export async function startOrder(workspace: string, stamp: string, ownDir: string, caseIds: string[], slots: number): Promise<number[]> {
+export async function startOrder(caseIds: string[], slots: number, earlier: Promise<ReadonlyMap<string, PreviousRun>>): Promise<number[]> {
   if (caseIds.length <= slots) return caseIds.map((_, i) => i);
-  const prev = await previousRuns(workspace, stamp, caseIds, { ownDir, limit: LOOKBACK }).catch(() => new Map());
   const lastMs = new Map<string, number>();
-  for (const [id, p] of prev) {
+  for (const [id, p] of await earlier.catch(() => new Map<string, PreviousRun>())) {
     const ms = caseWallMs(p.result);
     if (ms !== undefined) lastMs.set(id, ms);
   }

@@ -11,6 +11,7 @@ import type { Log } from '../log.ts';
 import { pickFolder } from './folder.ts';
 import { checkPython, registerWalkthroughCommands, writeSetting } from './walkthrough.ts';
 import { KEEP_OPEN } from './pickOptions.ts';
+import { StepInput } from './stepInput.ts';
 
 export function registerSetupCommands(context: vscode.ExtensionContext, log: Log, service: ParityService): void {
   context.subscriptions.push(
@@ -59,10 +60,15 @@ async function selectPython(log: Log, service: ParityService): Promise<void> {
   for (const k of known) if (k.path !== fromExt) items.push({ label: k.label, description: k.path, value: k.path });
   items.push({ label: '$(edit) Enter interpreter path…', action: 'enter' }, { label: '$(folder-opened) Browse…', action: 'browse' });
   if (current) items.push({ label: '$(clear-all) Clear nbParity.python', description: `now: ${current}`, action: 'clear' });
-  const pick = await vscode.window.showQuickPick(items, { ...KEEP_OPEN, title: 'Select Python interpreter for PyTorch', placeHolder: current ? `nbParity.python is ${current}` : 'The interpreter that runs python -m nanobrag_torch' });
-  if (!pick) return;
-  let value: string | undefined = pick.value;
-  if (pick.action === 'enter') value = await vscode.window.showInputBox({ ...KEEP_OPEN, title: 'Python interpreter', value: current || 'python3', prompt: 'Absolute path, a name on PATH, or ${workspaceFolder}/…' });
+  // The pick and the path box are one widget that never hides between them (stepInput.ts): the keyboard stays in it.
+  const steps = new StepInput();
+  let pick: Item | undefined, value: string | undefined;
+  try {
+    pick = await steps.pickOne({ items, title: 'Select Python interpreter for PyTorch', placeholder: current ? `nbParity.python is ${current}` : 'The interpreter that runs python -m nanobrag_torch' });
+    if (!pick) return;
+    value = pick.value;
+    if (pick.action === 'enter') value = await steps.text({ title: 'Python interpreter', value: current || 'python3', prompt: 'Absolute path, a name on PATH, or ${workspaceFolder}/…' });
+  } finally { steps.dispose(); }
   if (pick.action === 'browse') value = (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, openLabel: 'Use this interpreter' }))?.[0]?.fsPath;
   if (pick.action !== 'clear' && !value) return;
   // Written where this window reads it (Workspace settings when a folder is open: a remote window ignores User ones).
