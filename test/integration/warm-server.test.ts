@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sparesFor, WarmTorchServer, WarmServerError } from '../../src/core/engines/torch/warm/server.ts';
@@ -305,6 +305,42 @@ describe('warm fork-server: fresh port code, crashes of the parent, stale torch,
       const before = readFileSync(join(d1, 'o.bin'));
       const afterEdit = readFileSync(join(d2, 'o.bin'));
       assert.ok(!before.equals(afterEdit), 'the edit changed the image');
+      const cdir = scratch();
+      await cold(args, cdir, src);
+      assert.ok(readFileSync(join(cdir, 'o.bin')).equals(afterEdit), 'warm after the edit = cold after the edit');
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('with PYTHONDONTWRITEBYTECODE the port\'s bytecode is kept hash-checked in the server\'s folder: none in the checkout, and an edit of the same size and mtime is seen', async () => {
+    const ws = join(root, 'ws-bytecode');
+    cpSync(STANDIN_SRC, join(ws, 'src'), { recursive: true });
+    const src = join(ws, 'src');
+    const server = new WarmTorchServer({ python: PYTHON, env: { PYTHONPATH: src, PYTHONDONTWRITEBYTECODE: '1' } });
+    try {
+      const args = [...FLAGS, '-floatfile', 'o.bin'];
+      const d1 = scratch();
+      assert.equal((await server.run({ argv: args, cwd: d1 })).exitCode, 0);
+      const pycache = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pyc'));
+      assert.deepEqual(pycache(src), [], 'no .pyc written into the checkout');
+      const kept = pycache(join((server as unknown as { tmpDir: string }).tmpDir, 'bytecode')).filter((f) => f.includes('nanobrag_torch'));
+      assert.ok(kept.some((f) => /physics\.cpython-\d+\.pyc$/.test(f)), `the port's modules compiled in the server's folder: ${kept.join(', ')}`);
+      for (const f of kept) {
+        const flags = readFileSync(join((server as unknown as { tmpDir: string }).tmpDir, 'bytecode', f)).readUInt32LE(4);
+        assert.equal(flags, 3, `${f} is a checked hash-based .pyc`);
+      }
+      // The same size and the same mtime: a timestamp-checked .pyc would be taken as current.
+      const physics = join(src, 'nanobrag_torch', 'physics.py');
+      const st = statSync(physics);
+      const text = readFileSync(physics, 'utf8');
+      assert.ok(text.includes('SCALE = 1.0'));
+      writeFileSync(physics, text.replace('SCALE = 1.0', 'SCALE = 2.5'));
+      utimesSync(physics, st.atime, st.mtime);
+      const d2 = scratch();
+      assert.equal((await server.run({ argv: args, cwd: d2 })).exitCode, 0);
+      const afterEdit = readFileSync(join(d2, 'o.bin'));
+      assert.ok(!readFileSync(join(d1, 'o.bin')).equals(afterEdit), 'the edit changed the image');
       const cdir = scratch();
       await cold(args, cdir, src);
       assert.ok(readFileSync(join(cdir, 'o.bin')).equals(afterEdit), 'warm after the edit = cold after the edit');
