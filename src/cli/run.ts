@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Bundle, EngineId } from '../shared/types.ts';
 import { loadCases, selectCases } from '../core/cases/index.ts';
-import { caseParseCacheDir } from './caseCache.ts';
+import { caseParseCacheDir, lostCaseFiles, warnCaseFileErrors } from './caseCache.ts';
 import { whatIfCase, whatIfMarker } from '../core/cases/whatIf.ts';
 import { ParityError, runParity, type RunSettings } from '../core/parity.ts';
 import { engineWithPreset, metricsFields } from '../core/evidence/texts.ts';
@@ -68,21 +68,25 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   let roi: RunSettings['roi'];
   try { roi = values.roi !== undefined ? parseRoi(values.roi) : undefined; } catch (e) { return bad((e as Error).message); }
-  const { cases: all, errors } = await loadCases(workspace, { parseCacheDir: caseParseCacheDir() });
+  const { cases: all, errors, unreadable } = await loadCases(workspace, { parseCacheDir: caseParseCacheDir() });
   const quiet = values.quiet || false;
-  for (const e of errors) console.error(`nb-parity run: warning: ${e}`);
   if (values.all && positionals.length) return bad(`--all runs every case; drop the case ids (${positionals.join(' ')}) or --all`);
   if (values.json && values.jsonl) return bad('--json and --jsonl both print on stdout; pick one');
   const junit = values.junit !== undefined ? resolve(values.junit) : undefined;
   const junitProblem = junit && await junitTargetProblem(junit);
   if (junitProblem) return bad(junitProblem);
+  const lostAll = values.all && lostCaseFiles(workspace, unreadable, errors, '--all refused');
+  if (lostAll) return bad(lostAll);
   const { cases: picked, unknown } = values.all ? { cases: all, unknown: [] } : selectCases(all, positionals);
   if (unknown.length) {
     // A case refused by its case file (bad thresholds, unknown key...) is "unknown" here: say why instead.
     const why = errors.filter((e) => unknown.some((u) => e.includes(`(${u})`) || e.includes(`"${u}"`) || e.includes(`${u}.runs[`)));
     if (why.length) return bad(`case(s) ${unknown.join(', ')} not run: the case file has errors for them:\n  ${why.join('\n  ')}`);
+    const lost = lostCaseFiles(workspace, unreadable, errors, `case(s) ${unknown.join(', ')} not found`);
+    if (lost) return bad(lost);
     return bad(`unknown case(s) ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
   }
+  warnCaseFileErrors('run', workspace, errors, unreadable);
 
   const whatIfFlags = values['what-if'] !== undefined ? values['what-if'].trim().split(/\s+/).filter(Boolean) : undefined;
   if (whatIfFlags && !whatIfFlags.length) return bad('--what-if needs the flags to add, e.g. --what-if "-N 1"');

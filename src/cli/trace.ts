@@ -2,7 +2,7 @@
 // Progress on stderr, the verdict (or --json) on stdout. Exit 0 agree (also by compensation), 1 differ, 2 error.
 import { parseArgs } from 'node:util';
 import { loadCases, selectCases } from '../core/cases/index.ts';
-import { caseParseCacheDir } from './caseCache.ts';
+import { caseParseCacheDir, lostCaseFiles, warnCaseFileErrors } from './caseCache.ts';
 import { ParityError } from '../core/settings.ts';
 import { parsePixelRequest, runTrace, TraceRunError, type PixelRequest } from '../core/run/trace.ts';
 import type { CandidateDtype, TraceDiff } from '../core/trace/types.ts';
@@ -55,10 +55,10 @@ export async function traceCommand(argv: string[]): Promise<number> {
   const dtype = values['candidate-dtype'];
   if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') return bad(`--candidate-dtype ${dtype}: expected float32 or float64`);
   const { workspace } = choice;
-  const { cases: all, errors } = await loadCases(workspace, { parseCacheDir: caseParseCacheDir() });
-  for (const e of errors) console.error(`nb-parity trace: warning: ${e}`);
+  const { cases: all, errors, unreadable } = await loadCases(workspace, { parseCacheDir: caseParseCacheDir() });
   const { cases, unknown } = selectCases(all, positionals);
-  if (unknown.length) return bad(`unknown case ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
+  if (unknown.length) return bad(lostCaseFiles(workspace, unreadable, errors, `case ${unknown.join(', ')} not found`) ?? `unknown case ${unknown.join(', ')} in ${workspace}; "nb-parity cases --workspace ${workspace}" lists them`);
+  warnCaseFileErrors('trace', workspace, errors, unreadable);
   if (cases.length !== 1) return bad(`${positionals[0]} names ${cases.length} cases (${cases.map((c) => c.id).join(', ')}); trace one at a time`);
   const quiet = values.quiet || false;
 

@@ -4,7 +4,7 @@
 // (corr ≈ 0.06) was reported as PASS, exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -41,4 +41,26 @@ test('nb-parity run on a case with unreadable thresholds or a misspelt key: exit
   assert.equal(list.exitCode, 1);
   assert.match(list.stdout, /DEMO-MAT-N1\/detpixels-64/);
   assert.doesNotMatch(list.stdout, /QUOTED|TYPO/);
+});
+
+test('a case file that cannot be read at all (YAML syntax error): run --all and run/trace of its ids exit 2 saying so; built-in cases still run with a warning', async () => {
+  const ws = await copyDemoWorkspace('nbp-caseyaml-');
+  const yaml = join(ws, 'tests/parity_cases.yaml');
+  // One missing "]": the whole file stops parsing, so every YAML case is gone, not only this one.
+  await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('thresholds: {corr_min: 0.999,', 'thresholds: {corr_min: [0.999,'));
+  const eng = ['--candidate', 'embedded', '--reference', 'embedded'];
+  const all = await nbp(['run', '--all', '--workspace', ws, ...eng, '--quiet']);
+  assert.equal(all.exitCode, 2, `before: "--all" passed with only the built-ins: ${all.stdout}${all.stderr}`);
+  assert.match(all.stderr, /--all refused: tests\/parity_cases\.yaml could not be read, so none of its cases are known; fix it first:\n {2}\S+parity_cases\.yaml:\d+: YAML syntax error/);
+  assert.equal(all.stdout, '', 'nothing ran');
+  const one = await nbp(['run', 'DEMO-MAT-N1', '--workspace', ws, ...eng, '--quiet']);
+  assert.equal(one.exitCode, 2);
+  assert.match(one.stderr, /case\(s\) DEMO-MAT-N1 not found: tests\/parity_cases\.yaml could not be read/);
+  assert.doesNotMatch(one.stderr, /warning/, 'the errors are said once, in the refusal');
+  const trace = await nbp(['trace', 'DEMO-MAT-N1', '--workspace', ws, ...eng]);
+  assert.equal(trace.exitCode, 2);
+  assert.match(trace.stderr, /case DEMO-MAT-N1 not found: tests\/parity_cases\.yaml could not be read/);
+  const builtin = await nbp(['run', 'TC-D3', '--workspace', ws, ...eng, '--quiet']);
+  assert.equal(builtin.exitCode, 1, 'TC-D3 runs (and fails, as in the seed)');
+  assert.match(builtin.stderr, /warning: tests\/parity_cases\.yaml could not be read: none of its cases are available/);
 });

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import type { Case } from '../../shared/types.ts';
 import { cachedParse } from './parseCache.ts';
 
-export interface LoadResult { cases: Case[]; errors: string[] }
+/** `unreadable`: case files none of whose cases could be read (syntax error, wrong top level, unreadable file). */
+export interface LoadResult { cases: Case[]; errors: string[]; unreadable?: string[] }
 type Parser = (text: string, file: string) => LoadResult;
 
 export const YAML_CASES_PATH = 'tests/parity_cases.yaml';
@@ -21,7 +22,7 @@ export async function loadCaseFileWith(file: string, parser: () => Promise<Parse
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cases: [], errors: [] };
-    return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`] };
+    return { cases: [], errors: [`${file}: cannot read (${(err as Error).message})`], unreadable: [file] };
   }
   if (cacheDir) return cachedParse(cacheDir, file, text, async () => (await parser())(text, file));
   return (await parser())(text, file);

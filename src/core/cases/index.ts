@@ -11,7 +11,7 @@ export { USER_CASES_PATH, YAML_CASES_PATH } from './caseFile.ts';
 export { describeThresholds } from './thresholds.ts';
 
 /** `parseCacheDir`: a private folder where parsed case files may be kept between calls (see parseCache.ts). */
-export async function loadCases(workspace: string, opts: { parseCacheDir?: string } = {}): Promise<{ cases: Case[]; errors: string[] }> {
+export async function loadCases(workspace: string, opts: { parseCacheDir?: string } = {}): Promise<{ cases: Case[]; errors: string[]; unreadable: string[] }> {
   const [yaml, user] = await Promise.all([
     loadCaseFileWith(join(workspace, YAML_CASES_PATH), async () => (await import('./yamlCases.ts')).parseYamlCases, opts.parseCacheDir),
     loadCaseFileWith(join(workspace, USER_CASES_PATH), async () => (await import('./userCases.ts')).parseUserCases, opts.parseCacheDir),
@@ -36,7 +36,7 @@ export async function loadCases(workspace: string, opts: { parseCacheDir?: strin
     byStem.set(c.fileStem, c);
     cases.push(c);
   }
-  return { cases, errors };
+  return { cases, errors, unreadable: [...(yaml.unreadable ?? []), ...(user.unreadable ?? [])] };
 }
 
 function where(c: Case): string {

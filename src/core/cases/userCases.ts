@@ -125,7 +125,7 @@ export function parseUserCases(text: string, file: string): LoadResult {
     // A byte-order mark (Windows editors add one) is not JSON, but it is not the user's mistake either.
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    return { cases: [], errors: [`${file}: not valid JSON (${(err as Error).message}); fix the syntax, ${HINT}`] };
+    return { cases: [], errors: [`${file}: not valid JSON (${(err as Error).message}); fix the syntax, ${HINT}`], unreadable: [file] };
   }
   const errors: string[] = [];
   const validate = validator();
@@ -140,7 +140,7 @@ export function parseUserCases(text: string, file: string): LoadResult {
     }
     for (const e of dedupe(errs)) errors.push(`${file}: ${explain(e)}; ${HINT}`);
     if (badCases.has(-1) || !data || typeof data !== 'object' || !Array.isArray((data as { cases?: unknown }).cases)) {
-      return { cases: [], errors };
+      return { cases: [], errors, unreadable: [file] };
     }
     (data as { cases: unknown[] }).cases = (data as { cases: unknown[] }).cases.map((c, i) => (badCases.has(i) ? null : c));
   }

@@ -29,13 +29,13 @@ export function parseYamlCases(text: string, file: string): LoadResult {
     node?.range ? lc.linePos(node.range[0]).line - 1 : 0;
   if (doc.errors.length) {
     // linePos is only filled in with prettyErrors; the offset is always there.
-    for (const e of doc.errors) errors.push(`${file}:${e.linePos?.[0].line ?? lc.linePos(e.pos[0]).line}: YAML syntax error: ${e.message.split('\n')[0]}; fix the file and reload`);
-    return { cases, errors };
+    for (const e of doc.errors) errors.push(`${file}:${e.linePos?.[0].line ?? lc.linePos(e.pos[0]).line}: YAML syntax error: ${e.message.split('\n')[0]}`);
+    return { cases, errors, unreadable: [file] };
   }
   const list = doc.get('cases', true);
   if (!isSeq(list)) {
     errors.push(`${file}: expected a top-level "cases:" list (formats: cases: [{id, base_args, runs: [{name, extra_args}]}])`);
-    return { cases, errors };
+    return { cases, errors, unreadable: [file] };
   }
   list.items.forEach((item, ci) => {
     const where = `${file}:${lineOf(item as YAMLMap) + 1}: cases[${ci}]`;
