@@ -283,7 +283,8 @@ export interface Bundle {
 }
 
 /** How a run moved against the previous bundle that ran the same case (matrix.md, the CLI's matrix table). */
-export type MatrixChange = 'first run' | 'newly failing' | 'newly passing' | 'better' | 'worse' | 'unchanged';
+/** 'cancelled': this run was cancelled before it finished, so it is not compared (nor is a cancelled run ever a previous one). */
+export type MatrixChange = 'first run' | 'newly failing' | 'newly passing' | 'better' | 'worse' | 'unchanged' | 'cancelled';
 
 /** One run of a matrix report: its verdict, headline metrics and change against the previous bundle. */
 export interface MatrixRow {

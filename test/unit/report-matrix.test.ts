@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Bundle, CaseResult, EngineRun, Metrics, VerdictStatus } from '../../src/shared/types.ts';
 import { judge } from '../../src/core/metrics/verdict.ts';
-import { matrixMarkdown, matrixRow, splitCaseId } from '../../src/core/report/matrix.ts';
+import { matrixMarkdown, matrixQuery, matrixRow, splitCaseId } from '../../src/core/report/matrix.ts';
 import { junitCounts, junitXml, xmlAttr, xmlText } from '../../src/core/report/junit.ts';
 import { runLine, summaryLine } from '../../src/core/report/jsonl.ts';
 import { formatDuration, RunProgress } from '../../src/cli/report/progress.ts';
@@ -56,6 +56,13 @@ test('matrix rows: YAML id split, failing threshold text, newly failing / newly 
   assert.equal(matrixRow(result('A/x', metrics(0.9995, 1.0001)), prev(good)).change, 'worse');
   assert.equal(matrixRow(good, prev(result('A/x', metrics(0.9995, 1.0001)))).change, 'better');
   assert.equal(matrixRow(good, prev(result('A/x', metrics(0.99999, 1.0001)))).change, 'unchanged');
+  // A cancelled run is not compared (it would read as "newly failing"), and never serves as a previous run.
+  const cancelledNow = result('A/x', undefined, 'error', { candidate: { ...side('candidate'), cancelled: true } });
+  assert.equal(matrixRow(cancelledNow, prev(good)).change, 'cancelled');
+  assert.equal(matrixQuery('embedded', 'embedded').accept!(cancelledNow), false);
+  assert.equal(matrixQuery('embedded', 'embedded').accept!(good), true);
+  assert.equal(matrixQuery('c', 'embedded').accept!(good), false, 'other engines');
+  assert.match(matrixMarkdown({ stamp: 'S' }, [matrixRow(cancelledNow, prev(good))]), /0 newly failing.*, 1 cancelled \(not compared\)\./);
   const md = matrixMarkdown({ stamp: 'S' }, [nf, matrixRow(good), matrixRow(result('B', metrics(1, 1)), prev(result('B', metrics(1, 1))))]);
   assert.match(md, /^# Parity matrix S\n/);
   assert.match(md, /3 runs: 2 pass, 1 fail, 0 error\. .*1 newly failing, 0 newly passing, 0 moved .*1 unchanged, 1 without an earlier run/);

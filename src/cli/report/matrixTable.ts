@@ -19,6 +19,6 @@ export function matrixTable(rows: MatrixRow[]): string {
   const n = matrixCounts(rows);
   const moved = n.better + n.worse;
   const counts = `${rows.length} runs: ${n.pass} pass, ${n.fail} fail, ${n.error} error` +
-    (rows.length > n['first run'] ? ` · vs previous: ${n['newly failing']} newly failing, ${n['newly passing']} newly passing, ${moved} moved, ${n.unchanged} unchanged` : '');
+    (rows.length > n['first run'] + n.cancelled ? ` · vs previous: ${n['newly failing']} newly failing, ${n['newly passing']} newly passing, ${moved} moved, ${n.unchanged} unchanged${n.cancelled ? `, ${n.cancelled} cancelled` : ''}` : '');
   return [line(head), ...body.map(line), '', counts].join('\n');
 }

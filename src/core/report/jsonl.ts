@@ -36,7 +36,7 @@ export function summaryLine(b: Bundle, info: { exitCode: number; cancelled: bool
     bundle: b.dir, stamp: b.stamp, total: b.cases.length, ...status,
     exit_code: info.exitCode, cancelled: info.cancelled, wall_ms: b.wallMs !== undefined ? Math.round(b.wallMs) : null,
     matrix: b.matrix ? join(b.dir, bundleFiles.matrix) : null, junit: info.junit ?? null,
-    changes: { newly_failing: n['newly failing'], newly_passing: n['newly passing'], better: n.better, worse: n.worse, unchanged: n.unchanged, first_run: n['first run'] },
+    changes: { newly_failing: n['newly failing'], newly_passing: n['newly passing'], better: n.better, worse: n.worse, unchanged: n.unchanged, first_run: n['first run'], cancelled: n.cancelled },
     newly_failing: rows.filter((r) => r.change === 'newly failing').map((r) => r.caseId),
     newly_passing: rows.filter((r) => r.change === 'newly passing').map((r) => r.caseId),
   });

@@ -28,6 +28,7 @@ export function matrixRow(c: CaseResult, prev?: PreviousRun): MatrixRow {
     correlation: finite(m?.correlation), sumRatio: finite(m?.sumRatio), maxAbsDiff: finite(m?.maxAbsDiff),
     failing: failingText(c), change: 'first run', why: 'no earlier bundle ran this case',
   };
+  if (wasCancelled(c)) return { ...row, change: 'cancelled', why: 'cancelled before it finished: not compared' };
   if (!prev) return row;
   const p = prev.result, pm = judgedMetrics(p);
   row.previous = { dir: prev.dir, stamp: prev.stamp, status: p.verdict.status, correlation: finite(pm?.correlation), sumRatio: finite(pm?.sumRatio), maxAbsDiff: finite(pm?.maxAbsDiff) };
@@ -50,7 +51,7 @@ function classify(before: string, after: string, change: 'better' | 'worse' | 'u
  * C-vs-PyTorch one. A run looks this up when it starts (bundles completed while it runs are not "previous").
  */
 export function matrixQuery(reference: EngineId, candidate: EngineId): PreviousRunQuery {
-  return { accept: (c: CaseResult) => c.reference.engine === reference && c.candidate.engine === candidate };
+  return { accept: (c: CaseResult) => c.reference.engine === reference && c.candidate.engine === candidate && !wasCancelled(c) };
 }
 
 /** The rows of a bundle, each against the previous run of its case (matrixQuery). */
@@ -58,8 +59,11 @@ export function buildMatrix(bundle: Bundle, previous: ReadonlyMap<string, Previo
   return bundle.cases.map((c) => matrixRow(c, previous.get(c.caseId)));
 }
 
+/** A run cut short by a cancel says nothing about the port: not judged against, not judged. */
+const wasCancelled = (c: CaseResult) => !!(c.reference.cancelled || c.candidate.cancelled);
+
 export function matrixCounts(rows: MatrixRow[]): Record<'pass' | 'fail' | 'error' | MatrixChange, number> {
-  const n = { pass: 0, fail: 0, error: 0, 'first run': 0, 'newly failing': 0, 'newly passing': 0, better: 0, worse: 0, unchanged: 0 };
+  const n = { pass: 0, fail: 0, error: 0, 'first run': 0, 'newly failing': 0, 'newly passing': 0, better: 0, worse: 0, unchanged: 0, cancelled: 0 };
   for (const r of rows) { n[r.status]++; n[r.change]++; }
   return n;
 }
@@ -85,7 +89,7 @@ export function matrixMarkdown(bundle: Pick<Bundle, 'stamp'>, rows: MatrixRow[])
     '',
     `${rows.length} runs: ${n.pass} pass, ${n.fail} fail, ${n.error} error. Against the previous bundle that ran each case with the same engines: ` +
       `${n['newly failing']} newly failing, ${n['newly passing']} newly passing, ${n.better + n.worse} moved (${n.better} closer to the ideal, ${n.worse} further), ` +
-      `${n.unchanged} unchanged, ${n['first run']} without an earlier run.`,
+      `${n.unchanged} unchanged, ${n['first run']} without an earlier run${n.cancelled ? `, ${n.cancelled} cancelled (not compared)` : ''}.`,
     '',
     '"Moved" means a checked metric\'s gap to the ideal changed by more than 1e-3 of its threshold\'s size (`nb-parity compare`\'s rule).',
     '',
