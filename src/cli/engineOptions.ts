@@ -119,6 +119,7 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     cBinary: values['c-binary'],
     cBinarySource: values['c-binary'] !== undefined ? '--c-binary' : undefined,
     python: values.python,
+    pythonSource: values.python !== undefined ? '--python' : undefined,
     extraEnv,
     initiative: values.initiative,
     phase: values.phase,

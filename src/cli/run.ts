@@ -12,7 +12,7 @@ import { engineWithPreset, metricsFields } from '../core/evidence/texts.ts';
 import { bundleFiles } from '../core/evidence/layout.ts';
 import { matrixRow } from '../core/report/matrix.ts';
 import { RunProgress } from './report/progress.ts';
-import { matrixTable } from './report/matrixTable.ts';
+import { matrixTable, TERMINAL_TEXT_WIDTH } from './report/matrixTable.ts';
 import { JsonlStream, junitTargetProblem, writeJunit } from './report/outputs.ts';
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
 import { parseRoi } from '../shared/roi.ts';
@@ -168,7 +168,7 @@ function parse(argv: string[]) {
 /** The human result: the matrix (one row per run), then what differs, then the bundle and matrix.md paths. */
 export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId): string {
   const first = b.cases[0];
-  const out = [`candidate ${engineWithPreset(candidate, first?.candidate)} vs reference ${engineWithPreset(reference, first?.reference)}`, '', matrixTable(b.matrix ?? b.cases.map((c) => matrixRow(c))), ...regionLines(b)];
+  const out = [`candidate ${engineWithPreset(candidate, first?.candidate)} vs reference ${engineWithPreset(reference, first?.reference)}`, '', matrixTable(b.matrix ?? b.cases.map((c) => matrixRow(c)), process.stdout.isTTY ? TERMINAL_TEXT_WIDTH : Infinity), ...regionLines(b)];
   const withDiffs = b.cases.filter((c) => c.mismatches.length || c.preflight.length);
   if (withDiffs.length) {
     out.push('', 'What differs:');

@@ -8,6 +8,8 @@ export interface RunSettings {
   /** Who set cBinary, for error messages ('--c-binary' from the CLI; default "the cBinary setting"). */
   cBinarySource?: string;
   python?: string;
+  /** Who set python: '--python' from the CLI; default the setting. */
+  pythonSource?: 'setting' | '--python';
   extraEnv?: Record<string, string>;
   /** Default 'reports'. */
   reportsRoot?: string;

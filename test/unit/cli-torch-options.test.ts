@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { idleTimeoutOption, OptionError, resolveEngineOptions } from '../../src/cli/engineOptions.ts';
+import { resolvePython } from '../../src/core/engines/torch/resolve.ts';
+import { explainTorchFailure } from '../../src/core/engines/torch/runner.ts';
 
 async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -50,4 +52,16 @@ test('idle stop: --server-idle and --idle-timeout are one option; NB_PARITY_SERV
     const s = (await resolveEngineOptions({ workspace: tmpdir(), 'idle-timeout': '45' })).settings;
     assert.equal(s.torchServer?.idleMs, 45_000, 'nb-parity run --idle-timeout = --server-idle');
   });
+});
+
+test('--python is named as the CLI flag in what a run reports (not as the VS Code setting)', async () => {
+  const ws = tmpdir();
+  const s = (await resolveEngineOptions({ workspace: ws, python: '/usr/bin/python3' })).settings;
+  assert.equal(s.pythonSource, '--python');
+  assert.deepEqual(resolvePython(ws, s.python, {}, s.pythonSource), { python: '/usr/bin/python3', origin: '--python' });
+  assert.equal(resolvePython(ws, 'py', {}).origin, 'setting', 'the API and the extension: the setting');
+  assert.equal(resolvePython(ws, undefined, { NB_PY_BIN: 'p' }).origin, 'NB_PY_BIN');
+  assert.equal((await resolveEngineOptions({ workspace: ws })).settings.pythonSource, undefined);
+  assert.match(explainTorchFailure({ stdout: '', stderr: "ModuleNotFoundError: No module named 'torch'", timedOut: false, cancelled: false, wallMs: 1 }, 'python3')!,
+    /^torch is not installed in python3; choose another interpreter \(nb-parity --python or NB_PY_BIN; the nbParity\.python setting in VS Code\)/);
 });

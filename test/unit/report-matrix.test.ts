@@ -10,6 +10,7 @@ import { matrixMarkdown, matrixQuery, matrixRow, splitCaseId } from '../../src/c
 import { junitCounts, junitXml, xmlAttr, xmlText } from '../../src/core/report/junit.ts';
 import { runLine, summaryLine } from '../../src/core/report/jsonl.ts';
 import { formatDuration, RunProgress } from '../../src/cli/report/progress.ts';
+import { matrixTable, TERMINAL_TEXT_WIDTH } from '../../src/cli/report/matrixTable.ts';
 
 // xml2js ships no types; only parseStringPromise is used.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- xml2js's untyped element tree, walked by the assertions
@@ -183,4 +184,13 @@ test('progress off a TTY: today\'s plain lines (percent ticks dropped); --quiet 
   const q = new RunProgress(quiet, 2, { quiet: true, tickMs: 0 });
   q.onLog('x'); q.onProgress({ message: 'y' }); q.onCaseDone(result('A', metrics(1, 1))); q.stop();
   assert.deepEqual(quiet.writes, []);
+});
+
+test('terminal table: long reasons are clipped on a terminal width, kept whole for piped output', () => {
+  const long = result('A/x', undefined, 'error', { verdict: { status: 'error', reason: `candidate crashed: ${'IndentationError: expected an indented block '.repeat(3)}`, failed: [] } });
+  const piped = matrixTable([matrixRow(long)]);
+  assert.ok(piped.includes(long.verdict.reason), 'whole reason when piped');
+  const tty = matrixTable([matrixRow(long)], TERMINAL_TEXT_WIDTH);
+  assert.ok(!tty.includes(long.verdict.reason));
+  assert.match(tty, /error: candidate crashed: IndentationError[^\n]*…/);
 });

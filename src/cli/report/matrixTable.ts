@@ -4,11 +4,12 @@ import type { MatrixRow } from '../../shared/types.ts';
 import { num } from '../../core/evidence/texts.ts';
 import { changeText, matrixCounts } from '../../core/report/matrix.ts';
 
-/** Longest cell of the free-text columns, so one long reason does not make every row wrap. */
-const MAX_TEXT = 72;
-const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
+/** Longest cell of the free-text columns on a terminal, so one long reason does not make every row wrap. */
+export const TERMINAL_TEXT_WIDTH = 72;
 
-export function matrixTable(rows: MatrixRow[]): string {
+/** `maxText`: clip free-text cells to this many characters (a terminal); piped output (logs, scripts) keeps them whole. */
+export function matrixTable(rows: MatrixRow[], maxText = Infinity): string {
+  const clip = (s: string) => (s.length > maxText ? `${s.slice(0, maxText - 1)}…` : s);
   const head = ['case', 'verdict', 'correlation', 'sum ratio', 'max|Δ|', 'failing threshold', 'vs previous'];
   const body = rows.map((r) => [
     r.caseId, r.status.toUpperCase(), num(r.correlation), num(r.sumRatio), num(r.maxAbsDiff),

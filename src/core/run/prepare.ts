@@ -38,7 +38,7 @@ export async function prepareEngines(opts: ParityOptions): Promise<PreparedEngin
     out.describe.push(await out.engines.c.describe({ workspace, settings }));
   }
   if (wanted.has('torch')) {
-    out.python = resolvePython(workspace, settings.python);
+    out.python = resolvePython(workspace, settings.python, process.env, settings.pythonSource);
     out.engines.torch = createTorchEngine(out.python);
     out.describe.push(await out.engines.torch.describe({ workspace, settings }));
   }

@@ -2,13 +2,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import { runProcess } from '../process.ts';
 
-export type PythonOrigin = 'setting' | 'NB_PY_BIN' | 'default';
+/** 'setting': the nbParity.python setting (or RunSettings.python from the API); '--python': the CLI's flag. */
+export type PythonOrigin = 'setting' | '--python' | 'NB_PY_BIN' | 'default';
 
 export interface PythonChoice { python: string; origin: PythonOrigin }
 
-export function resolvePython(workspace: string, setting?: string, env: NodeJS.ProcessEnv = process.env): PythonChoice {
+export function resolvePython(workspace: string, setting?: string, env: NodeJS.ProcessEnv = process.env, source: 'setting' | '--python' = 'setting'): PythonChoice {
   const pick = (v: string) => (v.includes('/') && !isAbsolute(v) ? resolve(workspace, v) : v);
-  if (setting) return { python: pick(setting), origin: 'setting' };
+  if (setting) return { python: pick(setting), origin: source };
   if (env.NB_PY_BIN) return { python: pick(env.NB_PY_BIN), origin: 'NB_PY_BIN' };
   return { python: 'python3', origin: 'default' };
 }

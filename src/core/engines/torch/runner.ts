@@ -58,7 +58,7 @@ export async function runTorchCold(python: PythonChoice, req: EngineRunRequest, 
   const out = await runProcess({
     file: plan.argv[0], args: plan.argv.slice(1), cwd: plan.cwd, env: plan.env, timeoutMs: req.timeoutMs, signal: req.signal,
   });
-  if (out.spawnError) out.spawnError = `${out.spawnError} (set the Python interpreter: nbParity.python, NB_PY_BIN, or put python3 on PATH)`;
+  if (out.spawnError) out.spawnError = `${out.spawnError} (set the Python interpreter: nb-parity --python or NB_PY_BIN, the nbParity.python setting in VS Code, or put python3 on PATH)`;
   return finishProcessRun('torch', req, plan, out, { ...info, pid: out.pid }, explainTorchFailure);
 }
 
@@ -71,7 +71,7 @@ export function explainTorchFailure(o: ProcessOutcome, program?: string): string
   if (/No module named ['"]?nanobrag_torch/.test(err)) {
     return `${program ?? 'Python'} cannot import nanobrag_torch; open the nanoBragg checkout (with src/nanobrag_torch) as the workspace, or pip install -e it into this interpreter`;
   }
-  if (/No module named ['"]?torch['"]?/.test(err)) return `torch is not installed in ${program ?? 'this interpreter'}; choose another interpreter (nbParity.python) or pip install torch`;
+  if (/No module named ['"]?torch['"]?/.test(err)) return `torch is not installed in ${program ?? 'this interpreter'}; choose another interpreter (nb-parity --python or NB_PY_BIN; the nbParity.python setting in VS Code) or pip install torch`;
   if (o.signal) return `the PyTorch run crashed (${o.signal}); last output: ${lastLines(err)}`;
   if (o.exitCode === 2) return `the PyTorch CLI rejected the flags (status 2): ${lastLines(o.stderr || o.stdout)}`;
   return undefined;
