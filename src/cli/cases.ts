@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { describeThresholds, loadCases } from '../core/cases/index.ts';
 import { formatRoi } from '../shared/roi.ts';
+import { parseFailed } from './usage.ts';
 
 const HELP = `usage: nb-parity cases [--workspace DIR] [--json]
 
@@ -15,8 +16,7 @@ export async function casesCommand(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: argv, options: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }));
   } catch (err) {
-    console.error(`nb-parity cases: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
+    return parseFailed('cases', err, HELP);
   }
   if (values.help) { console.log(HELP); return 0; }
   const workspace = resolve(values.workspace ?? process.cwd());

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { compareBundles, previousBundle, type BundleComparison, type MetricChange } from '../core/compare/bundles.ts';
 import { parseRoi, formatRoi, type Roi } from '../core/metrics/roi.ts';
 import { formatNumber, JS_SPECIALS } from '../shared/format.ts';
+import { parseFailed } from './usage.ts';
 
 const HELP = `usage: nb-parity compare A B [--case ID] [--roi X0,X1,Y0,Y1] [--json]
        nb-parity compare B --previous [--case ID] [--roi …] [--json]
@@ -42,8 +43,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       case: { type: 'string' }, roi: { type: 'string' }, json: { type: 'boolean' }, previous: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     } }));
   } catch (err) {
-    console.error(`nb-parity compare: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
+    return parseFailed('compare', err, HELP);
   }
   if (values.help) { console.log(HELP); return 0; }
   const want = values.previous ? 1 : 2;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { exportCase, type ExportFormat } from '../core/export/caseExport.ts';
 import { parseRoi } from '../core/metrics/roi.ts';
+import { parseFailed } from './usage.ts';
 
 const HELP = `usage: nb-parity export BUNDLE --case ID --format npy|csv [--out DIR] [--roi X0,X1,Y0,Y1]…
 
@@ -21,8 +22,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       case: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, roi: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
     } }));
   } catch (err) {
-    console.error(`nb-parity export: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
+    return parseFailed('export', err, HELP);
   }
   if (values.help) { console.log(HELP); return 0; }
   const bad = (m: string) => { console.error(`nb-parity export: ${m}\n\n${HELP}`); return 2; };

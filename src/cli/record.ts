@@ -7,6 +7,7 @@ import {
   atomicWriteIfUnchanged, attemptInputFromFolder, DEFAULT_ITEM, DEFAULT_MAX_LINES, flipPlanRows, LedgerError, planRecord,
   unifiedDiff, withFileLock, workspaceOfLedger, type AttemptInput, type FlipPlan,
 } from '../core/ledger/index.ts';
+import { parseFailed } from './usage.ts';
 
 
 const HELP = `usage: nb-parity record --ledger FILE --item ID --bundle DIR [--note TEXT] [--status VALUE]
@@ -86,8 +87,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
       },
     }));
   } catch (e) {
-    console.error(`nb-parity record: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
+    return parseFailed('record', e, HELP);
   }
   if (values.help) { console.log(HELP); return 0; }
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { idleTimeoutOption, OptionError } from './engineOptions.ts';
 import { connectDaemon, daemonStatus, ensureRuntimeDir, runtimeDirPath, serveDaemon, type DaemonStatus } from '../core/engines/torch/warm/index.ts';
+import { parseCommandArgs } from './usage.ts';
 
 const HELP = `usage: nb-parity server status [--json] | stop | --daemon [--idle-timeout SEC]
 
@@ -39,11 +40,12 @@ function alive(pid: number): boolean {
 }
 
 export async function serverCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandArgs('server', HELP, () => parseArgs({
     args: argv, allowPositionals: true,
     options: { daemon: { type: 'boolean' }, 'idle-timeout': { type: 'string' }, 'server-idle': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) { console.log(HELP); return 0; }
+  }));
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (values.daemon) {
     let idle: number;
     try {
