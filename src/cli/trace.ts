@@ -91,7 +91,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
 
 function humanText(d: TraceDiff, dir: string, files: { reference: string; candidate: string; diff: string; markdown: string }, pixelSource: string): string {
   const differing = d.rows.filter((r) => !r.formatOnly && r.class !== 'equal' && r.class !== 'precision');
-  const out = [d.text, '', `pixel (${d.pixel.slow}, ${d.pixel.fast}) from ${pixelSource}; ${d.rows.length} rows, ${differing.length} differ beyond ${d.candidateDtype} precision`];
+  const out = [d.text, '', `pixel (slow ${d.pixel.slow}, fast ${d.pixel.fast}) from ${pixelSource}; ${d.rows.length} rows, ${differing.length} differ beyond ${d.candidateDtype} precision`];
   for (const r of differing.slice(0, 12)) {
     const tag = r.divergence === 'first' ? '→ first divergence' : r.divergence === 'later' ? 'divergence' : r.artefact ? `artefact: ${r.artefact.quirk}` : r.class;
     out.push(`  ${r.label}: ${r.reference ?? '—'} vs ${r.candidate ?? '—'} (${tag})`);

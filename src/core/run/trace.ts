@@ -66,7 +66,7 @@ export async function runTrace(opts: TraceRunOptions): Promise<TraceRunResult> {
   const bundleMs = performance.now() - started;
   throwIfAborted(opts.signal);
   const { pixel, source: pixelSource } = await choosePixel(opts.pixel ?? 'max-delta', found.bundle, c);
-  log(`${c.id}: tracing pixel (${pixel.slow}, ${pixel.fast}) (${pixelSource}) into ${relative(workspace, found.bundle.dir) || found.bundle.dir}`);
+  log(`${c.id}: tracing pixel (slow ${pixel.slow}, fast ${pixel.fast}) (${pixelSource}) into ${relative(workspace, found.bundle.dir) || found.bundle.dir}`);
 
   const prepared = await prepareEngines({ workspace, cases: [c], reference, candidate, settings, signal: opts.signal, onProgress: opts.onProgress, onLog: opts.onLog });
   const traceStart = performance.now();
