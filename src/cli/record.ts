@@ -10,7 +10,7 @@ import {
 import { parseFailed } from './usage.ts';
 
 
-const HELP = `usage: nb-parity record --ledger FILE --item ID --bundle DIR [--note TEXT] [--status VALUE]
+const HELP = `usage: nb-parity record --ledger FILE --bundle DIR [--item ID] [--note TEXT] [--status VALUE]
                         [--plan FILE --phase E --rows E1,E2 [--case ID]] [--dry-run] [--max-lines N]
                         [--force] [--accept-unmarked]
 
