@@ -60,6 +60,9 @@ export interface HistoryRow {
   sumRatio: number | null;
   maxAbsDiff: number | null;
   engines: string;
+  /** The engine ids of each side (c, torch, embedded), for filtering; absent in rows from older hosts. */
+  candidateEngine?: string;
+  referenceEngine?: string;
   /** Workspace git commit recorded in env.json (short), when there was one. */
   gitCommit?: string;
   whatIf?: boolean;
@@ -115,7 +118,8 @@ export function isWhatIfInfo(x: unknown): x is WhatIf {
 export function isHistoryRow(x: unknown): x is HistoryRow {
   return isObj(x) && isStr(x.bundleDir) && isStr(x.stamp) && isStr(x.time) && isStr(x.verdict) && isStr(x.engines)
     && isNumOrNull(x.correlation) && isNumOrNull(x.sumRatio) && isNumOrNull(x.maxAbsDiff)
-    && (x.gitCommit === undefined || isStr(x.gitCommit)) && (x.whatIf === undefined || typeof x.whatIf === 'boolean');
+    && (x.gitCommit === undefined || isStr(x.gitCommit)) && (x.whatIf === undefined || typeof x.whatIf === 'boolean')
+    && (x.candidateEngine === undefined || isStr(x.candidateEngine)) && (x.referenceEngine === undefined || isStr(x.referenceEngine));
 }
 
 export function isCompareHostMessage(x: unknown): x is CompareHostMessage {

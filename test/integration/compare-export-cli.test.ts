@@ -114,6 +114,17 @@ test('history: both bundles of TC-D3 newest first with their verdicts and preset
   assert.ok(text.stdout.includes(fixed) && !text.stdout.includes(broken), text.stdout);
   assert.match(text.stdout, /1 older \(--limit\)/);
 
+  // Engine filters: the demo bundles ran embedded on both sides.
+  assert.deepEqual(h.rows.map((r: { candidateEngine: string; referenceEngine: string }) => `${r.candidateEngine}/${r.referenceEngine}`), ['embedded/embedded', 'embedded/embedded']);
+  const emb = JSON.parse((await nbp(['history', 'TC-D3', '--workspace', ws, '--json', '--candidate', 'embedded', '--reference', 'embedded'])).stdout);
+  assert.equal(emb.total, 2);
+  const torch = await nbp(['history', 'TC-D3', '--workspace', ws, '--candidate', 'torch']);
+  assert.equal(torch.exitCode, 0);
+  assert.match(torch.stdout, /no bundle in .* ran TC-D3/);
+  const badEngine = await nbp(['history', 'TC-D3', '--workspace', ws, '--reference', 'gpu']);
+  assert.equal(badEngine.exitCode, 2);
+  assert.match(badEngine.stderr, /--reference gpu: expected one of c, torch, embedded/);
+
   const none = await nbp(['history', 'NOPE', '--workspace', ws, '--json']);
   assert.equal(none.exitCode, 0, none.stderr);
   assert.deepEqual(JSON.parse(none.stdout).rows, []);

@@ -39,6 +39,8 @@ export async function caseHistory(workspace: string, caseId: string, settings: P
       sumRatio: num(c.metrics?.sumRatio),
       maxAbsDiff: num(c.metrics?.maxAbsDiff),
       engines: `${engineWithPreset(c.candidate.engine, c.candidate)} vs ${engineWithPreset(c.reference.engine, c.reference)}`,
+      candidateEngine: c.candidate.engine,
+      referenceEngine: c.reference.engine,
       gitCommit: await recordedCommit(dir),
       ...(b.whatIf || c.caseId !== caseId ? { whatIf: true } : {}),
     });
