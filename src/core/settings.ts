@@ -34,6 +34,9 @@ export interface RunSettings {
   roi?: Roi;
   /** Build golden_suite_generator/nanoBragg with make when it is missing (default true). */
   buildC?: boolean;
+  /** Reuse an identical earlier C run that has proven deterministic instead of running the binary (engines/c/reuse.ts).
+   * Default true. */
+  reuseC?: boolean;
   /** Probe the interpreter for torch version / CUDA for env.json (one extra Python start; default true). */
   probeTorch?: boolean;
 }
@@ -73,4 +76,4 @@ export class ParityError extends Error {
 }
 
 /** What an engine adapter reads of the run settings (C, PyTorch, embedded). */
-export type EngineSettings = Pick<RunSettings, 'cBinary' | 'python' | 'extraEnv' | 'allowPrograms' | 'torchMode' | 'torchAuthoritative' | 'torchServer'>;
+export type EngineSettings = Pick<RunSettings, 'cBinary' | 'python' | 'extraEnv' | 'allowPrograms' | 'torchMode' | 'torchAuthoritative' | 'torchServer' | 'reuseC'>;

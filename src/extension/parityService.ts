@@ -41,7 +41,7 @@ export interface RunOutcome {
 
 const SETTING_KEYS: (keyof RawSettings)[] = [
   'cBinary', 'python', 'extraEnv', 'reportsRoot', 'initiative', 'phase', 'candidate', 'reference', 'concurrency',
-  'timeoutSeconds', 'explain', 'torchMode',
+  'timeoutSeconds', 'explain', 'torchMode', 'reuseCRuns',
 ];
 
 export class ParityService extends Disposable {

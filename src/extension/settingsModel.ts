@@ -22,6 +22,7 @@ export interface RawSettings {
   timeoutSeconds?: unknown;
   explain?: unknown;
   torchMode?: unknown;
+  reuseCRuns?: unknown;
 }
 
 export interface SettingsContext {
@@ -122,6 +123,8 @@ export function resolveSettings(raw: RawSettings, ctx: SettingsContext): Resolve
     phase: str(raw.phase),
     explain: raw.explain === true,
   };
+  // Default on: only an explicit false runs the C binary every time.
+  if (raw.reuseCRuns === false) settings.reuseC = false;
   // In Restricted Mode nothing names a program: the runner refuses C/PyTorch anyway, this keeps paths out of logs too.
   if (ctx.trusted) {
     if (cBinarySetting) settings.cBinary = expandPath(cBinarySetting, ctx.workspace);

@@ -67,8 +67,10 @@ test('C vs PyTorch stand-ins: a passing run writes the seed-named bundle with en
   assert.ok(commands.includes(`cd ${b.dir}/.scratch/py_small`), 'each side ran in its own scratch folder');
   assert.equal(await readFile(join(b.dir, 'correlation.txt'), 'utf8'), 'small:1.000000\n');
   assert.equal(c.reference.cwd, join(b.dir, '.scratch/c_small'));
-  // Nothing escaped into the workspace (C writes intimage.img etc. into its cwd).
-  assert.deepEqual((await readdir(ws)).sort(), ['.gitignore', 'A.mat', 'README.md', 'docs', 'plans', 'reports', 'tests']);
+  // Nothing escaped into the workspace (C writes intimage.img etc. into its cwd); .nb-parity/c-runs records the C run
+  // for reuse (docs/c-reuse.md), git-ignored by its own .gitignore.
+  assert.deepEqual((await readdir(ws)).sort(), ['.gitignore', '.nb-parity', 'A.mat', 'README.md', 'docs', 'plans', 'reports', 'tests']);
+  assert.deepEqual(await readdir(join(ws, '.nb-parity')), ['c-runs']);
   const again = await readBundle(b.dir);
   assert.equal(again.cases[0].verdict.status, 'pass');
   assert.equal(again.cases[0].metrics?.correlation, 1);

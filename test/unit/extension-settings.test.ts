@@ -70,6 +70,9 @@ test('reports root / initiative / phase / explain / torchMode pass through', () 
   assert.equal(r.settings.explain, true);
   assert.equal(r.settings.torchMode, 'warm');
   assert.equal(r.settings.concurrency, 2);
+  assert.equal(r.settings.reuseC, undefined, 'C reuse on by default');
+  assert.equal(resolveSettings({ reuseCRuns: false }, { workspace: ws, trusted: true }).settings.reuseC, false);
+  assert.equal(resolveSettings({ reuseCRuns: 'no' }, { workspace: ws, trusted: true }).settings.reuseC, undefined, 'only false turns it off');
 });
 
 test('same engine on both sides (not embedded) is flagged; embedded-vs-embedded is the normal demo', () => {

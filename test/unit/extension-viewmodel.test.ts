@@ -37,6 +37,8 @@ test('view model passes the protocol guard; image refs are per case and role wit
   assert.equal(images[0]!.fpixels, 256);
   assert.equal(viewModel.cases[0]!.reference.label, 'C (golden_suite_generator/nanoBragg)');
   assert.deepEqual(viewModel.actions, { rerun: true });
+  const reused = buildViewModel(bundle('20251128T010001Z', [caseResult('TC-D1', { reference: run('reference', { info: { reused: { from: '/ws/reports/x/c_x.bin' } } }) })]), { readOnly: true });
+  assert.equal(reused.viewModel.cases[0]!.reference.label, 'C (golden_suite_generator/nanoBragg) reused', 'a C side copied from an earlier run says so');
 });
 
 test('availableImages (what actually loaded) wins over file names; attribution gets the model image id', () => {

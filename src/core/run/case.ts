@@ -6,6 +6,8 @@ import { preflight } from '../diagnosis/preflight.ts';
 import type { CommandEntry } from '../evidence/texts.ts';
 import type { RunContext } from './context.ts';
 import { judgeCase } from './judgeCase.ts';
+import { recordFiledCRun } from '../engines/c/index.ts';
+import { join } from 'node:path';
 import { runSides, sidePrefixes } from './sides.ts';
 
 export async function runCase(ctx: RunContext, c: Case, index: number): Promise<CaseResult> {
@@ -49,6 +51,7 @@ async function fileCase(ctx: RunContext, c: Case, index: number, refRun: EngineR
   const files: CaseResult['files'] = {};
   for (const [side, run] of [['reference', refRun], ['candidate', candRun]] as const) {
     const filed = await ctx.writer.fileSide(prefixes[side], c.fileStem, run, ctx.log);
+    if (run.engine === 'c' && filed.image) await recordFiledCRun(ctx.opts.workspace, run, ctx.writer.dir, join(ctx.writer.dir, filed.image));
     if (side === 'reference') { files.referenceImage = filed.image; files.referenceStdout = filed.stdout; } else { files.candidateImage = filed.image; files.candidateStdout = filed.stdout; }
     if (run.command.length) entries.push({ caseId: c.id, side, run, movedTo: filed.image, inProcess: run.engine === 'embedded' });
   }

@@ -4,6 +4,7 @@ import type { Bundle } from '../../shared/types.ts';
 import type { TorchProbe } from '../engines/torch/index.ts';
 import type { RunTexts } from '../evidence/bundleWriter.ts';
 import { LAYOUT_VERSION } from '../evidence/layout.ts';
+import { C_REUSE_SAMPLE_EVERY } from '../engines/c/index.ts';
 import { commandsText, diagnosticsText, engineName, metricsJson, perCaseLines } from '../evidence/texts.ts';
 import { summaryMarkdown } from '../evidence/summary.ts';
 import { bundleJson } from '../evidence/bundleJson.ts';
@@ -69,6 +70,14 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
     candidate_engine: opts.candidate,
     c_binary: p.cBinary ? { path: p.cBinary.path, sha256: p.cBinary.sha256, origin: p.cBinary.origin, frozen: p.cBinary.frozen } : null,
     NB_C_BIN: process.env.NB_C_BIN ?? null,
+    // Per C side: run, or reused from an identical earlier run (engines/c/reuse.ts), and why.
+    c_runs: p.cBinary ? bundle?.cases.flatMap((c) => [c.reference, c.candidate].filter((r) => r.engine === 'c').map((r) => ({
+      case: c.caseId, side: r.side, reused: !!r.info?.reused, reused_from: (r.info?.reused as { from?: string } | undefined)?.from ?? null,
+      note: r.info?.reuseNote ?? null,
+    }))) ?? null : null,
+    c_reuse_policy: p.cBinary ? (opts.settings.reuseC === false
+      ? 'off: every C side ran'
+      : `a C command is reused (its float file copied from an earlier bundle after a sha256 check) only when an earlier run had the same binary sha256, arguments, input-file sha256s and OMP/KMP/LD environment, and two real runs of it gave byte-identical float files; every ${C_REUSE_SAMPLE_EVERY}th reuse runs it again and compares; one difference and it always runs`) : null,
     python: p.python ? {
       interpreter: p.python.python, origin: p.python.origin, torch_mode: opts.settings.torchMode ?? 'cold',
       // What actually ran per PyTorch side (warm fork-server or cold), with the authoritative check's outcome.

@@ -61,6 +61,8 @@ function engineView(run: EngineRun, workspace?: string): EngineView {
   }
   const mode = run.info?.['mode'] ?? run.info?.['torchMode'];
   if (run.engine === 'torch' && typeof mode === 'string') label += ` ${mode}`;
+  // A C side copied from an identical earlier run (engines/c/reuse.ts): its time is the copy's, say so.
+  if (run.engine === 'c' && run.info?.['reused']) label += ' reused';
   const v: EngineView = { engine: run.engine, label, wallMs: run.wallMs };
   if (run.exitCode !== undefined) v.exitCode = run.exitCode;
   if (run.error) v.error = run.error;

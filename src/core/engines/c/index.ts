@@ -5,9 +5,12 @@ import type { Engine, EngineRunRequest } from '../engine.ts';
 import { runProcess } from '../process.ts';
 import { finishProcessRun, lastLines, progressFraction, type CommandPlan, type ProcessOutcome } from '../runFinish.ts';
 import { describeCBinary, type CBinary } from './resolve.ts';
+import { countCReuse, cRunKey, decideCReuse, recordCRun, type CRunKey } from './reuse.ts';
+import { writeFile } from 'node:fs/promises';
 
 export { resolveCBinary, describeCBinary, sha256File, GOLDEN_DIR, type CBinary, type CResolution } from './resolve.ts';
 export { buildCBinary } from './build.ts';
+export { C_RUNS_DIR, C_REUSE_SAMPLE_EVERY } from './reuse.ts';
 
 export const RESTRICTED_MESSAGE = 'this workspace is not trusted (Restricted Mode), so nb-parity launches no program (C binary, Python or make); trust the folder, or run the embedded engine on both sides';
 
@@ -31,6 +34,21 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
     const refused: ProcessOutcome = { stdout: '', stderr: '', timedOut: false, cancelled: false, spawnError: RESTRICTED_MESSAGE, wallMs: 0 };
     return finishProcessRun('c', req, plan, refused, info, () => undefined);
   }
+  // An identical earlier command that has proven deterministic: copy its float file instead of running (reuse.ts).
+  // With reuse off the run is still recorded, so later calls with it on can reuse it.
+  const key = await cRunKey(binary, plan).catch(() => undefined);
+  let reuseNote: string | undefined = req.settings.reuseC === false ? 'reuse off (--c-reuse off / nbParity.reuseCRuns): ran' : undefined;
+  if (key && req.settings.reuseC !== false) {
+    const started = performance.now();
+    const d = await decideCReuse(req.workspace, key, plan);
+    reuseNote = d.note;
+    if (d.reuse) {
+      await writeFile(req.outFile, d.data, { flag: 'wx' });
+      void countCReuse(req.workspace, d.entry);
+      const reused: ProcessOutcome = { stdout: d.stdout, stderr: d.stderr, exitCode: 0, timedOut: false, cancelled: false, wallMs: performance.now() - started };
+      return finishProcessRun('c', req, plan, reused, { ...info, reused: { from: d.from.image, at: d.from.at, sha256: d.from.sha256, wallMs: d.from.wallMs }, reuseNote: d.note }, explainCFailure);
+    }
+  }
   const out = await runProcess({
     file: plan.argv[0], args: plan.argv.slice(1), cwd: plan.cwd, env: plan.env, timeoutMs: req.timeoutMs, signal: req.signal,
     onLine: (line) => {
@@ -38,7 +56,24 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
       if (f !== undefined) req.onProgress?.(f);
     },
   });
-  return finishProcessRun('c', req, plan, out, { ...info, pid: out.pid }, explainCFailure);
+  const run = await finishProcessRun('c', req, plan, out, { ...info, pid: out.pid, ...(reuseNote ? { reuseNote } : {}) }, explainCFailure);
+  if (key && run.image && !run.error) unrecorded.set(run, { binary, plan, key });
+  return run;
+}
+
+/** Real runs whose float file can serve later calls once it is filed in its bundle (recordFiledCRun). */
+const unrecorded = new WeakMap<EngineRun, { binary: CBinary; plan: CommandPlan; key: CRunKey }>();
+
+/**
+ * A real C run was filed at `image` (inside `bundle`): remember it for reuse, and add to its note what comparing it
+ * with the command's earlier run concluded. Never throws.
+ */
+export async function recordFiledCRun(workspace: string, run: EngineRun, bundle: string, image: string): Promise<void> {
+  const r = unrecorded.get(run);
+  if (!r) return;
+  unrecorded.delete(run);
+  const outcome = await recordCRun(workspace, r.binary, r.plan, r.key, { bundle, image, at: new Date().toISOString(), wallMs: Math.round(run.wallMs) }, run.stdout, run.stderr);
+  if (outcome && run.info) run.info.reuseNote = `${String(run.info.reuseNote ?? '')}: ${outcome}`;
 }
 
 function explainCFailure(o: ProcessOutcome): string | undefined {

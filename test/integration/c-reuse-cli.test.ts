@@ -1,0 +1,60 @@
+// `nb-parity run` reusing an identical earlier C run (src/core/engines/c/reuse.ts), through the built CLI with real
+// processes. The C side is the stand-in for the user's nanoBragg binary (test/fixtures/standins/nanoBragg), which
+// cannot exist in CI; it computes with the embedded simulator, so two runs of one command give the same bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { COLD_TORCH } from '../helpers/cliEnv.ts';
+import { copyDemoWorkspace, REPO_ROOT } from '../helpers/demoWorkspace.ts';
+
+const BIN = join(REPO_ROOT, 'bin/nb-parity.mjs');
+const STANDIN_C = join(REPO_ROOT, 'test/fixtures/standins/nanoBragg');
+
+interface CRunRow { case: string; side: string; reused: boolean; reused_from: string | null; note: string | null }
+
+async function run(ws: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const r = await execa(process.execPath, [BIN, 'run', 'TC-D1', '--workspace', ws, '--c-binary', STANDIN_C, '--candidate', 'embedded', '--json', '--quiet', ...extra],
+    { reject: false, cwd: tmpdir(), env: { ...COLD_TORCH, ...env } });
+  assert.ok(r.exitCode === 0 || r.exitCode === 1, r.stderr);
+  const bundle = (JSON.parse(r.stdout) as { bundle: string }).bundle;
+  const envJson = JSON.parse(await readFile(join(bundle, 'env.json'), 'utf8')) as { c_runs: CRunRow[]; c_reuse_policy: string };
+  return { bundle, row: envJson.c_runs[0], policy: envJson.c_reuse_policy, commands: await readFile(join(bundle, 'commands.txt'), 'utf8'), image: await readFile(join(bundle, 'c_tc_d1.bin')) };
+}
+
+test('a C command runs twice, is reused from the third call (same bytes, said in env.json and commands.txt), and runs again when off or when an input changes', async () => {
+  const ws = await copyDemoWorkspace('nbp-c-reuse-');
+  const first = await run(ws);
+  assert.equal(first.row.reused, false);
+  assert.match(first.row.note ?? '', /first run of this command/);
+  const second = await run(ws);
+  assert.equal(second.row.reused, false);
+  assert.match(second.row.note ?? '', /second run of this command.*: byte-identical to the earlier run/);
+
+  const third = await run(ws);
+  assert.equal(third.row.reused, true, third.row.note ?? '');
+  assert.equal(third.row.reused_from, join(second.bundle, 'c_tc_d1.bin'));
+  assert.ok(third.image.equals(first.image), 'the reused float file is the real runs\' bytes');
+  assert.match(third.commands, /# \[TC-D1\] reference \(C\) — reused, not run, /);
+  assert.match(third.commands, /# not run: reused the float file of an identical earlier run .*--c-reuse off runs it anyway/);
+  assert.match(third.commands, /-floatfile /, 'the equivalent command line is still there to copy');
+  assert.match(third.policy, /two real runs of it gave byte-identical float files/);
+
+  const off = await run(ws, ['--c-reuse', 'off']);
+  assert.equal(off.row.reused, false);
+  assert.match(off.row.note ?? '', /^reuse off/);
+  const offByEnv = await run(ws, [], { NB_PARITY_C_REUSE: 'off' });
+  assert.equal(offByEnv.row.reused, false);
+
+  // An input file named by the flags (-mat A.mat) changed: another command, so it runs.
+  await appendFile(join(ws, 'A.mat'), '\n');
+  const edited = await run(ws);
+  assert.equal(edited.row.reused, false);
+  assert.match(edited.row.note ?? '', /first run of this command/);
+
+  const bad = await execa(process.execPath, [BIN, 'run', 'TC-D1', '--workspace', ws, '--c-reuse', 'maybe'], { reject: false, cwd: tmpdir(), env: COLD_TORCH });
+  assert.equal(bad.exitCode, 2);
+  assert.match(bad.stderr, /--c-reuse maybe: expected on or off/);
+});
