@@ -3,7 +3,7 @@
 // cannot exist in CI; it computes with the embedded simulator, so two runs of one command give the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -41,6 +41,14 @@ test('a C command runs twice, is reused from the third call (same bytes, said in
   assert.match(third.commands, /# not run: reused the float file of an identical earlier run .*--c-reuse off runs it anyway/);
   assert.match(third.commands, /-floatfile /, 'the equivalent command line is still there to copy');
   assert.match(third.policy, /two real runs of it gave byte-identical float files/);
+
+  // A pixel trace always runs C and records nothing (its stdout is the evidence; its scratch folder is temporary).
+  const records = async () => Promise.all((await readdir(join(ws, '.nb-parity/c-runs'))).sort().map(async (f) => [f, await readFile(join(ws, '.nb-parity/c-runs', f), 'utf8')]));
+  const before = await records();
+  const trace = await execa(process.execPath, [BIN, 'trace', 'TC-D1', '--pixel', '20,20', '--workspace', ws, '--c-binary', STANDIN_C, '--candidate', 'embedded', '--json', '--quiet'],
+    { reject: false, cwd: tmpdir(), env: COLD_TORCH });
+  assert.ok(trace.exitCode === 0 || trace.exitCode === 1, trace.stderr);
+  assert.deepEqual(await records(), before);
 
   const off = await run(ws, ['--c-reuse', 'off']);
   assert.equal(off.row.reused, false);

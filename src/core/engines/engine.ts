@@ -26,6 +26,8 @@ export interface EngineRunRequest {
   signal?: AbortSignal;
   onLog?: (line: string) => void;
   onProgress?: (fraction: number) => void;
+  /** False: never reuse an earlier C run nor record this one (traces: their scratch folder is temporary). */
+  reuse?: false;
 }
 
 export interface Engine {

@@ -188,6 +188,8 @@ async function runBothTraced(opts: TraceRunOptions, prepared: PreparedEngines, p
         timeoutMs: settings.timeoutMs?.[side] ?? DEFAULT_TIMEOUT_MS,
         signal: opts.signal,
         onLog: opts.onLog,
+        // A trace always runs: its stdout is the evidence, and its scratch folder is gone afterwards.
+        reuse: false,
         onProgress: (fraction) => opts.onProgress?.({ caseId: c.id, side, fraction, message: `${c.id} trace ${side} ${Math.round(fraction * 100)}%` }),
       };
       opts.onProgress?.({ caseId: c.id, side, fraction: 0, message: `${c.id}: tracing ${side} (${ENGINE_LABEL[engineId]})` });

@@ -36,15 +36,15 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
   }
   // An identical earlier command that has proven deterministic: copy its float file instead of running (reuse.ts).
   // With reuse off the run is still recorded, so later calls with it on can reuse it.
-  const key = await cRunKey(binary, plan).catch(() => undefined);
-  let reuseNote: string | undefined = req.settings.reuseC === false ? 'reuse off (--c-reuse off / nbParity.reuseCRuns): ran' : undefined;
+  const key = req.reuse === false ? undefined : await cRunKey(binary, plan).catch(() => undefined);
+  let reuseNote: string | undefined = key && req.settings.reuseC === false ? 'reuse off (--c-reuse off / nbParity.reuseCRuns): ran' : undefined;
   if (key && req.settings.reuseC !== false) {
     const started = performance.now();
     const d = await decideCReuse(req.workspace, key, plan);
     reuseNote = d.note;
     if (d.reuse) {
       await writeFile(req.outFile, d.data, { flag: 'wx' });
-      void countCReuse(req.workspace, d.entry);
+      await countCReuse(req.workspace, d.entry);
       const reused: ProcessOutcome = { stdout: d.stdout, stderr: d.stderr, exitCode: 0, timedOut: false, cancelled: false, wallMs: performance.now() - started };
       return finishProcessRun('c', req, plan, reused, { ...info, reused: { from: d.from.image, at: d.from.at, sha256: d.from.sha256, wallMs: d.from.wallMs }, reuseNote: d.note }, explainCFailure);
     }
