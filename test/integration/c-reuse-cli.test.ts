@@ -15,13 +15,13 @@ const STANDIN_C = join(REPO_ROOT, 'test/fixtures/standins/nanoBragg');
 
 interface CRunRow { case: string; side: string; reused: boolean; reused_from: string | null; note: string | null }
 
-async function run(ws: string, extra: string[] = [], env: Record<string, string> = {}) {
-  const r = await execa(process.execPath, [BIN, 'run', 'TC-D1', '--workspace', ws, '--c-binary', STANDIN_C, '--candidate', 'embedded', '--json', '--quiet', ...extra],
+async function run(ws: string, extra: string[] = ['--quiet'], env: Record<string, string> = {}) {
+  const r = await execa(process.execPath, [BIN, 'run', 'TC-D1', '--workspace', ws, '--c-binary', STANDIN_C, '--candidate', 'embedded', '--json', ...extra],
     { reject: false, cwd: tmpdir(), env: { ...COLD_TORCH, ...env } });
   assert.ok(r.exitCode === 0 || r.exitCode === 1, r.stderr);
   const bundle = (JSON.parse(r.stdout) as { bundle: string }).bundle;
   const envJson = JSON.parse(await readFile(join(bundle, 'env.json'), 'utf8')) as { c_runs: CRunRow[]; c_reuse_policy: string };
-  return { bundle, row: envJson.c_runs[0], policy: envJson.c_reuse_policy, commands: await readFile(join(bundle, 'commands.txt'), 'utf8'), image: await readFile(join(bundle, 'c_tc_d1.bin')) };
+  return { bundle, stderr: r.stderr, row: envJson.c_runs[0], policy: envJson.c_reuse_policy, commands: await readFile(join(bundle, 'commands.txt'), 'utf8'), image: await readFile(join(bundle, 'c_tc_d1.bin')) };
 }
 
 test('a C command runs twice, is reused from the third call (same bytes, said in env.json and commands.txt), and runs again when off or when an input changes', async () => {
@@ -33,8 +33,9 @@ test('a C command runs twice, is reused from the third call (same bytes, said in
   assert.equal(second.row.reused, false);
   assert.match(second.row.note ?? '', /second run of this command.*: byte-identical to the earlier run/);
 
-  const third = await run(ws);
+  const third = await run(ws, []);
   assert.equal(third.row.reused, true, third.row.note ?? '');
+  assert.match(third.stderr, /TC-D1: reference \(C\) reused from an identical earlier run in \d/, 'the progress says so');
   assert.equal(third.row.reused_from, join(second.bundle, 'c_tc_d1.bin'));
   assert.ok(third.image.equals(first.image), 'the reused float file is the real runs\' bytes');
   assert.match(third.commands, /# \[TC-D1\] reference \(C\) — reused, not run, /);
@@ -50,10 +51,10 @@ test('a C command runs twice, is reused from the third call (same bytes, said in
   assert.ok(trace.exitCode === 0 || trace.exitCode === 1, trace.stderr);
   assert.deepEqual(await records(), before);
 
-  const off = await run(ws, ['--c-reuse', 'off']);
+  const off = await run(ws, ['--c-reuse', 'off', '--quiet']);
   assert.equal(off.row.reused, false);
   assert.match(off.row.note ?? '', /^reuse off/);
-  const offByEnv = await run(ws, [], { NB_PARITY_C_REUSE: 'off' });
+  const offByEnv = await run(ws, ['--quiet'], { NB_PARITY_C_REUSE: 'off' });
   assert.equal(offByEnv.row.reused, false);
 
   // An input file named by the flags (-mat A.mat) changed: another command, so it runs.

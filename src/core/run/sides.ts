@@ -50,7 +50,7 @@ export async function runSides(ctx: RunContext, c: Case): Promise<[EngineRun, En
     running--;
     if (run.image) writer.noteImage(prefixes[side], c.fileStem, run.image);
     if (running > 0 && run.image && !opts.signal?.aborted) ctx.previews.encodeEarly(run);
-    opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
+    opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : run.info?.reused ? 'reused from an identical earlier run' : 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
     return run;
   }));
   return [ref, cand];
