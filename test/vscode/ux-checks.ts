@@ -94,8 +94,15 @@ export const walkthroughRemote: Scenario = {
       // The trap of issue 15: a remote window ignores a machine-overridable User value (measured: a value added while
       // the window is open; one already in the file at start-up was applied by code-server 4.139.1).
       assert.notEqual(used, NO_TORCH_PY, 'this code-server applied the User value, so the remote-window trap did not happen; the check cannot show the walkthrough fixing it');
-      await runCommand(page, 'Check settings scopes');
-      const t = await pollUntil('the scope warning', async () => (await toastTexts(ctx, /User settings, but this is a remote window/))[0], 20_000, 500);
+      // The palette's click can be lost while the results panel settles (seen once in CI): the check is the message,
+      // so a command that did not run is run again (it only shows a message).
+      let t: string | undefined;
+      for (let attempt = 1; attempt <= 3 && !t; attempt++) {
+        await runCommand(page, 'Check settings scopes');
+        t = await pollUntil('the scope warning', async () => (await toastTexts(ctx, /User settings, but this is a remote window/))[0], 10_000, 500).catch(() => undefined);
+        if (!t) log(`no scope warning after running "Check settings scopes" (attempt ${attempt}); running it again`);
+      }
+      assert.ok(t, '"Check settings scopes" showed no warning about the User value in 3 runs');
       log(`User value ignored (the run used ${used}); the check says: ${t.replace(/\s+/g, ' ').slice(0, 140)}`);
     });
     await clearNotifications(page);
