@@ -44,9 +44,10 @@ export const ENGINE_OPTION_HELP = `  --workspace DIR            the nanoBragg ch
   --torch-mode cold|warm|auto    PyTorch start-up: the per-user warm server, started on first use and kept between
                              calls (warm; auto, the default, = warm where fork exists) or a fresh interpreter per run
                              (cold); NB_PARITY_TORCH_MODE sets the default; see "nb-parity server status|stop"
-  --c-reuse on|off           on (default): a C command that already gave byte-identical float files in two real runs
-                             (same binary, arguments, input files) is not run again; its float file is copied from
-                             the earlier bundle; off runs the binary every time (NB_PARITY_C_REUSE sets the default)
+  --c-reuse on|off           on (default): a C command (same binary bytes, arguments, input files, environment) that
+                             gave byte-identical float files in two real runs is not run again: its float file is
+                             copied from the earlier bundle, and every 20th reuse runs it again to check; off runs
+                             the binary every time (NB_PARITY_C_REUSE sets the default); see docs/c-reuse.md
   --server-idle SEC          idle stop of a warm server this call starts (default 600; NB_PARITY_SERVER_IDLE);
                              --idle-timeout SEC is the same option (the daemon's name for it)
   --env NAME=VALUE           extra environment for the programs (repeatable), e.g. NANOBRAGG_DISABLE_COMPILE=1

@@ -16,6 +16,7 @@ import { matrixTable, TERMINAL_TEXT_WIDTH } from './report/matrixTable.ts';
 import { JsonlStream, junitTargetProblem, writeJunit } from './report/outputs.ts';
 import { cancelOnSignals, ENGINE_OPTION_HELP, ENGINE_OPTION_SPEC, OptionError, resolveEngineOptions, type EngineChoice } from './engineOptions.ts';
 import { parseRoi } from '../shared/roi.ts';
+import { reusedFrom } from '../shared/reusedRun.ts';
 import { regionJson, regionLines } from './runRegions.ts';
 import { suggestFixes } from '../core/diagnosis/fixSuggestions.ts';
 import type { CaseResult } from '../shared/types.ts';
@@ -138,8 +139,8 @@ export async function runCommand(argv: string[]): Promise<number> {
         metrics: metricsFields(c.metrics), ...regionJson(c), mismatches: c.mismatches, preflight: c.preflight, files: c.files,
         attribution: bundle.attributions?.[c.fileStem] ?? null,
         suggestions: suggestionsOf(bundle, c),
-        reference: { engine: c.reference.engine, exitCode: c.reference.exitCode ?? null, signal: c.reference.signal ?? null, wallMs: c.reference.wallMs, simMs: c.reference.simMs ?? null, error: c.reference.error ?? null },
-        candidate: { engine: c.candidate.engine, exitCode: c.candidate.exitCode ?? null, signal: c.candidate.signal ?? null, wallMs: c.candidate.wallMs, simMs: c.candidate.simMs ?? null, error: c.candidate.error ?? null },
+        reference: { engine: c.reference.engine, exitCode: c.reference.exitCode ?? null, signal: c.reference.signal ?? null, wallMs: c.reference.wallMs, simMs: c.reference.simMs ?? null, error: c.reference.error ?? null, reusedFrom: reusedFrom(c.reference)?.from ?? null },
+        candidate: { engine: c.candidate.engine, exitCode: c.candidate.exitCode ?? null, signal: c.candidate.signal ?? null, wallMs: c.candidate.wallMs, simMs: c.candidate.simMs ?? null, error: c.candidate.error ?? null, reusedFrom: reusedFrom(c.candidate)?.from ?? null },
       })),
     }, null, 2));
   } else {
@@ -187,6 +188,8 @@ export function resultTable(b: Bundle, reference: EngineId, candidate: EngineId)
       if (a) out.push(`  ${c.caseId}: ${a.status ?? 'unknown'} — ${a.summary ?? a.error ?? ''}`);
     }
   }
+  const reused = b.cases.flatMap((c) => [c.reference, c.candidate].filter((r) => reusedFrom(r)).map((r) => `${c.caseId} ${r.side}`));
+  if (reused.length) out.push('', `C not run, reused from identical earlier runs (--c-reuse off runs them): ${reused.join(', ')}`);
   out.push('', `bundle: ${b.dir}`, ...(b.matrix ? [`matrix: ${join(b.dir, bundleFiles.matrix)}`] : []));
   return out.join('\n');
 }

@@ -48,6 +48,21 @@ describe('C run reuse', () => {
     assert.notEqual((await cRunKey(binary(), plan(), {}))!.key, a, 'an edited input file');
   });
 
+  it('a first run says what differs from a record of the same arguments; a stdout difference is named', async () => {
+    const { ws, mat, plan, file } = setup();
+    await file(plan(), [1, 2, 3, 4], 'N=1\n');
+    writeFileSync(mat, '2 0 0\n0 1 0\n0 0 1\n');
+    const p = plan();
+    const d = await decideCReuse(ws, (await cRunKey(binary(), p, { OMP_NUM_THREADS: '1' }))!, p);
+    assert.match(d.note, new RegExp(`first run of this command \\(an earlier record with the same arguments differs in the bytes of ${mat.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, OMP_NUM_THREADS \\(unset → 1\\)\\)`));
+    const q = plan();
+    const kq = (await cRunKey(binary(), q, {}))!;
+    await file(q, [5, 5, 5, 5], 'N=1\n');
+    const r = await file(plan(), [5, 5, 5, 5], 'N=5\n');
+    assert.match(r.outcome ?? '', /the same float file, but stdout line "N=1" then "N=5"/);
+    assert.equal((await readEntry(ws, kq.key))?.deterministic, false);
+  });
+
   it('runs the first and second time, reuses from the third when two runs agreed, with this run\'s paths in stdout', async () => {
     const { ws, plan, file } = setup();
     const p1 = plan();
@@ -58,10 +73,10 @@ describe('C run reuse', () => {
     const p2 = plan();
     const d2 = await decideCReuse(ws, k, p2);
     assert.equal(d2.reuse, false);
-    assert.match(d2.note, /second run of this command, compared with the first/);
-    // OpenMP prints its progress lines in another order: not a difference.
-    const r2 = await file(p2, [1, 2, 3, 4], `3% done\n0% done\nwriting ${p2.argv.at(-1)} as 4 4-byte floats\n`);
-    assert.match(r2.outcome ?? '', /byte-identical to the earlier run/);
+    assert.match(d2.note, /second run of this command: compared with the first/);
+    // OpenMP prints its progress lines in another order, the noise image has a time-based seed: not differences.
+    const r2 = await file(p2, [1, 2, 3, 4], `3% done\n  seed: -1796647737\n0% done\n79414 photons on noise image (0 overloads)\nwriting ${p2.argv.at(-1)} as 4 4-byte floats\n`);
+    assert.match(r2.outcome ?? '', /this run is byte-identical to the earlier run as recorded/);
     assert.equal((await readEntry(ws, k.key))?.deterministic, true);
     const p3 = plan();
     const d3 = await decideCReuse(ws, k, p3);
@@ -78,11 +93,11 @@ describe('C run reuse', () => {
     const k = (await cRunKey(binary(), p, {}))!;
     await file(p, [1, 2, 3, 4]);
     const r2 = await file(plan(['-seed', 'random']), [1, 2, 3, 5]);
-    assert.match(r2.outcome ?? '', /DIFFERS from the earlier run .*will not be reused/);
+    assert.match(r2.outcome ?? '', /this run DIFFERS from the earlier run .*float file sha256 .* then .*will not be reused/);
     for (let i = 0; i < 2; i++) {
       const d = await decideCReuse(ws, k, plan(['-seed', 'random']));
       assert.equal(d.reuse, false);
-      assert.match(d.note, /gave different float files in two runs/);
+      assert.match(d.note, /two runs of this command gave different output/);
       await file(plan(['-seed', 'random']), [1, 2, 3, 4]);
     }
 
@@ -105,16 +120,20 @@ describe('C run reuse', () => {
     const ks = (await cRunKey(binary(), ps, {}))!;
     await s.file(ps, [1, 1, 1, 1]);
     await s.file(s.plan(), [1, 1, 1, 1]);
-    const reused: boolean[] = [];
-    for (let i = 1; i <= C_REUSE_SAMPLE_EVERY; i++) {
-      const di = await decideCReuse(s.ws, ks, s.plan());
-      reused.push(di.reuse);
-      if (di.reuse) await countCReuse(s.ws, di.entry);
-      else assert.match(di.note, /sampled check: reuse 20 of this command runs it again/);
+    // Two sample periods: each 20th call runs (and is filed, as the runner does), the calls after it reuse again.
+    const ran: number[] = [];
+    for (let i = 1; i <= 2 * C_REUSE_SAMPLE_EVERY + 1; i++) {
+      const p = s.plan();
+      const di = await decideCReuse(s.ws, ks, p);
+      if (di.reuse) { await countCReuse(s.ws, di.entry); continue; }
+      ran.push(i);
+      assert.match(di.note, /sampled check: after 19 reuses since its last real run, this command runs again/);
+      assert.match((await s.file(p, [1, 1, 1, 1])).outcome ?? '', /byte-identical/);
     }
-    assert.deepEqual(reused.map((r, i) => r ? 0 : i + 1).filter(Boolean), [C_REUSE_SAMPLE_EVERY], 'only the 20th runs');
+    assert.deepEqual(ran, [C_REUSE_SAMPLE_EVERY, 2 * C_REUSE_SAMPLE_EVERY], 'every 20th call runs, and only those');
     const entry = JSON.parse(readFileSync(join(s.ws, '.nb-parity/c-runs', `${ks.key}.json`), 'utf8'));
-    assert.equal(entry.reuses, C_REUSE_SAMPLE_EVERY - 1);
+    assert.equal(entry.reuses, 2 * (C_REUSE_SAMPLE_EVERY - 1) + 1);
+    assert.equal(entry.sinceReal, 1);
     assert.equal(readFileSync(join(s.ws, '.nb-parity/c-runs/.gitignore'), 'utf8'), '*\n', 'kept out of git status');
   });
 });

@@ -6,11 +6,14 @@ import { mdInline as md } from '../../shared/mdText.ts';
 import { formatRoi } from '../../shared/roi.ts';
 import { describePeaks } from '../metrics/peakSummary.ts';
 import { engineName, engineWithPreset, num } from './texts.ts';
+import { reusedFrom, reusedShort } from '../../shared/reusedRun.ts';
 
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', error: '⚠️ error' } as const;
 
 function runLine(r: EngineRun): string {
+  const reused = reusedFrom(r);
+  if (reused) return `- ${r.side} — ${engineName(r.engine)}: **reused, not run** — float file copied from the identical earlier run \`${md(reusedShort(reused))}\` (${md(reused.at)}; see commands.txt)`;
   const how = r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
   const sim = r.simMs !== undefined ? `, simulator ${(r.simMs / 1000).toFixed(2)} s` : '';
   return `- ${r.side} — ${engineName(r.engine)}: ${how} in ${(r.wallMs / 1000).toFixed(2)} s${sim}${r.error ? ` — ${md(r.error)}` : ''}`;

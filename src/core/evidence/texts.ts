@@ -4,6 +4,7 @@ import { shellCommentText as oneComment } from '../../shared/mdText.ts';
 import { shellQuote } from '../cases/flags.ts';
 import { LAYOUT_VERSION, METRICS_SCHEMA, METRICS_VERSION } from './layout.ts';
 import { formatNumber } from '../../shared/format.ts';
+import { reusedFrom } from '../../shared/reusedRun.ts';
 
 const ENGINE_NAME: Record<string, string> = { c: 'C', torch: 'PyTorch', embedded: 'embedded' };
 export const engineName = (id: string): string => ENGINE_NAME[id] ?? id;
@@ -180,15 +181,15 @@ export function commandsText(header: string[], entries: CommandEntry[], extra: s
   if (extra.length) out.push('');
   for (const e of entries) {
     const r = e.run;
-    const outcome = r.info?.reused ? 'reused, not run' : r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
-    out.push(`# ${oneComment(`[${e.caseId}] ${e.side} (${engineName(r.engine)}) — ${outcome}, ${(r.wallMs / 1000).toFixed(2)} s${e.movedTo ? `; image moved to ${e.movedTo}` : ''}`)}`);
+    const outcome = reusedFrom(r) ? 'reused, not run' : r.cancelled ? 'cancelled' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : r.exitCode !== undefined ? `exit ${r.exitCode}` : 'not started';
+    out.push(`# ${oneComment(`[${e.caseId}] ${e.side} (${engineName(r.engine)}) — ${outcome}, ${(r.wallMs / 1000).toFixed(2)} s${e.movedTo ? `; image ${reusedFrom(r) ? `copied to ${e.movedTo}` : `moved to ${e.movedTo}`}` : ''}`)}`);
     // `nb-parity` is on PATH only where the package is installed globally; say how else to call it.
     if (e.inProcess) out.push('# ran in-process; this is the equivalent command line (nb-parity = `npx nb-parity` in the nanoBragg Parity checkout, or `node <that checkout>/bin/nb-parity.mjs`)');
     if (r.info?.mode === 'warm') out.push(`# ran in the warm PyTorch fork-server (torch pre-imported, the port imported fresh); this is the equivalent cold command line${r.info.authoritative ? `; authoritative check: ${oneComment(String(r.info.authoritative))}` : ''}`);
     if (r.info?.authoritativeBasis) out.push(`# verification: ${oneComment(String(r.info.authoritativeBasis))}`);
     if (r.info?.modeNote) out.push(`# ${oneComment(String(r.info.modeNote))}`);
     // A C side reused from an identical earlier run (engines/c/reuse.ts) says so, and a real one why it ran.
-    if (r.info?.reuseNote) out.push(`# ${r.info.reused ? '' : 'C reuse: '}${oneComment(String(r.info.reuseNote))}`);
+    if (r.info?.reuseNote) out.push(`# ${reusedFrom(r) ? '' : 'C reuse: '}${oneComment(String(r.info.reuseNote))}`);
     const envs = Object.entries(r.env);
     out.push('(');
     out.push(`  mkdir -p ${shellQuote(r.cwd)} && cd ${shellQuote(r.cwd)} &&`);

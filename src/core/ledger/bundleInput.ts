@@ -9,6 +9,7 @@ import type { AttemptCase, AttemptInput, AttemptVerdict } from './compose.ts';
 import { LedgerError } from './edits.ts';
 import { verifyBundle, type VerifyOptions } from './verifyBundle.ts';
 import { firstDivergenceLines } from './traceLines.ts';
+import { reusedFrom } from '../../shared/reusedRun.ts';
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** The seed's thresholds, used only to judge a legacy bundle that recorded no verdict. */
@@ -196,7 +197,10 @@ function enginesOf(bundle: Bundle): string | undefined {
   const first = bundle.cases[0];
   if (!first) return undefined;
   const name = (r: Bundle['cases'][number]['reference']) => (r.engine === 'embedded' && r.info?.preset ? `embedded (preset ${String(r.info.preset)})` : r.engine);
-  return `${name(first.candidate)} vs ${name(first.reference)}`;
+  // A C side copied from an identical earlier run did not run: the entry says so (docs/c-reuse.md).
+  const reused = bundle.cases.filter((c) => reusedFrom(c.reference) || reusedFrom(c.candidate)).map((c) => c.caseId);
+  const note = reused.length ? ` (C reused from identical earlier runs, not run, for ${reused.length === bundle.cases.length ? 'every case' : reused.join(', ')})` : '';
+  return `${name(first.candidate)} vs ${name(first.reference)}${note}`;
 }
 
 /**

@@ -5,12 +5,13 @@ import { metricsFields } from '../evidence/texts.ts';
 import { bundleFiles } from '../evidence/layout.ts';
 import { matrixCounts, splitCaseId } from './matrix.ts';
 import { join } from 'node:path';
+import { reusedFrom } from '../../shared/reusedRun.ts';
 
 export const JSONL_SCHEMA = 'nb-parity/jsonl';
 export const JSONL_VERSION = 1;
 
 function side(r: EngineRun) {
-  return { engine: r.engine, exit_code: r.exitCode ?? null, signal: r.signal ?? null, wall_ms: Math.round(r.wallMs ?? 0), sim_ms: r.simMs ?? null, error: r.error ?? null, cancelled: !!r.cancelled, timed_out: !!r.timedOut };
+  return { engine: r.engine, exit_code: r.exitCode ?? null, signal: r.signal ?? null, wall_ms: Math.round(r.wallMs ?? 0), sim_ms: r.simMs ?? null, error: r.error ?? null, cancelled: !!r.cancelled, timed_out: !!r.timedOut, reused_from: reusedFrom(r)?.from ?? null };
 }
 
 export function runLine(c: CaseResult, info: { index: number; total: number; done: number; bundleDir: string }): string {

@@ -3,7 +3,8 @@
 // <failure> with the verdict for a threshold miss, <error> for a run that crashed, <skipped> for a cancelled one, and
 // the metrics in <system-out>. Bundle, engines and stamp go in the suite's <properties>.
 import { hostname } from 'node:os';
-import type { Bundle, CaseResult, EngineId } from '../../shared/types.ts';
+import type { Bundle, CaseResult, EngineId, EngineRun } from '../../shared/types.ts';
+import { reusedFrom } from '../../shared/reusedRun.ts';
 import { num } from '../evidence/texts.ts';
 import { failingText, splitCaseId } from './matrix.ts';
 
@@ -26,6 +27,11 @@ function caseSeconds(c: CaseResult): number {
   return Math.max(c.reference.wallMs ?? 0, c.candidate.wallMs ?? 0);
 }
 
+function sideText(r: EngineRun): string {
+  const reused = reusedFrom(r);
+  return `${r.engine} ${seconds(r.wallMs ?? 0)} s${reused ? ` (reused, not run: copied from ${reused.from})` : ''}`;
+}
+
 function metricsOut(c: CaseResult, bundleDir: string): string {
   const m = c.metrics;
   const lines = [
@@ -34,8 +40,8 @@ function metricsOut(c: CaseResult, bundleDir: string): string {
     `sum_ratio: ${num(m?.sumRatio)}`,
     `max_abs_diff: ${num(m?.maxAbsDiff)}`,
     `rmse: ${num(m?.rmse)}`,
-    `reference: ${c.reference.engine} ${seconds(c.reference.wallMs ?? 0)} s`,
-    `candidate: ${c.candidate.engine} ${seconds(c.candidate.wallMs ?? 0)} s`,
+    `reference: ${sideText(c.reference)}`,
+    `candidate: ${sideText(c.candidate)}`,
     `bundle: ${bundleDir}`,
   ];
   return lines.join('\n');

@@ -77,7 +77,7 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
     }))) ?? null : null,
     c_reuse_policy: p.cBinary ? (opts.settings.reuseC === false
       ? 'off: every C side ran'
-      : `a C command is reused (its float file copied from an earlier bundle after a sha256 check) only when an earlier run had the same binary sha256, arguments, input-file sha256s and OMP/KMP/LD environment, and two real runs of it gave byte-identical float files; every ${C_REUSE_SAMPLE_EVERY}th reuse runs it again and compares; one difference and it always runs`) : null,
+      : `a C command is reused (its float file copied from an earlier bundle after a sha256 check) only when an earlier run had the same binary sha256, arguments, input-file sha256s and environment (--env values, OMP_*, GOMP_*, KMP_*, NB_* but NB_PARITY_*, NANOBRAGG*, LD_LIBRARY_PATH, LD_PRELOAD), and two real runs of it gave byte-identical float files; every ${C_REUSE_SAMPLE_EVERY}th reuse runs it again and compares; one difference and it always runs`) : null,
     python: p.python ? {
       interpreter: p.python.python, origin: p.python.origin, torch_mode: opts.settings.torchMode ?? 'cold',
       // What actually ran per PyTorch side (warm fork-server or cold), with the authoritative check's outcome.

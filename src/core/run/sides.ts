@@ -6,6 +6,13 @@ import { defaultPreset } from '../engines/embedded/index.ts';
 import { filePrefix } from '../evidence/layout.ts';
 import type { RunSettings } from '../settings.ts';
 import type { RunContext } from './context.ts';
+import { reusedFrom, reusedShort } from '../../shared/reusedRun.ts';
+
+/** "reused from an identical earlier run (<bundle>/<file>)" for a C side that was not run. */
+function reused(run: EngineRun): string | undefined {
+  const r = reusedFrom(run);
+  return r ? `reused from an identical earlier run (${reusedShort(r)})` : undefined;
+}
 
 /** Default per-side timeout: generous (PyTorch at 1024² takes seconds), but a hung program never blocks forever. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -50,7 +57,7 @@ export async function runSides(ctx: RunContext, c: Case): Promise<[EngineRun, En
     running--;
     if (run.image) writer.noteImage(prefixes[side], c.fileStem, run.image);
     if (running > 0 && run.image && !opts.signal?.aborted) ctx.previews.encodeEarly(run);
-    opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : run.info?.reused ? 'reused from an identical earlier run' : 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
+    opts.onProgress?.({ caseId: c.id, side, fraction: 1, message: `${c.id}: ${side} (${ENGINE_LABEL[engineId]}) ${run.error || run.timedOut || run.cancelled || run.signal ? 'failed' : reused(run) ?? 'done'} in ${(run.wallMs / 1000).toFixed(2)} s` });
     return run;
   }));
   return [ref, cand];

@@ -6,6 +6,7 @@ import type {
   AttributionView, BeamCenter, CaseView, EngineView, ImageRef, ImageRole, TrendPoint, ViewModel,
 } from '../../shared/messages.ts';
 import type { CompareInfo, CompareSideLabels } from '../../shared/compareMessages.ts';
+import { reusedFrom } from '../../shared/reusedRun.ts';
 import { expectedSizeFromFlags } from '../../core/images/floatImage.ts';
 import { suggestFixes } from '../../core/diagnosis/fixSuggestions.ts';
 import { isWhatIfId } from '../../core/cases/whatIf.ts';
@@ -62,7 +63,7 @@ function engineView(run: EngineRun, workspace?: string): EngineView {
   const mode = run.info?.['mode'] ?? run.info?.['torchMode'];
   if (run.engine === 'torch' && typeof mode === 'string') label += ` ${mode}`;
   // A C side copied from an identical earlier run (engines/c/reuse.ts): its time is the copy's, say so.
-  if (run.engine === 'c' && run.info?.['reused']) label += ' reused';
+  if (reusedFrom(run)) label += ' reused';
   const v: EngineView = { engine: run.engine, label, wallMs: run.wallMs };
   if (run.exitCode !== undefined) v.exitCode = run.exitCode;
   if (run.error) v.error = run.error;

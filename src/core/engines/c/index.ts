@@ -37,7 +37,7 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
   // An identical earlier command that has proven deterministic: copy its float file instead of running (reuse.ts).
   // With reuse off the run is still recorded, so later calls with it on can reuse it.
   const key = req.reuse === false ? undefined : await cRunKey(binary, plan).catch(() => undefined);
-  let reuseNote: string | undefined = key && req.settings.reuseC === false ? 'reuse off (--c-reuse off / nbParity.reuseCRuns): ran' : undefined;
+  let reuseNote: string | undefined = key && req.settings.reuseC === false ? 'reuse off (--c-reuse off, NB_PARITY_C_REUSE=off or nbParity.reuseCRuns: false): ran' : undefined;
   if (key && req.settings.reuseC !== false) {
     const started = performance.now();
     const d = await decideCReuse(req.workspace, key, plan);
@@ -45,7 +45,9 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
     if (d.reuse) {
       await writeFile(req.outFile, d.data, { flag: 'wx' });
       await countCReuse(req.workspace, d.entry);
-      const reused: ProcessOutcome = { stdout: d.stdout, stderr: d.stderr, exitCode: 0, timedOut: false, cancelled: false, wallMs: performance.now() - started };
+      // The bundle's stdout log of this side says on its first line that the binary did not run.
+      const marker = `# nb-parity: not run; the stdout of an identical earlier run (${d.from.image}, ${d.from.at}), with this run's paths\n`;
+      const reused: ProcessOutcome = { stdout: marker + d.stdout, stderr: d.stderr, exitCode: 0, timedOut: false, cancelled: false, wallMs: performance.now() - started };
       return finishProcessRun('c', req, plan, reused, { ...info, reused: { from: d.from.image, at: d.from.at, sha256: d.from.sha256, wallMs: d.from.wallMs }, reuseNote: d.note }, explainCFailure);
     }
   }
@@ -58,6 +60,7 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
   });
   const run = await finishProcessRun('c', req, plan, out, { ...info, pid: out.pid, ...(reuseNote ? { reuseNote } : {}) }, explainCFailure);
   if (key && run.image && !run.error) unrecorded.set(run, { binary, plan, key });
+  else if (key && run.info?.reuseNote) run.info.reuseNote = `${String(run.info.reuseNote)}; this run failed, so it is not recorded`;
   return run;
 }
 
@@ -73,7 +76,7 @@ export async function recordFiledCRun(workspace: string, run: EngineRun, bundle:
   if (!r) return;
   unrecorded.delete(run);
   const outcome = await recordCRun(workspace, r.binary, r.plan, r.key, { bundle, image, at: new Date().toISOString(), wallMs: Math.round(run.wallMs) }, run.stdout, run.stderr);
-  if (outcome && run.info) run.info.reuseNote = `${String(run.info.reuseNote ?? '')}: ${outcome}`;
+  if (outcome && run.info) run.info.reuseNote = `${String(run.info.reuseNote ?? '')}; ${outcome}`;
 }
 
 function explainCFailure(o: ProcessOutcome): string | undefined {

@@ -6,7 +6,7 @@
 // compares; one difference and the command is never reused again. The float file is copied from the earlier bundle
 // after its sha256 is checked, so an edited or deleted bundle means a real run, never a wrong image.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { CommandPlan } from '../runFinish.ts';
 import type { CBinary } from './resolve.ts';
@@ -25,6 +25,7 @@ const OURS = /^NB_PARITY_/;
 
 export interface CRunKey {
   key: string;
+  binarySha256: string;
   /** sha256 of each input file named by the arguments, by absolute path. */
   inputs: Record<string, string>;
   env: Record<string, string>;
@@ -54,9 +55,12 @@ export interface CRunEntry {
   runs: CRealRun[];
   /** Two real runs agreed (true) or differed (false, then never reused); undefined after one run. */
   deterministic?: boolean;
-  /** Why deterministic is false: the two hashes. */
+  /** Why deterministic is false: the two hashes, or the first stdout line that differed. */
   differed?: string;
+  /** Reuses in all. */
   reuses: number;
+  /** Reuses since the last real run: the sample clock (a real run, sampled or not, sets it back to 0). */
+  sinceReal?: number;
 }
 
 /** What runC does with one command: reuse an earlier run's image, or run it (saying why). */
@@ -79,7 +83,7 @@ export async function cRunKey(binary: CBinary, plan: CommandPlan, env: NodeJS.Pr
   for (const k of Object.keys(env).sort()) if (SHAPING_ENV.test(k) && !OURS.test(k) && env[k] !== undefined) shaping[k] = env[k]!;
   Object.assign(shaping, plan.env);
   const key = createHash('sha256').update(JSON.stringify({ v: 1, binary: binary.sha256, args, inputs, env: shaping })).digest('hex').slice(0, 32);
-  return { key, inputs, env: shaping };
+  return { key, binarySha256: binary.sha256, inputs, env: shaping };
 }
 
 /** The arguments without the runner's own `-floatfile <scratch path>`, which differs on every run. */
@@ -105,11 +109,15 @@ export async function readEntry(workspace: string, key: string): Promise<CRunEnt
 /** Decide for one command. Never throws: anything unreadable means a real run. */
 export async function decideCReuse(workspace: string, k: CRunKey, plan: CommandPlan): Promise<CReuseDecision> {
   const entry = await readEntry(workspace, k.key);
-  if (!entry || !entry.runs.length) return { reuse: false, note: 'first run of this command (it is reused once two real runs give byte-identical float files)' };
-  if (entry.deterministic === false) return { reuse: false, entry, note: `not reused: this command gave different float files in two runs (${entry.differed ?? 'sha256 differed'}), so it always runs` };
-  if (entry.deterministic !== true) return { reuse: false, entry, note: `second run of this command, compared with the first (${shortRun(entry.runs[0])})` };
-  if ((entry.reuses + 1) % C_REUSE_SAMPLE_EVERY === 0) {
-    return { reuse: false, entry, sampled: true, note: `sampled check: reuse ${entry.reuses + 1} of this command runs it again and compares with ${shortRun(entry.runs[0])}` };
+  if (!entry || !entry.runs.length) {
+    const near = await nearestRecord(workspace, k, plan);
+    return { reuse: false, note: `first run of this command${near ? ` (an earlier record with the same arguments differs in ${near})` : ''}; it is reused once two real runs give byte-identical float files` };
+  }
+  if (entry.deterministic === false) return { reuse: false, entry, note: `not reused: two runs of this command gave different output (${entry.differed ?? 'sha256 differed'}), so it always runs` };
+  if (entry.deterministic !== true) return { reuse: false, entry, note: 'second run of this command: compared with the first' };
+  const since = entry.sinceReal ?? entry.reuses % C_REUSE_SAMPLE_EVERY;
+  if (since + 1 >= C_REUSE_SAMPLE_EVERY) {
+    return { reuse: false, entry, sampled: true, note: `sampled check: after ${since} reuses since its last real run, this command runs again and is compared` };
   }
   for (const from of entry.runs) {
     const data = await readFile(from.image).catch(() => undefined);
@@ -118,10 +126,31 @@ export async function decideCReuse(workspace: string, k: CRunKey, plan: CommandP
     const agreeing = entry.runs.filter((r) => r.sha256 === from.sha256).length;
     return {
       reuse: true, entry, from, data, stdout: pathsIn(entry.stdout, plan), stderr: pathsIn(entry.stderr, plan),
-      note: `not run: reused the float file of an identical earlier run (${from.image}, ${from.at}, sha256 ${from.sha256.slice(0, 16)}…): the same binary (sha256 ${entry.binary.sha256.slice(0, 16)}…), arguments, input files and environment; ${agreeing} real runs of it gave this file; reuse ${entry.reuses + 1}, every ${C_REUSE_SAMPLE_EVERY}th runs it again; --c-reuse off runs it anyway`,
+      note: `not run: reused the float file of an identical earlier run (${from.image}, ${from.at}, sha256 ${from.sha256.slice(0, 16)}…): the same binary (sha256 ${entry.binary.sha256.slice(0, 16)}…), arguments, input files and environment; ${agreeing} real runs of it gave this file; reuse ${since + 1} since its last real run (every ${C_REUSE_SAMPLE_EVERY}th runs it again); --c-reuse off runs it anyway`,
     };
   }
   return { reuse: false, entry, note: 'not reused: the earlier runs\' float files are gone or changed (bundles removed or edited)' };
+}
+
+/** What separates this key from a record of the same binary path and arguments (why a command runs "again"). */
+async function nearestRecord(workspace: string, k: CRunKey, plan: CommandPlan): Promise<string | undefined> {
+  const dir = join(workspace, C_RUNS_DIR);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const args = JSON.stringify(argsOf(plan));
+  let best: { e: CRunEntry; at: string } | undefined;
+  for (const n of names) {
+    if (!n.endsWith('.json')) continue;
+    const e = await readEntry(workspace, n.slice(0, -5));
+    if (!e || e.binary.path !== plan.argv[0] || JSON.stringify(e.args) !== args || !e.runs[0]) continue;
+    if (!best || e.runs[0].at > best.at) best = { e, at: e.runs[0].at };
+  }
+  if (!best) return undefined;
+  const e = best.e;
+  const parts: string[] = [];
+  if (e.binary.sha256 !== k.binarySha256) parts.push('the binary\'s bytes (rebuilt)');
+  for (const f of new Set([...Object.keys(e.inputs), ...Object.keys(k.inputs)])) if (e.inputs[f] !== k.inputs[f]) parts.push(`the bytes of ${f}`);
+  for (const v of new Set([...Object.keys(e.env), ...Object.keys(k.env)])) if (e.env[v] !== k.env[v]) parts.push(`${v} (${e.env[v] ?? 'unset'} → ${k.env[v] ?? 'unset'})`);
+  return parts.length ? parts.join(', ') : undefined;
 }
 
 // The C binary prints its -floatfile path ("writing … as 65536 4-byte floats"), which is in each run's own scratch
@@ -135,9 +164,22 @@ function pathsIn(text: string, plan: CommandPlan): string {
   return text.split(OUT).join(plan.argv[plan.argv.length - 1]).split(CWD).join(plan.cwd);
 }
 
-/** OpenMP threads print their "N% done" lines in a different order on every run: not a difference in output. */
-function comparable(stdout: string): string {
-  return stdout.split(/\r?\n/).filter((l) => !/^\s*\d+% done\s*$/.test(l)).join('\n');
+/**
+ * Lines that differ between runs of one command without saying anything about the float file: OpenMP's "N% done"
+ * progress (its threads print in another order every run) and the noise image's time-based seed and photon count.
+ */
+const NOT_ABOUT_THE_FLOAT_FILE = [/^\s*\d+% done\s*$/, /^\s*seed: -?\d+\s*$/, /^\s*\d+ photons on noise image\b/];
+function comparable(stdout: string): string[] {
+  return stdout.split(/\r?\n/).filter((l) => !NOT_ABOUT_THE_FLOAT_FILE.some((re) => re.test(l)));
+}
+
+/** The first line where two stdouts differ (after `comparable`), or undefined when they agree. */
+function stdoutDifference(a: string, b: string): string | undefined {
+  const [x, y] = [comparable(a), comparable(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `stdout line "${(x[i] ?? '(none)').slice(0, 80)}" then "${(y[i] ?? '(none)').slice(0, 80)}"`;
+  }
+  return undefined;
 }
 
 function shortRun(r: CRealRun): string {
@@ -162,15 +204,18 @@ export async function recordCRun(workspace: string, binary: CBinary, plan: Comma
     let outcome: string | undefined;
     const last = entry.runs[0];
     if (last && entry.deterministic !== false) {
-      if (last.sha256 === real.sha256 && comparable(entry.stdout) === comparable(stdout)) {
+      // Against what was recorded when that run was filed (its file may have been edited since).
+      const stdoutDiffers = stdoutDifference(entry.stdout, stdout);
+      if (last.sha256 === real.sha256 && !stdoutDiffers) {
         entry.deterministic = true;
-        outcome = `byte-identical to the earlier run (${shortRun(last)})`;
+        outcome = `this run is byte-identical to the earlier run as recorded (${shortRun(last)}, float file sha256 ${last.sha256.slice(0, 16)}…)`;
       } else {
         entry.deterministic = false;
-        entry.differed = last.sha256 !== real.sha256 ? `sha256 ${last.sha256.slice(0, 16)}… then ${real.sha256.slice(0, 16)}…` : 'the same float file but different stdout';
-        outcome = `DIFFERS from the earlier run (${shortRun(last)}): ${entry.differed}; this command will not be reused`;
+        entry.differed = last.sha256 !== real.sha256 ? `float file sha256 ${last.sha256.slice(0, 16)}… then ${real.sha256.slice(0, 16)}…` : `the same float file, but ${stdoutDiffers}`;
+        outcome = `this run DIFFERS from the earlier run (${shortRun(last)}): ${entry.differed}; this command will not be reused`;
       }
     }
+    entry.sinceReal = 0;
     entry.runs = [real, ...entry.runs.filter((r) => r.image !== real.image)].slice(0, KEEP_RUNS);
     await writeEntry(workspace, entry);
     return outcome;
@@ -184,15 +229,15 @@ export async function countCReuse(workspace: string, entry: CRunEntry): Promise<
   try {
     const now = (await readEntry(workspace, entry.key)) ?? entry;
     now.reuses = (now.reuses ?? 0) + 1;
+    now.sinceReal = (now.sinceReal ?? 0) + 1;
     await writeEntry(workspace, now);
   } catch { /* the reuse stands; only the count is lost */ }
 }
 
 async function writeEntry(workspace: string, entry: CRunEntry): Promise<void> {
   const dir = join(workspace, C_RUNS_DIR);
-  await mkdir(dir, { recursive: true });
-  // The folder is a cache: keep it out of the user's git status.
-  await writeFile(join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
+  // The folder is a cache: keep it out of the user's git status (written when the folder is made).
+  if (await mkdir(dir, { recursive: true })) await writeFile(join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
   const tmp = join(dir, `.${entry.key}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   await writeFile(tmp, `${JSON.stringify(entry, null, 2)}\n`);
   await rename(tmp, entryPath(workspace, entry.key)).catch(async (e: unknown) => { await unlink(tmp).catch(() => undefined); throw e; });
