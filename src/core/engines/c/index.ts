@@ -42,8 +42,12 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
     const started = performance.now();
     const d = await decideCReuse(req.workspace, key, plan);
     reuseNote = d.note;
-    if (d.reuse) {
-      await writeFile(req.outFile, d.data, { flag: 'wx' });
+    // A copy that cannot be written (disk full…) falls through to a real run, which reports its own failure.
+    const copied = d.reuse && await writeFile(req.outFile, d.data, { flag: 'wx' }).then(() => true, (e: Error) => {
+      reuseNote = `not reused: copying the earlier run's float file failed (${e.message}): ran`;
+      return false;
+    });
+    if (d.reuse && copied) {
       await countCReuse(req.workspace, d.entry);
       // The bundle's stdout log of this side says on its first line that the binary did not run.
       const marker = `# nb-parity: not run; the stdout of an identical earlier run (${d.from.image}, ${d.from.at}), with this run's paths\n`;
