@@ -1,6 +1,7 @@
 // Reusing an earlier C run (src/core/engines/c/reuse.ts): the key follows everything the program's output depends on,
 // a command is reused only after two real runs agreed, never after they differed, and never from a changed file.
 import { describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,9 @@ function setup() {
     const k = (await cRunKey(binary(), p, {}))!;
     const image = join(p.cwd, '..', 'c_x.bin');
     writeFileSync(image, Buffer.from(new Float32Array(bytes).buffer));
-    const outcome = await recordCRun(ws, binary(), p, k, { bundle: join(p.cwd, '..'), image, at: '2026-12-07T12:00:00Z', wallMs: 80 }, stdout, '');
+    const data = readFileSync(image);
+    const real = { bundle: join(p.cwd, '..'), image, at: '2026-12-07T12:00:00Z', wallMs: 80, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.byteLength };
+    const outcome = await recordCRun(ws, binary(), p, k, real, stdout, '');
     return { k, image, outcome };
   };
   return { ws, mat, plan, file };

@@ -59,6 +59,11 @@ export class BundleWriter {
     this.imageHashes.set(bundleFiles.image(prefix, stem), { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength });
   }
 
+  /** The sha256 and size of an image noted by noteImage, by bundle file name (C run reuse records it). */
+  imageHash(name: string): { sha256: string; bytes: number } | undefined {
+    return this.imageHashes.get(name);
+  }
+
   /** A fresh, timestamped bundle folder under `phase`. */
   static async create(phase: string): Promise<BundleWriter> {
     const { dir, stamp } = await createBundleDir(phase);

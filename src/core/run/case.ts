@@ -51,7 +51,8 @@ async function fileCase(ctx: RunContext, c: Case, index: number, refRun: EngineR
   const files: CaseResult['files'] = {};
   for (const [side, run] of [['reference', refRun], ['candidate', candRun]] as const) {
     const filed = await ctx.writer.fileSide(prefixes[side], c.fileStem, run, ctx.log);
-    if (run.engine === 'c' && filed.image) await recordFiledCRun(ctx.opts.workspace, run, ctx.writer.dir, join(ctx.writer.dir, filed.image));
+    const hash = run.engine === 'c' && filed.image ? ctx.writer.imageHash(filed.image) : undefined;
+    if (hash) await recordFiledCRun(ctx.opts.workspace, run, ctx.writer.dir, join(ctx.writer.dir, filed.image!), hash);
     if (side === 'reference') { files.referenceImage = filed.image; files.referenceStdout = filed.stdout; } else { files.candidateImage = filed.image; files.candidateStdout = filed.stdout; }
     if (run.command.length) entries.push({ caseId: c.id, side, run, movedTo: filed.image, inProcess: run.engine === 'embedded' });
   }

@@ -5,6 +5,7 @@ import type { TorchProbe } from '../engines/torch/index.ts';
 import type { RunTexts } from '../evidence/bundleWriter.ts';
 import { LAYOUT_VERSION } from '../evidence/layout.ts';
 import { C_REUSE_SAMPLE_EVERY } from '../engines/c/index.ts';
+import { reusedFrom } from '../../shared/reusedRun.ts';
 import { commandsText, diagnosticsText, engineName, metricsJson, perCaseLines } from '../evidence/texts.ts';
 import { summaryMarkdown } from '../evidence/summary.ts';
 import { bundleJson } from '../evidence/bundleJson.ts';
@@ -72,7 +73,7 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
     NB_C_BIN: process.env.NB_C_BIN ?? null,
     // Per C side: run, or reused from an identical earlier run (engines/c/reuse.ts), and why.
     c_runs: p.cBinary ? bundle?.cases.flatMap((c) => [c.reference, c.candidate].filter((r) => r.engine === 'c').map((r) => ({
-      case: c.caseId, side: r.side, reused: !!r.info?.reused, reused_from: (r.info?.reused as { from?: string } | undefined)?.from ?? null,
+      case: c.caseId, side: r.side, reused: !!reusedFrom(r), reused_from: reusedFrom(r)?.from ?? null,
       note: r.info?.reuseNote ?? null,
     }))) ?? null : null,
     c_reuse_policy: p.cBinary ? (opts.settings.reuseC === false

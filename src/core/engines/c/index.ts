@@ -72,14 +72,15 @@ async function runC(binary: CBinary, req: EngineRunRequest): Promise<EngineRun> 
 const unrecorded = new WeakMap<EngineRun, { binary: CBinary; plan: CommandPlan; key: CRunKey }>();
 
 /**
- * A real C run was filed at `image` (inside `bundle`): remember it for reuse, and add to its note what comparing it
- * with the command's earlier run concluded. Never throws.
+ * A real C run was filed at `image` (inside `bundle`; `hash`: the float file's sha256 and size from the bundle writer,
+ * which hashed it for complete.json): remember it for reuse, and add to its note what comparing it with the command's
+ * earlier run concluded. Never throws.
  */
-export async function recordFiledCRun(workspace: string, run: EngineRun, bundle: string, image: string): Promise<void> {
+export async function recordFiledCRun(workspace: string, run: EngineRun, bundle: string, image: string, hash: { sha256: string; bytes: number }): Promise<void> {
   const r = unrecorded.get(run);
   if (!r) return;
   unrecorded.delete(run);
-  const outcome = await recordCRun(workspace, r.binary, r.plan, r.key, { bundle, image, at: new Date().toISOString(), wallMs: Math.round(run.wallMs) }, run.stdout, run.stderr);
+  const outcome = await recordCRun(workspace, r.binary, r.plan, r.key, { bundle, image, at: new Date().toISOString(), wallMs: Math.round(run.wallMs), ...hash }, run.stdout, run.stderr);
   if (outcome && run.info) run.info.reuseNote = `${String(run.info.reuseNote ?? '')}; ${outcome}`;
 }
 

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { CommandPlan } from '../runFinish.ts';
-import type { CBinary } from './resolve.ts';
+import { sha256File, type CBinary } from './resolve.ts';
 
 export const C_RUNS_DIR = '.nb-parity/c-runs';
 export const C_RUN_SCHEMA = 'nb-parity/c-run';
@@ -77,7 +77,7 @@ export async function cRunKey(binary: CBinary, plan: CommandPlan, env: NodeJS.Pr
     const s = await stat(a).catch(() => undefined);
     if (!s) continue;
     if (!s.isFile()) return undefined; // a folder argument: what the program reads in it is unknown
-    inputs[a] = createHash('sha256').update(await readFile(a)).digest('hex');
+    inputs[a] = await sha256File(a);
   }
   const shaping: Record<string, string> = {};
   for (const k of Object.keys(env).sort()) if (SHAPING_ENV.test(k) && !OURS.test(k) && env[k] !== undefined) shaping[k] = env[k]!;
@@ -187,15 +187,13 @@ function shortRun(r: CRealRun): string {
 }
 
 /**
- * After a real run was filed: add it to the command's entry (and settle determinism). Returns what it concluded,
- * e.g. "byte-identical to the run of …", for the run's note. Never throws.
+ * After a real run was filed (`real`: its float file's sha256 and size, as the bundle writer hashed it): add it to the
+ * command's entry (and settle determinism). Returns what it concluded, for the run's note. Never throws.
  */
-export async function recordCRun(workspace: string, binary: CBinary, plan: CommandPlan, k: CRunKey, run: Omit<CRealRun, 'sha256' | 'bytes'>, stdout: string, stderr: string): Promise<string | undefined> {
+export async function recordCRun(workspace: string, binary: CBinary, plan: CommandPlan, k: CRunKey, real: CRealRun, stdout: string, stderr: string): Promise<string | undefined> {
   try {
     stdout = pathsOut(stdout, plan);
     stderr = pathsOut(stderr, plan);
-    const data = await readFile(run.image);
-    const real: CRealRun = { ...run, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.byteLength };
     const prev = await readEntry(workspace, k.key);
     const entry: CRunEntry = prev ?? {
       schema: C_RUN_SCHEMA, version: 1, key: k.key, binary: { path: binary.path, sha256: binary.sha256 }, args: argsOf(plan),
