@@ -135,6 +135,7 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     timeoutMs: timeoutMs ? { reference: timeoutMs, candidate: timeoutMs } : undefined,
     torchMode: torchMode as RunSettings['torchMode'],
     reuseC: cReuse === 'on',
+    calledVia: callContext.note,
     // Warm runs go through the per-user daemon (`nb-parity server`): a pool in this process would die with it.
     torchServer: torchMode === 'warm' || torchMode === 'auto' ? {
       command: [process.execPath, ...process.execArgv, process.argv[1], 'server', '--daemon'],
@@ -148,20 +149,41 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
   return { workspace, candidate, reference, settings };
 }
 
+/** Where a call's signals come from: this process's own, or (a call carried out inside the warm server daemon,
+ * serveCalls.ts) the client's, forwarded. `quit` is what a second Ctrl+C does. */
+export interface SignalSource {
+  on(name: NodeJS.Signals, fn: () => void): unknown;
+  off(name: NodeJS.Signals, fn: () => void): unknown;
+  quit(): void;
+}
+
+/** The call being carried out: its signals, and (inside the daemon) a sentence for the evidence saying so. */
+export interface CallContext { signals: SignalSource; note?: string }
+
+const ownProcess: CallContext = { signals: { on: (n, f) => process.on(n, f), off: (n, f) => process.off(n, f), quit: () => process.exit(130) } };
+let callContext: CallContext = ownProcess;
+
+/** Carry out the next calls in `context` until the returned function restores this process's own. */
+export function useCallContext(context: CallContext): () => void {
+  callContext = context;
+  return () => { callContext = ownProcess; };
+}
+
 /**
  * Ctrl+C, SIGTERM and a closed terminal (SIGHUP) cancel through the returned signal: every process tree is killed
  * and the command files what ran. A second Ctrl+C exits at once. Call `release()` when done.
  */
 export function cancelOnSignals(command: string): { signal: AbortSignal; release: () => void } {
   const ac = new AbortController();
+  const source = callContext.signals;
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) { source.quit(); return; }
     console.error(`nb-parity ${command}: cancelling (Ctrl+C again to quit at once)…`);
     ac.abort();
   };
   const names: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const n of names) process.on(n, onSignal);
-  return { signal: ac.signal, release: () => { for (const n of names) process.off(n, onSignal); } };
+  for (const n of names) source.on(n, onSignal);
+  return { signal: ac.signal, release: () => { for (const n of names) source.off(n, onSignal); } };
 }

@@ -35,15 +35,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`nb-parity ${TOOL_VERSION} (bundle layout ${LAYOUT_VERSION})`);
     return 0;
   }
-  const cmd = commands[name];
-  if (!cmd) {
+  if (!commands[name]) {
     console.error(`nb-parity: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  try {
-    return await (await cmd.load())(rest);
-  } catch (err) {
-    console.error(`nb-parity ${name}: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
+  // A warm call is carried out by the warm server daemon when one runs (no module loading, no cold JIT here).
+  if (name === 'run') {
+    const code = await (await import('./callInServer.ts')).callInServer(argv);
+    if (code !== undefined) return code;
   }
+  const { guardedCommand } = await import('./usage.ts');
+  return guardedCommand(name, async () => (await commands[name].load())(rest));
 }

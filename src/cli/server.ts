@@ -4,8 +4,10 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { idleTimeoutOption, OptionError } from './engineOptions.ts';
-import { connectDaemon, daemonStatus, ensureRuntimeDir, runtimeDirPath, serveDaemon, type DaemonStatus } from '../core/engines/torch/warm/index.ts';
+import { DAEMON_PROTOCOL, connectDaemon, daemonStatus, ensureRuntimeDir, runtimeDirPath, serveDaemon, type DaemonStatus } from '../core/engines/torch/warm/index.ts';
 import { parseCommandArgs } from './usage.ts';
+import { serveCalls } from './serveCalls.ts';
+import { codeIdentity } from '../core/codeIdentity.ts';
 
 const HELP = `usage: nb-parity server status [--json] | stop | --daemon [--idle-timeout SEC]
 
@@ -23,10 +25,11 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function describe(s: DaemonStatus): string {
   const lines = [
-    `warm server daemon pid ${s.pid} (protocol ${s.version})`,
+    `warm server daemon pid ${s.pid} (protocol ${s.version}${s.version !== DAEMON_PROTOCOL ? `; this nb-parity speaks ${DAEMON_PROTOCOL}, so its runs go cold: "nb-parity server stop" stops it` : ''})`,
     `  socket:     ${s.socket}`,
     `  uptime:     ${secs(s.uptimeMs)}, runs served ${s.runsServed}, runs in flight ${s.activeRuns}, clients ${s.clients}`,
-    `  idle stop:  after ${secs(s.idleMs)} without runs; ${s.idleLeftMs === null ? 'runs in flight' : `${secs(s.idleLeftMs)} left`}`,
+    ...(s.callsServed !== undefined ? [`  calls:      ${s.callsServed} carried out here, ${s.activeCalls ?? 0} in flight (nb-parity run calls made while it runs)`] : []),
+    `  idle stop:  after ${secs(s.idleMs)} without runs; ${s.idleLeftMs === null ? 'runs or calls in flight' : `${secs(s.idleLeftMs)} left`}`,
     `  servers:    ${s.servers.length ? '' : 'none'}`,
   ];
   for (const v of s.servers) {
@@ -58,7 +61,11 @@ export async function serverCommand(argv: string[]): Promise<number> {
     const dir = ensureRuntimeDir();
     const logFile = join(dir, 'daemon.log');
     const log = (line: string) => { try { appendFileSync(logFile, `${new Date().toISOString()} [${process.pid}] ${line}\n`); } catch { /* best effort */ } };
-    const why = await serveDaemon({ dir, idleMs: idle * 1000, log });
+    // Our build as it is now, before anything could replace it: a client of another build is declined (serveCalls.ts).
+    const code = codeIdentity();
+    const serving = serveDaemon({ dir, idleMs: idle * 1000, log, calls: serveCalls(code) });
+    void import('./run.ts').catch(() => undefined); // loaded ahead: the first call carried out here starts warm
+    const why = await serving;
     log(`exited: ${why}`);
     process.exit(0);
   }
@@ -73,7 +80,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (what === 'stop') {
-    const c = await connectDaemon();
+    const c = await connectDaemon(process.env, true);
     if (!c) { console.log('no warm server daemon is running'); return 0; }
     const s = await c.ask({ type: 'status' }, 'status') as DaemonStatus;
     await c.ask({ type: 'stop' }, 'stop').catch(() => undefined);

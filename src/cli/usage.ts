@@ -33,3 +33,13 @@ function parseErrorText(err: Error & { code?: string }, help: string): string {
   }
   return err.message.replace(/\.$/, '');
 }
+
+/** Carry out `nb-parity NAME`: an error nothing else caught is one line on stderr and exit 2. */
+export async function guardedCommand(name: string, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    console.error(`nb-parity ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+}

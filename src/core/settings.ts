@@ -37,6 +37,9 @@ export interface RunSettings {
   /** Reuse an identical earlier C run that has proven deterministic instead of running the binary (engines/c/reuse.ts).
    * Default true. */
   reuseC?: boolean;
+  /** Set when the call was carried out by another process than the one the user started (the CLI's warm server
+   * daemon): a sentence for commands.txt and env.json's `cli_call`. */
+  calledVia?: string;
   /** Probe the interpreter for torch version / CUDA for env.json (one extra Python start; default true). */
   probeTorch?: boolean;
 }

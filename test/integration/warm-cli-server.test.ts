@@ -45,10 +45,10 @@ const started: string[] = [];
 const nbp = (rt: string, args: string[]): ResultPromise => execa(process.execPath, [BIN, ...args],
   { reject: false, cwd: tmpdir(), env: { NB_PARITY_RUNTIME_DIR: rt } });
 
-function run(rt: string, ws: string, cases: string[], extra: string[] = [], mode = ['--torch-mode', 'warm']): ResultPromise {
+function run(rt: string, ws: string, cases: string[], extra: string[] = [], mode = ['--torch-mode', 'warm'], env: Record<string, string> = {}): ResultPromise {
   started.push(rt);
-  return nbp(rt, ['run', ...cases, '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON,
-    ...mode, '--json', '--quiet', ...extra]);
+  return execa(process.execPath, [BIN, 'run', ...cases, '--workspace', ws, '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON,
+    ...mode, '--json', '--quiet', ...extra], { reject: false, cwd: tmpdir(), env: { NB_PARITY_RUNTIME_DIR: rt, ...env } });
 }
 
 function torchRuns(stdout: string): { runs: TorchRun[]; json: { bundle: string; cases: { candidate: { wallMs: number }; reference: { wallMs: number } }[] } } {
@@ -175,13 +175,15 @@ describe('nb-parity run --torch-mode warm: the per-user warm server daemon (stan
     assert.ok(!img(afterEdit.json, name).equals(img(before.json, name)), 'the edit changed the image');
   });
 
-  it('falls back to cold when the daemon is SIGKILLed mid-run, and its Python parent goes with it', async () => {
+  it('falls back to cold when the daemon is SIGKILLed mid-run, and its Python parent goes with it (a call run in its own process)', async () => {
     const rt = runtimeDir();
     const ws = workspace();
     await run(rt, ws, ['S-1']); // start and prove a server life, so the slow run has no cold twin
     const s = (await status(rt))!;
     const parent = s.servers[0].pid!;
-    const p = run(rt, ws, ['S-MID']);
+    // NB_PARITY_IN_SERVER=off: this process runs the call and only its PyTorch runs go to the daemon (what a call
+    // declined by a busy daemon does); the call carried out inside the daemon is in-server-calls.test.ts.
+    const p = run(rt, ws, ['S-MID'], [], undefined, { NB_PARITY_IN_SERVER: 'off' });
     await until('both warm runs in flight', async () => (await status(rt))?.activeRuns === 2);
     process.kill(s.pid, 'SIGKILL');
     const r = await p;

@@ -4,32 +4,17 @@
 // and the parser's code (name, size and mtime of every file next to this module: the CLI bundle's chunks, or these
 // sources), so an edit of the file or a new build parses afresh. Best effort: any failure just parses.
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-
-let codeId: string | undefined;
-function parserCodeIdentity(): string {
-  if (codeId) return codeId;
-  // In the CJS bundle `__filename` is the bundle; in ESM it is not defined and import.meta.url is.
-  const self = typeof __filename === 'string' && __filename ? __filename : fileURLToPath(import.meta.url);
-  const dir = dirname(self);
-  const parts = readdirSync(dir).sort().map((n) => {
-    const st = statSync(join(dir, n));
-    return `${n}:${st.size}:${st.mtimeMs}`;
-  });
-  codeId = createHash('sha256').update(parts.join('\n')).digest('hex');
-  return codeId;
-}
+import { codeIdentity } from '../codeIdentity.ts';
 
 /** The cached result for (file, text), or the parser's, stored for next time when it survives a JSON round trip. */
 export async function cachedParse<T>(dir: string, file: string, text: string, parse: () => Promise<T>): Promise<T> {
   let key: string;
   let path: string;
   try {
-    key = createHash('sha256').update(`${parserCodeIdentity()}\0${file}\0${text}`).digest('hex');
+    key = createHash('sha256').update(`${codeIdentity()}\0${file}\0${text}`).digest('hex');
     path = join(dir, `cases-${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`);
     const stored = JSON.parse(await readFile(path, 'utf8')) as { key?: string; result?: T };
     if (stored.key === key && stored.result) return stored.result;

@@ -28,6 +28,7 @@ export function runTexts(ctx: RunContext, bundle: Bundle, env: Record<string, un
   const header = [
     `nb-parity ${TOOL_VERSION} parity run ${bundle.stamp}: candidate ${engineName(candidate)} vs reference ${engineName(reference)}`,
     `workspace: ${opts.workspace}`,
+    ...(opts.settings.calledVia ? [opts.settings.calledVia] : []),
     ...prepared.describe,
     'each block below runs in its own subshell: copy-paste one to reproduce that run; the two sides of a case ran concurrently',
   ];
@@ -64,6 +65,8 @@ export async function envJson(opts: ParityOptions, p: PreparedEngines, probe: To
     tool: { name: 'nb-parity', version: TOOL_VERSION, layout: LAYOUT_VERSION },
     stamp,
     node: process.version,
+    // Where the call ran: null in the process the user started, else who carried it out (the warm server daemon).
+    cli_call: opts.settings.calledVia ?? null,
     platform: `${process.platform}-${process.arch}`,
     workspace: opts.workspace,
     workspace_git: await gitCommit(opts.workspace) ?? null,

@@ -8,7 +8,8 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
+import { EventEmitter } from 'node:events';
+import { DAEMON_PROTOCOL, encodeLine, parseLine, type CallRequest, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
 import { LocalWarmHost } from './host.ts';
 import { disposeWarmServers, getWarmServer, listWarmServers } from './pool.ts';
 import { probeTorch, type TorchProbe } from '../resolve.ts';
@@ -22,9 +23,17 @@ export interface DaemonOptions {
   /** Stop after this long without a run in flight (default 10 min). */
   idleMs?: number;
   log?: (line: string) => void;
+  /** Carries out whole CLI calls (`call` requests); without it they are declined. Given by the CLI layer. */
+  calls?: CallHandler;
 }
 
-interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort?: AbortController }> }
+/** What a call handler gets: its output goes to the client as written; `signals` emits 'signal' with the signal's name
+ * when the client gets one, and 'SIGHUP' when the client went away (closed connection). */
+export interface CallIO { write(fd: 1 | 2, data: string): void; signals: EventEmitter }
+export type CallOutcome = { exitCode: number } | { declined: string; retire?: boolean };
+export type CallHandler = (req: CallRequest, io: CallIO) => Promise<CallOutcome>;
+
+interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort?: AbortController }>; calls: Map<string, EventEmitter> }
 
 /** Torch probes per server life (a torch change on disk restarts the parent: a new life, a new probe). */
 class ProbeCache {
@@ -101,6 +110,9 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   let lastActivity = Date.now();
   let active = 0;
   let served = 0;
+  let calls = 0; // whole CLI calls in flight (serveCalls.ts); they keep the daemon busy like runs
+  let callsServed = 0;
+  let retiring: string | undefined;
   let finish!: (why: string) => void;
   const done = new Promise<string>((r) => { finish = r; });
 
@@ -118,14 +130,19 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
     clearInterval(watch);
     log(`stopping: ${why}`);
     server.close();
-    for (const c of conns) { for (const r of c.runs.values()) r.abort?.abort(); c.socket.destroy(); }
+    for (const c of conns) {
+      for (const r of c.runs.values()) r.abort?.abort();
+      for (const k of c.calls.values()) k.emit('signal', 'SIGTERM');
+      c.socket.destroy();
+    }
     await disposeWarmServers();
     if (socketInode(socketPath) === inode) rmSync(socketPath, { force: true });
     finish(why);
   };
   const watch = setInterval(() => {
     if (socketInode(socketPath) !== inode) void shutdown('its socket file was removed or replaced');
-    else if (active === 0 && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${idleMs} ms`);
+    else if (active + calls === 0 && Date.now() - lastActivity >= idleMs) void shutdown(`idle for ${idleMs} ms`);
+    else if (retiring && active + calls === 0) void shutdown(retiring);
   }, Math.min(1000, Math.max(100, idleMs / 4)));
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => void shutdown(sig));
   // A bug must not kill the daemon silently (its stderr goes nowhere): log it, stop cleanly, let the next call restart.
@@ -135,13 +152,13 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
 
   const status = (): DaemonStatus => ({
     type: 'status', pid: process.pid, version: DAEMON_PROTOCOL, socket: socketPath, startedAt: new Date(startedAt).toISOString(),
-    uptimeMs: Date.now() - startedAt, idleMs, idleLeftMs: active ? null : Math.max(0, idleMs - (Date.now() - lastActivity)),
-    activeRuns: active, runsServed: served, clients: conns.size,
+    uptimeMs: Date.now() - startedAt, idleMs, idleLeftMs: active + calls ? null : Math.max(0, idleMs - (Date.now() - lastActivity)),
+    activeRuns: active, runsServed: served, activeCalls: calls, callsServed, clients: conns.size,
     servers: listWarmServers().map(({ key, server: s }) => ({ key, python: s.python, pid: s.pid ?? null, life: s.life, torch: s.info?.torch ?? null, env: s.env })),
   });
 
   function onConnection(socket: Socket): void {
-    const conn: Conn = { socket, runs: new Map() };
+    const conn: Conn = { socket, runs: new Map(), calls: new Map() };
     conns.add(conn);
     const send = (m: DaemonReply) => { if (!socket.destroyed) socket.write(encodeLine(m)); };
     // A client that went away (exited, SIGKILLed) must not keep anything running.
@@ -151,6 +168,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
       if (running.length) log(`a client went away with ${running.length} run(s) in flight: cancelling them`);
       for (const r of running) r.abort!.abort();
       for (const r of conn.runs.values()) r.host?.release(); // a first check it owed will not come
+      for (const c of conn.calls.values()) c.emit('signal', 'SIGHUP'); // like a closed terminal: cancel, file what ran
     });
     socket.on('error', () => undefined);
     createInterface({ input: socket }).on('line', (line) => {
@@ -163,7 +181,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   }
 
   async function handle(conn: Conn, msg: DaemonRequest, send: (m: DaemonReply) => void): Promise<void> {
-    if (msg.type === 'begin' || msg.type === 'run' || msg.type === 'verdict') lastActivity = Date.now(); // status polls do not keep it alive
+    if (msg.type === 'begin' || msg.type === 'run' || msg.type === 'verdict' || msg.type === 'call') lastActivity = Date.now(); // status polls do not keep it alive
     switch (msg.type) {
       case 'hello': send({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }); return;
       case 'status': send(status()); return;
@@ -200,6 +218,37 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
       case 'cancel': conn.runs.get(msg.id)?.abort?.abort(); return;
       case 'release': conn.runs.get(msg.id)?.host?.release(); conn.runs.delete(msg.id); return;
       case 'probe': send({ type: 'probed', id: msg.id, probe: await probes.get(msg) }); return;
+      case 'call': await call(conn, msg, send); return;
+      case 'signal': conn.calls.get(msg.id)?.emit('signal', msg.name); return;
+    }
+  }
+
+  async function call(conn: Conn, msg: CallRequest, send: (m: DaemonReply) => void): Promise<void> {
+    if (!opts.calls || retiring || stopping) {
+      send({ type: 'declined', id: msg.id, reason: retiring ? `retiring: ${retiring}` : 'this daemon does not carry out calls' });
+      return;
+    }
+    const signals = new EventEmitter();
+    conn.calls.set(msg.id, signals);
+    calls++;
+    const t0 = performance.now();
+    try {
+      const outcome = await opts.calls(msg, { write: (fd, data) => send({ type: 'out', id: msg.id, fd, data }), signals });
+      if ('declined' in outcome) {
+        if (outcome.retire) retiring = `a client runs other code (${outcome.declined})`;
+        log(`declined a call from pid ${msg.clientPid}: ${outcome.declined}${outcome.retire ? '; retiring' : ''}`);
+        send({ type: 'declined', id: msg.id, reason: outcome.declined, retiring: !!retiring });
+      } else {
+        log(`call from pid ${msg.clientPid}: nb-parity ${msg.argv.join(' ')} → exit ${outcome.exitCode} in ${Math.round(performance.now() - t0)} ms`);
+        callsServed++;
+        send({ type: 'exit', id: msg.id, code: outcome.exitCode });
+      }
+    } finally {
+      conn.calls.delete(msg.id);
+      calls--;
+      lastActivity = Date.now();
+      // Stale code stops as soon as nothing is in flight, so the declined client's own run starts a daemon of its build.
+      if (retiring && active + calls === 0) void shutdown(retiring);
     }
   }
 

@@ -84,10 +84,10 @@ function tryConnect(path: string): Promise<Socket | undefined> {
   });
 }
 
-async function handshake(s: Socket, path: string): Promise<DaemonConnection> {
+async function handshake(s: Socket, path: string, anyVersion = false): Promise<DaemonConnection> {
   const c = new DaemonConnection(s, path);
   const hello = await c.ask({ type: 'hello', version: DAEMON_PROTOCOL }, 'hello');
-  if (hello.type !== 'hello' || hello.version !== DAEMON_PROTOCOL) {
+  if (!anyVersion && (hello.type !== 'hello' || hello.version !== DAEMON_PROTOCOL)) {
     c.close();
     throw new WarmServerError(`the running warm server daemon speaks protocol ${(hello as { version?: number }).version}, this nb-parity ${DAEMON_PROTOCOL}; `
       + 'stop it with "nb-parity server stop"', 'unavailable');
@@ -95,11 +95,12 @@ async function handshake(s: Socket, path: string): Promise<DaemonConnection> {
   return c;
 }
 
-/** Connect to the running daemon; undefined when none runs (no socket, or a dead daemon's socket). */
-export async function connectDaemon(env: NodeJS.ProcessEnv = process.env): Promise<DaemonConnection | undefined> {
+/** Connect to the running daemon; undefined when none runs (no socket, or a dead daemon's socket). `anyVersion`: for
+ * `status` and `stop`, which every protocol version answers alike (an old daemon must stay stoppable after an upgrade). */
+export async function connectDaemon(env: NodeJS.ProcessEnv = process.env, anyVersion = false): Promise<DaemonConnection | undefined> {
   const path = join(ensureRuntimeDir(env), SOCKET_NAME);
   const s = await tryConnect(path);
-  return s ? handshake(s, path) : undefined;
+  return s ? handshake(s, path, anyVersion) : undefined;
 }
 
 /** The daemon connection of this process, starting the daemon if none runs. */
@@ -187,7 +188,7 @@ export async function probeViaDaemon(settings: TorchServerSettings, python: stri
 
 /** `nb-parity server status`: undefined when no daemon runs. */
 export async function daemonStatus(env: NodeJS.ProcessEnv = process.env): Promise<DaemonStatus | undefined> {
-  const c = await connectDaemon(env);
+  const c = await connectDaemon(env, true);
   if (!c) return undefined;
   try {
     const r = await c.ask({ type: 'status' }, 'status');

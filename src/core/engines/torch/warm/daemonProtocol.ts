@@ -6,7 +6,17 @@ import type { WarmHostResult } from './host.ts';
 import type { WarmServerErrorKind } from './server.ts';
 import type { TorchProbe } from '../resolve.ts';
 
-export const DAEMON_PROTOCOL = 1;
+/** 2: `call`/`signal` (a whole `nb-parity run` carried out inside the daemon, docs/in-server-calls.md). */
+export const DAEMON_PROTOCOL = 2;
+
+/** A whole CLI call the daemon carries out for a thin client (src/cli/callInServer.ts): the client's argv, working
+ * folder, complete environment, umask and terminal facts, and the identity of its code (a daemon running other code
+ * declines and retires). */
+export interface CallRequest {
+  type: 'call'; id: string; argv: string[]; cwd: string; env: Record<string, string>; umask: number; clientPid: number;
+  code: string; tty: { stdout: TtyFacts; stderr: TtyFacts };
+}
+export interface TtyFacts { isTTY: boolean; columns?: number }
 
 export type DaemonRequest =
   | { type: 'hello'; version: number }
@@ -21,7 +31,10 @@ export type DaemonRequest =
    * daemon that does not know it ignores it, and a closed connection does the same). */
   | { type: 'release'; id: string }
   | { type: 'status' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | CallRequest
+  /** The client got a signal (Ctrl+C, SIGTERM, SIGHUP): the call cancels as it would in the client's own process. */
+  | { type: 'signal'; id: string; name: 'SIGINT' | 'SIGTERM' | 'SIGHUP' };
 
 export interface ServerSummary { key: string; python: string; pid: number | null; life: number; torch: string | null; env: Record<string, string> }
 
@@ -37,6 +50,9 @@ export interface DaemonStatus {
   idleLeftMs: number | null;
   activeRuns: number;
   runsServed: number;
+  /** Whole `nb-parity run` calls carried out inside the daemon (protocol 2; absent from older daemons). */
+  activeCalls?: number;
+  callsServed?: number;
   clients: number;
   servers: ServerSummary[];
 }
@@ -48,6 +64,11 @@ export type DaemonReply =
   | { type: 'failed'; id?: string; kind: WarmServerErrorKind; message: string }
   | { type: 'probed'; id: string; probe: TorchProbe }
   | { type: 'ok'; id?: string }
+  /** A call's output, in the order it was written (fd 1 stdout, 2 stderr). */
+  | { type: 'out'; id: string; fd: 1 | 2; data: string }
+  | { type: 'exit'; id: string; code: number }
+  /** The daemon will not carry this call out (busy with another, other code…): the client runs it itself. */
+  | { type: 'declined'; id: string; reason: string; retiring?: boolean }
   | DaemonStatus;
 
 export function encodeLine(msg: DaemonRequest | DaemonReply): string {

@@ -1,0 +1,119 @@
+// The thin client of a warm `nb-parity run` (docs/in-server-calls.md): when the per-user warm server daemon is already
+// running, the whole call (argv, working folder, complete environment, umask, terminal facts) is carried out inside it
+// (serveCalls.ts), whose code is loaded and JIT-warm, and its output is written here as it comes. This process then
+// loads almost nothing: on the development VM a warm call went from ≈ 0.8 s to ≈ 0.5 s. Anything else (no daemon,
+// cold mode, another build, a daemon busy with another call) returns undefined and the call runs in this process as
+// before; so does a daemon that went away before the call ended (after saying so).
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { codeIdentity } from '../core/codeIdentity.ts';
+import { DAEMON_PROTOCOL, encodeLine, parseLine, type CallRequest, type DaemonReply } from '../core/engines/torch/warm/daemonProtocol.ts';
+import { SOCKET_NAME, checkPrivateDir, checkSocketFile, runtimeDirPath } from '../core/engines/torch/warm/runtimeDir.ts';
+
+/** How long a call waits for a daemon of another build to stop before running here anyway (its runs may be busy). */
+const RETIRE_WAIT_MS = 1500;
+
+/** The value of `--torch-mode` in argv (either spelling), else undefined. */
+function torchModeArg(argv: readonly string[]): string | undefined {
+  let mode: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === '--torch-mode') mode = argv[i + 1];
+    else if (a.startsWith('--torch-mode=')) mode = a.slice('--torch-mode='.length);
+  });
+  return mode;
+}
+
+/** Calls worth sending: `run` in warm or auto mode (cold never touches the daemon), not a help text, not opted out. */
+export function callInServerWanted(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (argv[0] !== 'run' || process.platform === 'win32') return false;
+  if (env.NB_PARITY_IN_SERVER === 'off') return false;
+  if (argv.includes('--help') || argv.includes('-h')) return false;
+  const mode = torchModeArg(argv) ?? (env.NB_PARITY_TORCH_MODE || 'auto');
+  return mode === 'warm' || mode === 'auto';
+}
+
+function connectTo(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => resolve(s));
+    s.once('error', () => resolve(undefined));
+  });
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The call's exit code when the daemon carried it out; undefined when this process must run it. */
+export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
+  if (!callInServerWanted(argv, env)) return undefined;
+  const path = join(runtimeDirPath(env), SOCKET_NAME);
+  try {
+    checkPrivateDir(runtimeDirPath(env));
+    checkSocketFile(path);
+  } catch {
+    return undefined; // no daemon, or a folder/socket we must not trust: the in-process run says why, as before
+  }
+  const socket = await connectTo(path);
+  if (!socket) return undefined;
+  return new Promise<number | undefined>((resolve) => {
+    const id = `call-${process.pid}`;
+    let started = false; // the daemon accepted the call (output may follow)
+    let settled = false;
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    let interrupts = 0;
+    const onSignal = (name: NodeJS.Signals) => {
+      if (!started) { settle(130, true); return; }
+      // Like an in-process call: the first one cancels (the daemon kills the runs and files what ran), a second quits.
+      if (++interrupts > 1) process.exit(130);
+      socket.write(encodeLine({ type: 'signal', id, name: name as 'SIGINT' | 'SIGTERM' | 'SIGHUP' }));
+    };
+    for (const n of signals) process.on(n, onSignal);
+    const settle = (code: number | undefined, exitNow = false) => {
+      if (settled) return;
+      settled = true;
+      for (const n of signals) process.off(n, onSignal);
+      socket.destroy();
+      if (exitNow) process.exit(code ?? 130);
+      resolve(code);
+    };
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (settled) return;
+      if (started) process.stderr.write('nb-parity run: the warm server daemon went away before the call ended; running it in this process\n');
+      settle(undefined);
+    });
+    createInterface({ input: socket }).on('line', (line) => {
+      const m = parseLine<DaemonReply>(line);
+      if (!m) return;
+      if (m.type === 'hello') {
+        if (m.version !== DAEMON_PROTOCOL) { settle(undefined); return; } // the in-process run says to stop it
+        const req: CallRequest = {
+          type: 'call', id, argv, cwd: process.cwd(), env: stringEnv(env), umask: process.umask(), clientPid: process.pid,
+          code: codeIdentity(),
+          tty: {
+            stdout: { isTTY: !!process.stdout.isTTY, columns: process.stdout.columns },
+            stderr: { isTTY: !!process.stderr.isTTY, columns: process.stderr.columns },
+          },
+        };
+        started = true;
+        socket.write(encodeLine(req));
+      } else if (m.type === 'out' && m.id === id) {
+        (m.fd === 1 ? process.stdout : process.stderr).write(m.data);
+      } else if (m.type === 'exit' && m.id === id) {
+        settle(m.code);
+      } else if (m.type === 'declined' && m.id === id && m.retiring) {
+        // Another build's daemon stops once nothing is in flight: wait (briefly) so this call starts one of ours.
+        started = false;
+        setTimeout(() => settle(undefined), RETIRE_WAIT_MS).unref();
+      } else if ((m.type === 'declined' && m.id === id) || m.type === 'failed') {
+        started = false;
+        settle(undefined);
+      }
+    });
+    socket.write(encodeLine({ type: 'hello', version: DAEMON_PROTOCOL }));
+  });
+}

@@ -1,0 +1,191 @@
+// Whole `nb-parity run` calls carried out inside the warm server daemon (src/cli/callInServer.ts → serveCalls.ts):
+// real CLI processes and a real daemon, the STAND-IN port on both sides (CI has no real nanobrag_torch). Each test has
+// its own runtime folder, so its daemon is its own; every daemon is stopped at the end.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { copyDemoWorkspaceSync, REPO_ROOT } from '../helpers/demoWorkspace.ts';
+import { beforeRemoval, makeTempDirSync } from '../helpers/tempDirs.ts';
+
+const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
+const FLAGS = '-mat A.mat -default_F 100 -hdivrange 0.5 -hdivsteps 3 -distance 231.274660 -lambda 0.9768 -pixel 0.172 '
+  + '-detpixels_x 48 -detpixels_y 48 -oversample 1 -N 1 -nonoise -nointerpolate';
+
+interface Env { cli_call: string | null; env_vars?: Record<string, string | null>; python: { torch_runs: { mode: string; host: string | null; daemon_pid: number | null }[] } }
+interface Status { pid: number; activeCalls?: number; callsServed?: number; activeRuns: number }
+
+function workspace(): string {
+  const ws = copyDemoWorkspaceSync('nb-call-', ['A.mat']);
+  cpSync(join(REPO_ROOT, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
+  mkdirSync(join(ws, '.nb-parity'));
+  const cases = [
+    { id: 'S-1', flags: FLAGS, thresholds: { corrMin: 0.999 } },
+    { id: 'S-SLOW', flags: `${FLAGS} -standin_sleep 30`, thresholds: { corrMin: 0.999 } },
+    { id: 'S-MID', flags: `${FLAGS} -standin_sleep 3`, thresholds: { corrMin: 0.999 } },
+  ];
+  writeFileSync(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases }));
+  return ws;
+}
+
+function runtimeDir(): string {
+  const d = join(makeTempDirSync('nb-call-rt-'), 'rt');
+  mkdirSync(d, { mode: 0o700 });
+  return d;
+}
+
+/** A copy of the built package (bin, dist without source maps, resources): another build of the same code. */
+function packageCopy(): string {
+  const dir = makeTempDirSync('nb-call-pkg-');
+  for (const part of ['bin', 'resources', 'package.json']) cpSync(join(REPO_ROOT, part), join(dir, part), { recursive: true });
+  cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.map') });
+  return dir;
+}
+
+const runtimes: { rt: string; pkg: string }[] = [];
+beforeRemoval(async () => { for (const { rt, pkg } of runtimes) await nbp(rt, ['server', 'stop'], {}, pkg); });
+
+function nbp(rt: string, args: string[], env: Record<string, string> = {}, pkg = REPO_ROOT, cwd = tmpdir()): ResultPromise {
+  if (!runtimes.some((r) => r.rt === rt && r.pkg === pkg)) runtimes.push({ rt, pkg });
+  return execa(process.execPath, [join(pkg, 'bin/nb-parity.mjs'), ...args], { reject: false, cwd, env: { NB_PARITY_RUNTIME_DIR: rt, ...env } });
+}
+
+const runArgs = (ws: string, cases: string[], extra: string[] = []) => ['run', ...cases, '--workspace', ws, '--reference', 'torch',
+  '--candidate', 'torch', '--python', PYTHON, '--torch-mode', 'warm', '--json', '--quiet', ...extra];
+
+function bundleOf(stdout: unknown): { dir: string; env: Env; commands: string } {
+  const dir = (JSON.parse(String(stdout)) as { bundle: string }).bundle;
+  return { dir, env: JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8')) as Env, commands: readFileSync(join(dir, 'commands.txt'), 'utf8') };
+}
+
+async function status(rt: string): Promise<Status | undefined> {
+  const r = await nbp(rt, ['server', 'status', '--json']);
+  return r.exitCode === 0 ? JSON.parse(String(r.stdout)) as Status : undefined;
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+
+describe('nb-parity run carried out inside the warm server daemon (stand-in port)', () => {
+  it('the second call runs in the daemon: same verdicts and bytes as a call run in its own process, output relayed, and the evidence says where it ran', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    const first = await nbp(rt, runArgs(ws, ['S-1']));
+    assert.equal(first.exitCode, 0, String(first.stderr));
+    assert.equal(bundleOf(first.stdout).env.cli_call, null, 'no daemon was running: the first call runs in its own process');
+    const daemon = (await status(rt))!;
+
+    // Progress is relayed to stderr, the result table to stdout, the exit code is the call's.
+    const inServer = await nbp(rt, runArgs(ws, ['S-1']).filter((a) => a !== '--quiet'));
+    assert.equal(inServer.exitCode, 0, String(inServer.stderr));
+    assert.match(String(inServer.stderr), /S-1: candidate \(PyTorch\) started/);
+    const b = bundleOf(inServer.stdout);
+    assert.match(String(b.env.cli_call), new RegExp(`^carried out inside the warm server daemon \\(pid ${daemon.pid}\\) for nb-parity run \\(pid \\d+\\)`));
+    assert.match(b.commands, /^# carried out inside the warm server daemon \(pid \d+\)/m);
+    assert.ok(existsSync(join(b.dir, 'complete.json')));
+    assert.deepEqual(b.env.python.torch_runs.map((r) => [r.mode, r.host]), [['warm', 'daemon'], ['warm', 'daemon']]);
+
+    const local = await nbp(rt, runArgs(ws, ['S-1']), { NB_PARITY_IN_SERVER: 'off' });
+    assert.equal(local.exitCode, 0, String(local.stderr));
+    const l = bundleOf(local.stdout);
+    assert.equal(l.env.cli_call, null, 'NB_PARITY_IN_SERVER=off runs the call in its own process');
+    for (const f of readdirSync(l.dir).filter((n) => n.endsWith('.bin'))) {
+      assert.ok(readFileSync(join(l.dir, f)).equals(readFileSync(join(b.dir, f))), `${f}: the same bytes either way`);
+    }
+    const keys = (s: unknown) => Object.keys(JSON.parse(String(s)) as object).sort();
+    assert.deepEqual(keys(inServer.stdout), keys(local.stdout), 'the same --json document');
+    const s = (await status(rt))!;
+    assert.equal(s.pid, daemon.pid);
+    assert.equal(s.callsServed, 1);
+
+    // A cold call never involves the daemon.
+    const cold = await nbp(rt, runArgs(ws, ['S-1']).map((a) => (a === 'warm' ? 'cold' : a)));
+    assert.equal(bundleOf(cold.stdout).env.cli_call, null);
+  });
+
+  it('takes the caller\'s environment, working folder and umask for the call, and gives them back', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0);
+    // Relative paths resolve in the caller's folder (--junit; the workspace defaults to it), the caller's variables
+    // reach env.json (NB_RUN_PARALLEL is one it records), and files get the caller's umask.
+    const r = await execa('sh', ['-c', `umask 027; exec "${process.execPath}" "${join(REPO_ROOT, 'bin/nb-parity.mjs')}" "$@"`, 'sh',
+      'run', 'S-1', '--reference', 'torch', '--candidate', 'torch', '--python', PYTHON, '--torch-mode', 'warm', '--json', '--quiet', '--junit', 'junit.xml'],
+    { reject: false, cwd: ws, env: { NB_PARITY_RUNTIME_DIR: rt, NB_RUN_PARALLEL: 'marker-7' } });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    const b = bundleOf(r.stdout);
+    assert.match(String(b.env.cli_call), /^carried out inside the warm server daemon/);
+    assert.ok(b.dir.startsWith(ws), `${b.dir} is in the caller's workspace (its working folder)`);
+    assert.ok(existsSync(join(ws, 'junit.xml')), 'a relative --junit path is the caller\'s');
+    assert.equal(b.env.env_vars?.NB_RUN_PARALLEL, 'marker-7');
+    assert.equal(statSync(join(b.dir, 'summary.md')).mode & 0o777, 0o640, 'umask 027');
+    // The next call (another environment) sees none of it.
+    const next = bundleOf((await nbp(rt, runArgs(ws, ['S-1']))).stdout);
+    assert.match(String(next.env.cli_call), /^carried out inside/);
+    assert.equal(next.env.env_vars?.NB_RUN_PARALLEL, null);
+    assert.equal(statSync(join(next.dir, 'summary.md')).mode & 0o777, 0o666 & ~process.umask());
+  });
+
+  it('one call at a time: a call made while another runs in the daemon runs in its own process; Ctrl+C cancels a call in the daemon like one in its own process', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0);
+    const slow = nbp(rt, runArgs(ws, ['S-SLOW']).filter((a) => a !== '--quiet'));
+    await until('the slow call in flight in the daemon', async () => (await status(rt))?.activeCalls === 1 && (await status(rt))?.activeRuns === 2);
+    const other = await nbp(rt, runArgs(ws, ['S-1']));
+    assert.equal(other.exitCode, 0, String(other.stderr));
+    const o = bundleOf(other.stdout);
+    assert.equal(o.env.cli_call, null, 'declined (busy): carried out by its own process');
+    assert.deepEqual(o.env.python.torch_runs.map((r) => r.mode), ['warm', 'warm'], 'its PyTorch runs still use the daemon');
+
+    slow.kill('SIGINT');
+    const r = await slow;
+    assert.equal(r.exitCode, 2, 'a cancelled run exits 2, as in its own process');
+    assert.match(String(r.stderr), /nb-parity run: cancelling/);
+    assert.equal((JSON.parse(String(r.stdout)) as { cancelled: boolean }).cancelled, true);
+    await until('the daemon has nothing in flight', async () => { const s = await status(rt); return s?.activeCalls === 0 && s.activeRuns === 0; });
+  });
+
+  it('a daemon killed during a call: the caller says so and carries the call out itself', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0);
+    const daemon = (await status(rt))!;
+    const p = nbp(rt, runArgs(ws, ['S-MID']));
+    await until('the call in flight in the daemon', async () => (await status(rt))?.activeRuns === 2);
+    process.kill(daemon.pid, 'SIGKILL');
+    const r = await p;
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stderr), /the warm server daemon went away before the call ended; running it in this process/);
+    const b = bundleOf(r.stdout);
+    assert.equal(b.env.cli_call, null);
+    assert.ok(existsSync(join(b.dir, 'complete.json')));
+    await until('the killed daemon is gone', () => !alive(daemon.pid), 5000);
+  });
+
+  it('another build of nb-parity is declined: the old daemon retires and the call starts one of its own build', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    const pkg = packageCopy();
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0);
+    const old = (await status(rt))!;
+    const r = await nbp(rt, runArgs(ws, ['S-1']), {}, pkg);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.equal(bundleOf(r.stdout).env.cli_call, null, 'declined: the copy ran the call itself');
+    await until('the old daemon retired', () => !alive(old.pid), 10_000);
+    assert.match(readFileSync(join(rt, 'daemon.log'), 'utf8'), /declined a call from pid \d+: the client's nb-parity build differs .*retiring/);
+    const again = await nbp(rt, runArgs(ws, ['S-1']), {}, pkg);
+    const b = bundleOf(again.stdout);
+    assert.match(String(b.env.cli_call), /^carried out inside the warm server daemon/);
+    assert.notEqual((await status(rt))!.pid, old.pid);
+  });
+});
