@@ -12,7 +12,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** Floors, lowest first: a file may import only files of its own floor or below. First matching prefix wins. */
 const FLOORS: [prefix: string, level: number][] = [
   ['src/shared/', 0],
-  ['src/core/settings.ts', 1], ['src/core/workspace/', 1], ['src/core/images/', 1], ['src/core/cases/', 1], ['src/core/simulator/', 1],
+  ['src/core/settings.ts', 1], ['src/core/codeIdentity.ts', 1], ['src/core/workspace/', 1], ['src/core/images/', 1], ['src/core/cases/', 1], ['src/core/simulator/', 1],
   ['src/core/metrics/', 2], ['src/core/diagnosis/', 2],
   ['src/core/engines/', 3], ['src/core/attribution/', 3], ['src/core/trace/', 3],
   ['src/core/evidence/', 4],
