@@ -3,38 +3,21 @@
 // its own runtime folder, so its daemon is its own; every daemon is stopped at the end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { copyDemoWorkspaceSync, REPO_ROOT } from '../helpers/demoWorkspace.ts';
+import { REPO_ROOT } from '../helpers/demoWorkspace.ts';
+import { privateRuntimeDir, standinWorkspace } from '../helpers/standinDaemon.ts';
 import { beforeRemoval, makeTempDirSync } from '../helpers/tempDirs.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
-const FLAGS = '-mat A.mat -default_F 100 -hdivrange 0.5 -hdivsteps 3 -distance 231.274660 -lambda 0.9768 -pixel 0.172 '
-  + '-detpixels_x 48 -detpixels_y 48 -oversample 1 -N 1 -nonoise -nointerpolate';
 
 interface Env { cli_call: string | null; env_vars?: Record<string, string | null>; python: { torch_runs: { mode: string; host: string | null; daemon_pid: number | null }[] } }
 interface Status { pid: number; activeCalls?: number; callsServed?: number; activeRuns: number }
 
-function workspace(): string {
-  const ws = copyDemoWorkspaceSync('nb-call-', ['A.mat']);
-  cpSync(join(REPO_ROOT, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
-  mkdirSync(join(ws, '.nb-parity'));
-  const cases = [
-    { id: 'S-1', flags: FLAGS, thresholds: { corrMin: 0.999 } },
-    { id: 'S-SLOW', flags: `${FLAGS} -standin_sleep 30`, thresholds: { corrMin: 0.999 } },
-    { id: 'S-MID', flags: `${FLAGS} -standin_sleep 3`, thresholds: { corrMin: 0.999 } },
-  ];
-  writeFileSync(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases }));
-  return ws;
-}
-
-function runtimeDir(): string {
-  const d = join(makeTempDirSync('nb-call-rt-'), 'rt');
-  mkdirSync(d, { mode: 0o700 });
-  return d;
-}
+const workspace = () => standinWorkspace('nb-call-', { 'S-1': '', 'S-SLOW': '-standin_sleep 30', 'S-MID': '-standin_sleep 3' });
+const runtimeDir = () => privateRuntimeDir('nb-call-rt-');
 
 /** A copy of the built package (bin, dist without source maps, resources): another build of the same code. */
 function packageCopy(): string {

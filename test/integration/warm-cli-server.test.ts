@@ -5,41 +5,23 @@
 // (NB_PARITY_RUNTIME_DIR), so its daemon is its own, and stops it at the end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { copyDemoWorkspaceSync, REPO_ROOT } from '../helpers/demoWorkspace.ts';
-import { beforeRemoval, makeTempDirSync } from '../helpers/tempDirs.ts';
+import { REPO_ROOT } from '../helpers/demoWorkspace.ts';
+import { privateRuntimeDir, standinWorkspace } from '../helpers/standinDaemon.ts';
+import { beforeRemoval } from '../helpers/tempDirs.ts';
 
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 const BIN = join(REPO_ROOT, 'bin/nb-parity.mjs');
-const FLAGS = '-mat A.mat -default_F 100 -hdivrange 0.5 -hdivsteps 3 -distance 231.274660 -lambda 0.9768 -pixel 0.172 '
-  + '-detpixels_x 48 -detpixels_y 48 -oversample 1 -N 1 -nonoise -nointerpolate';
 
 interface TorchRun { case: string; side: string; mode: string; note: string | null; verified: boolean; verification: string | null;
   host: string | null; daemon_pid: number | null; server_pid: number | null }
 interface Status { pid: number; runsServed: number; activeRuns: number; socket: string; servers: { pid: number | null }[] }
 
-function workspace(): string {
-  const ws = copyDemoWorkspaceSync('nb-cli-server-', ['A.mat']);
-  cpSync(join(REPO_ROOT, 'test/fixtures/standin-port/src'), join(ws, 'src'), { recursive: true });
-  mkdirSync(join(ws, '.nb-parity'));
-  const cases = [
-    { id: 'S-1', flags: FLAGS, thresholds: { corrMin: 0.999 } },
-    { id: 'S-2', flags: `${FLAGS} -hdivsteps 5`, thresholds: { corrMin: 0.999 } },
-    { id: 'S-SLOW', flags: `${FLAGS} -standin_sleep 41.5`, thresholds: { corrMin: 0.999 } },
-    { id: 'S-MID', flags: `${FLAGS} -standin_sleep 4.25`, thresholds: { corrMin: 0.999 } },
-  ];
-  writeFileSync(join(ws, '.nb-parity/cases.json'), JSON.stringify({ cases }));
-  return ws;
-}
-
-function runtimeDir(): string {
-  const d = join(makeTempDirSync('nb-cli-rt-'), 'rt');
-  mkdirSync(d, { mode: 0o700 });
-  return d;
-}
+const workspace = () => standinWorkspace('nb-cli-server-', { 'S-1': '', 'S-2': '-hdivsteps 5', 'S-SLOW': '-standin_sleep 41.5', 'S-MID': '-standin_sleep 4.25' });
+const runtimeDir = () => privateRuntimeDir('nb-cli-rt-');
 
 const started: string[] = [];
 const nbp = (rt: string, args: string[]): ResultPromise => execa(process.execPath, [BIN, ...args],
