@@ -13,7 +13,7 @@ is exactly a freshly forked child. Page faults are most of a forked child's cost
 
 Protocol: one JSON object per line. Requests on stdin, replies on the original stdout (fd 1 is re-pointed at
 stderr so stray prints from imports cannot corrupt the protocol).
-  -> {"type":"run","id","argv","cwd","env","stdoutPath","stderrPath","module"?}
+  -> {"type":"run","id","argv","cwd","env","stdoutPath","stderrPath","module"?,"umask"?}
   <- {"type":"started","id","pid","spare"} then {"type":"done","id","pid","exitCode","signal","cancelled","wallMs","spare"}
   <- {"type":"rejected","id","reason","message"}   (reason "stale": torch changed on disk since start-up)
   -> {"type":"cancel","id"}      kills the child's whole process group
@@ -319,6 +319,8 @@ def _child_main(req, parent_pid, close_fds, spare=False):
 
     cwd = req["cwd"]
     os.chdir(cwd)
+    if isinstance(req.get("umask"), int):  # the client's, as a cold run would inherit it (not the parent's)
+        os.umask(req["umask"])
     # Exactly the run's environment; only what differs is unset or set (each is a putenv, and a child here pays ~50).
     env = req.get("env") or {}
     for name in [k for k in os.environ if k not in env]:

@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { codeIdentity } from '../core/codeIdentity.ts';
+import { codeFolder, codeIdentity } from '../core/codeIdentity.ts';
 import { DAEMON_PROTOCOL, encodeLine, parseLine, type CallRequest, type DaemonReply } from '../core/engines/torch/warm/daemonProtocol.ts';
 import { SOCKET_NAME, checkPrivateDir, checkSocketFile, runtimeDirPath } from '../core/engines/torch/warm/runtimeDir.ts';
 
@@ -50,6 +50,12 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 /** The call's exit code when the daemon carried it out; undefined when this process must run it. */
 export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   if (!callInServerWanted(argv, env)) return undefined;
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch {
+    return undefined; // a working folder removed under us: the call itself decides whether that matters
+  }
   const path = join(runtimeDirPath(env), SOCKET_NAME);
   try {
     checkPrivateDir(runtimeDirPath(env));
@@ -72,10 +78,15 @@ export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = proc
       socket.write(encodeLine({ type: 'signal', id, name: name as 'SIGINT' | 'SIGTERM' | 'SIGHUP' }));
     };
     for (const n of signals) process.on(n, onSignal);
+    // The reader of our output went away (`… | head -1`): like a process killed by SIGPIPE, stop; closing the
+    // connection cancels the call in the daemon. Exit 2, the code of a cancelled run.
+    const onWriteError = (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') settle(2, true); else throw err; };
+    for (const s of [process.stdout, process.stderr]) s.on('error', onWriteError);
     const settle = (code: number | undefined, exitNow = false) => {
       if (settled) return;
       settled = true;
       for (const n of signals) process.off(n, onSignal);
+      for (const s of [process.stdout, process.stderr]) s.off('error', onWriteError);
       socket.destroy();
       if (exitNow) process.exit(code ?? 130);
       resolve(code);
@@ -86,14 +97,14 @@ export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = proc
       if (started) process.stderr.write('nb-parity run: the warm server daemon went away before the call ended; running it in this process\n');
       settle(undefined);
     });
-    createInterface({ input: socket }).on('line', (line) => {
+    createInterface({ input: socket }).on('error', () => undefined).on('line', (line) => { // errors: see 'close'
       const m = parseLine<DaemonReply>(line);
       if (!m) return;
       if (m.type === 'hello') {
         if (m.version !== DAEMON_PROTOCOL) { settle(undefined); return; } // the in-process run says to stop it
         const req: CallRequest = {
-          type: 'call', id, argv, cwd: process.cwd(), env: stringEnv(env), umask: process.umask(), clientPid: process.pid,
-          code: codeIdentity(),
+          type: 'call', id, argv, cwd, env: stringEnv(env), umask: process.umask(), clientPid: process.pid,
+          code: codeIdentity(), codeFolder: codeFolder(),
           tty: {
             stdout: { isTTY: !!process.stdout.isTTY, columns: process.stdout.columns },
             stderr: { isTTY: !!process.stderr.isTTY, columns: process.stderr.columns },
@@ -114,6 +125,6 @@ export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = proc
         settle(undefined);
       }
     });
-    socket.write(encodeLine({ type: 'hello', version: DAEMON_PROTOCOL }));
+    socket.write(encodeLine({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }));
   });
 }

@@ -120,8 +120,9 @@ export async function resolveEngineOptions(values: EngineOptionValues): Promise<
     extraEnv[e.slice(0, i)] = e.slice(i + 1);
   }
   const workspace = resolve(values.workspace ?? process.cwd());
-  if (!(await stat(workspace).then((s) => s.isDirectory(), () => false))) {
-    throw new OptionError(`--workspace ${workspace}: no such folder; pass the nanoBragg checkout (or run from inside it)`);
+  const kind = await stat(workspace).then((s) => (s.isDirectory() ? 'folder' : 'not a folder'), () => 'no such folder');
+  if (kind !== 'folder') {
+    throw new OptionError(`--workspace ${workspace}: ${kind}; pass the nanoBragg checkout (or run from inside it)`);
   }
   const settings: RunSettings = {
     allowPrograms: true,

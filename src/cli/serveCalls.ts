@@ -41,9 +41,12 @@ function swapEnv(env: Record<string, string>): () => void {
   return () => apply(saved);
 }
 
-export function serveCalls(ownCode: string): CallHandler {
+export function serveCalls(ownCode: string, ownFolder: string): CallHandler {
   let busy = false;
   return async (req: CallRequest, io: CallIO) => {
+    // Another installation (a global one beside a checkout) shares the daemon's PyTorch servers but runs its calls
+    // itself; the same folder with other files is a rebuild or an upgrade: this daemon's code is stale, it retires.
+    if (req.codeFolder !== ownFolder) return { declined: `another installation of nb-parity (${req.codeFolder}; this daemon runs ${ownFolder})` };
     if (req.code !== ownCode) return { declined: 'the client\'s nb-parity build differs from the one this daemon started with', retire: true };
     if (busy) return { declined: 'busy with another call' };
     if (req.argv[0] !== 'run') return { declined: `"${req.argv[0]}" is not carried out in the server` };

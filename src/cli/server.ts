@@ -7,7 +7,7 @@ import { idleTimeoutOption, OptionError } from './engineOptions.ts';
 import { DAEMON_PROTOCOL, connectDaemon, daemonStatus, ensureRuntimeDir, runtimeDirPath, serveDaemon, type DaemonStatus } from '../core/engines/torch/warm/index.ts';
 import { parseCommandArgs } from './usage.ts';
 import { serveCalls } from './serveCalls.ts';
-import { codeIdentity } from '../core/codeIdentity.ts';
+import { codeFolder, codeIdentity } from '../core/codeIdentity.ts';
 
 const HELP = `usage: nb-parity server status [--json] | stop | --daemon [--idle-timeout SEC]
 
@@ -63,7 +63,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     const log = (line: string) => { try { appendFileSync(logFile, `${new Date().toISOString()} [${process.pid}] ${line}\n`); } catch { /* best effort */ } };
     // Our build as it is now, before anything could replace it: a client of another build is declined (serveCalls.ts).
     const code = codeIdentity();
-    const serving = serveDaemon({ dir, idleMs: idle * 1000, log, calls: serveCalls(code) });
+    const serving = serveDaemon({ dir, idleMs: idle * 1000, log, calls: serveCalls(code, codeFolder()) });
     void import('./run.ts').catch(() => undefined); // loaded ahead: the first call carried out here starts warm
     const why = await serving;
     log(`exited: ${why}`);

@@ -8,11 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
 
+/** The folder the running code was loaded from (the CLI bundle's dist/, or these sources under tsx). */
+export function codeFolder(): string {
+  // In the CJS bundle `__filename` is the bundle; in ESM it is not defined and import.meta.url is.
+  return dirname(typeof __filename === 'string' && __filename ? __filename : fileURLToPath(import.meta.url));
+}
+
 export function codeIdentity(): string {
   if (cached) return cached;
-  // In the CJS bundle `__filename` is the bundle; in ESM it is not defined and import.meta.url is.
-  const self = typeof __filename === 'string' && __filename ? __filename : fileURLToPath(import.meta.url);
-  const dir = dirname(self);
+  const dir = codeFolder();
   const parts = readdirSync(dir).sort().map((n) => {
     try {
       const st = statSync(join(dir, n));

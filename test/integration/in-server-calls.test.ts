@@ -3,7 +3,8 @@
 // its own runtime folder, so its daemon is its own; every daemon is stopped at the end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -14,7 +15,7 @@ import { beforeRemoval, makeTempDirSync } from '../helpers/tempDirs.ts';
 const PYTHON = process.env.NB_TEST_PYTHON ?? 'python3';
 
 interface Env { cli_call: string | null; env_vars?: Record<string, string | null>; python: { torch_runs: { mode: string; host: string | null; daemon_pid: number | null }[] } }
-interface Status { pid: number; activeCalls?: number; callsServed?: number; activeRuns: number }
+interface Status { pid: number; activeCalls?: number; callsServed?: number; activeRuns: number; clients: number }
 
 const workspace = () => standinWorkspace('nb-call-', { 'S-1': '', 'S-SLOW': '-standin_sleep 30', 'S-MID': '-standin_sleep 3' });
 const runtimeDir = () => privateRuntimeDir('nb-call-rt-');
@@ -89,6 +90,7 @@ describe('nb-parity run carried out inside the warm server daemon (stand-in port
     const s = (await status(rt))!;
     assert.equal(s.pid, daemon.pid);
     assert.equal(s.callsServed, 1);
+    assert.equal(s.clients, 0, 'neither the asker nor the daemon\'s own connection counts as a client');
 
     // A cold call never involves the daemon.
     const cold = await nbp(rt, runArgs(ws, ['S-1']).map((a) => (a === 'warm' ? 'cold' : a)));
@@ -110,8 +112,17 @@ describe('nb-parity run carried out inside the warm server daemon (stand-in port
     assert.ok(b.dir.startsWith(ws), `${b.dir} is in the caller's workspace (its working folder)`);
     assert.ok(existsSync(join(ws, 'junit.xml')), 'a relative --junit path is the caller\'s');
     assert.equal(b.env.env_vars?.NB_RUN_PARALLEL, 'marker-7');
-    assert.equal(statSync(join(b.dir, 'summary.md')).mode & 0o777, 0o640, 'umask 027');
+    for (const f of readdirSync(b.dir).filter((n) => n === 'summary.md' || n.endsWith('.bin'))) {
+      assert.equal(statSync(join(b.dir, f)).mode & 0o777, 0o640, `${f}: umask 027 (the PyTorch images too: the warm child takes the caller's)`);
+    }
     // The next call (another environment) sees none of it.
+    // A working folder removed under the caller: like a call in its own process (the workspace is absolute).
+    const gone = makeTempDirSync('nb-call-gone-');
+    const fromGone = execa('sh', ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${join(REPO_ROOT, 'bin/nb-parity.mjs')}" "$@"`, 'sh',
+      ...runArgs(ws, ['S-1'])], { reject: false, env: { NB_PARITY_RUNTIME_DIR: rt } });
+    const g = await fromGone;
+    assert.equal(g.exitCode, 0, String(g.stderr));
+    assert.doesNotMatch(String(g.stderr), /uv_cwd|at .*\.mjs/);
     const next = bundleOf((await nbp(rt, runArgs(ws, ['S-1']))).stdout);
     assert.match(String(next.env.cli_call), /^carried out inside/);
     assert.equal(next.env.env_vars?.NB_RUN_PARALLEL, null);
@@ -155,20 +166,58 @@ describe('nb-parity run carried out inside the warm server daemon (stand-in port
     await until('the killed daemon is gone', () => !alive(daemon.pid), 5000);
   });
 
-  it('another build of nb-parity is declined: the old daemon retires and the call starts one of its own build', async () => {
+  it('another installation runs its calls itself beside the daemon; a rebuild in the daemon\'s own folder retires it', async () => {
     const rt = runtimeDir();
     const ws = workspace();
     const pkg = packageCopy();
-    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0);
-    const old = (await status(rt))!;
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']), {}, pkg)).exitCode, 0);
+    const daemon = (await status(rt))!;
+    // The repository's build is another installation: declined, nothing retires, its PyTorch runs still use the daemon.
+    const other = await nbp(rt, runArgs(ws, ['S-1']));
+    assert.equal(other.exitCode, 0, String(other.stderr));
+    const o = bundleOf(other.stdout);
+    assert.equal(o.env.cli_call, null);
+    assert.deepEqual(o.env.python.torch_runs.map((r) => [r.mode, r.daemon_pid]), [['warm', daemon.pid], ['warm', daemon.pid]]);
+    assert.match(readFileSync(join(rt, 'daemon.log'), 'utf8'), /declined a call from pid \d+: another installation of nb-parity/);
+    assert.equal((await status(rt))!.pid, daemon.pid, 'still the same daemon');
+    // A rebuild of the copy (a file of its dist/ changed): its daemon's code is stale.
+    const chunk = readdirSync(join(pkg, 'dist')).find((n) => n.endsWith('.mjs'))!;
+    writeFileSync(join(pkg, 'dist', chunk), `${readFileSync(join(pkg, 'dist', chunk), 'utf8')}\n`);
     const r = await nbp(rt, runArgs(ws, ['S-1']), {}, pkg);
     assert.equal(r.exitCode, 0, String(r.stderr));
-    assert.equal(bundleOf(r.stdout).env.cli_call, null, 'declined: the copy ran the call itself');
-    await until('the old daemon retired', () => !alive(old.pid), 10_000);
+    assert.equal(bundleOf(r.stdout).env.cli_call, null, 'declined: the rebuilt copy ran the call itself');
+    await until('the old daemon retired', () => !alive(daemon.pid), 10_000);
     assert.match(readFileSync(join(rt, 'daemon.log'), 'utf8'), /declined a call from pid \d+: the client's nb-parity build differs .*retiring/);
-    const again = await nbp(rt, runArgs(ws, ['S-1']), {}, pkg);
-    const b = bundleOf(again.stdout);
-    assert.match(String(b.env.cli_call), /^carried out inside the warm server daemon/);
-    assert.notEqual((await status(rt))!.pid, old.pid);
+    const again = bundleOf((await nbp(rt, runArgs(ws, ['S-1']), {}, pkg)).stdout);
+    assert.match(String(again.env.cli_call), /^carried out inside the warm server daemon/);
+    assert.notEqual((await status(rt))!.pid, daemon.pid);
+  });
+
+  it('clients that vanish mid-conversation (connection closed before the reply) never stop the daemon', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0);
+    const daemon = (await status(rt))!;
+    // Each asks for something and closes the connection at once: the daemon's reply meets EPIPE.
+    for (let i = 0; i < 30; i++) {
+      await new Promise<void>((resolve) => {
+        const s = connect(join(rt, 'warm-torch.sock'));
+        s.on('error', () => undefined);
+        s.on('connect', () => {
+          s.write(`${JSON.stringify({ type: 'hello', version: 2, pid: process.pid })}\n${JSON.stringify({ type: 'status' })}\n`);
+          setTimeout(() => { s.destroy(); resolve(); }, i % 3);
+        });
+      });
+    }
+    // And a call whose caller is SIGKILLed while the daemon writes its progress.
+    const p = nbp(rt, runArgs(ws, ['S-SLOW']).filter((a) => a !== '--quiet'));
+    await until('the call in flight', async () => (await status(rt))?.activeRuns === 2);
+    p.kill('SIGKILL');
+    await p;
+    await until('nothing in flight', async () => (await status(rt))?.activeCalls === 0);
+    assert.equal((await status(rt))!.pid, daemon.pid, 'the same daemon still answers');
+    assert.doesNotMatch(readFileSync(join(rt, 'daemon.log'), 'utf8'), /internal error/);
+    const after = await nbp(rt, runArgs(ws, ['S-1']));
+    assert.match(String(bundleOf(after.stdout).env.cli_call), /^carried out inside the warm server daemon/);
   });
 });

@@ -33,7 +33,7 @@ export interface CallIO { write(fd: 1 | 2, data: string): void; signals: EventEm
 export type CallOutcome = { exitCode: number } | { declined: string; retire?: boolean };
 export type CallHandler = (req: CallRequest, io: CallIO) => Promise<CallOutcome>;
 
-interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort?: AbortController }>; calls: Map<string, EventEmitter> }
+interface Conn { socket: Socket; runs: Map<string, { host?: LocalWarmHost; abort?: AbortController }>; calls: Map<string, EventEmitter>; pid?: number }
 
 /** Torch probes per server life (a torch change on disk restarts the parent: a new life, a new probe). */
 class ProbeCache {
@@ -44,7 +44,7 @@ class ProbeCache {
     const life = () => (server.pid !== undefined ? `${key}#${server.life}` : undefined);
     const before = life();
     const hit = before && this.byLife.get(before);
-    if (hit) return { ...hit, source: `cached by the warm server daemon for server life ${server.life}` };
+    if (hit) return { ...hit, source: `the warm server daemon's cache for server life ${server.life}` };
     // A new life: ask a child of the parent that the call's first run is starting, not a third cold `import torch`.
     const t0 = performance.now();
     const warm = await probeInWarmChild(server, { ...msg.baseEnv, ...msg.env });
@@ -150,10 +150,12 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   process.on('uncaughtException', crashed);
   process.on('unhandledRejection', crashed);
 
-  const status = (): DaemonStatus => ({
+  const status = (asker: Conn): DaemonStatus => ({
     type: 'status', pid: process.pid, version: DAEMON_PROTOCOL, socket: socketPath, startedAt: new Date(startedAt).toISOString(),
     uptimeMs: Date.now() - startedAt, idleMs, idleLeftMs: active + calls ? null : Math.max(0, idleMs - (Date.now() - lastActivity)),
-    activeRuns: active, runsServed: served, activeCalls: calls, callsServed, clients: conns.size,
+    activeRuns: active, runsServed: served, activeCalls: calls, callsServed,
+    // Other clients: not the one asking, nor the connection the calls carried out here keep back to us.
+    clients: [...conns].filter((c) => c !== asker && c.pid !== process.pid).length,
     servers: listWarmServers().map(({ key, server: s }) => ({ key, python: s.python, pid: s.pid ?? null, life: s.life, torch: s.info?.torch ?? null, env: s.env })),
   });
 
@@ -171,7 +173,9 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
       for (const c of conn.calls.values()) c.emit('signal', 'SIGHUP'); // like a closed terminal: cancel, file what ran
     });
     socket.on('error', () => undefined);
-    createInterface({ input: socket }).on('line', (line) => {
+    // readline re-emits the socket's errors (a client gone mid-write: EPIPE, ECONNRESET) on itself: without a listener
+    // they would reach uncaughtException and stop the daemon. The 'close' handler above does the cleaning up.
+    createInterface({ input: socket }).on('error', () => undefined).on('line', (line) => {
       const msg = parseLine<DaemonRequest>(line);
       if (!msg) { send({ type: 'failed', kind: 'rejected', message: 'bad request line' }); return; }
       void handle(conn, msg, send).catch((err: Error) => send({
@@ -183,8 +187,8 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
   async function handle(conn: Conn, msg: DaemonRequest, send: (m: DaemonReply) => void): Promise<void> {
     if (msg.type === 'begin' || msg.type === 'run' || msg.type === 'verdict' || msg.type === 'call') lastActivity = Date.now(); // status polls do not keep it alive
     switch (msg.type) {
-      case 'hello': send({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }); return;
-      case 'status': send(status()); return;
+      case 'hello': conn.pid = msg.pid; send({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }); return;
+      case 'status': send(status(conn)); return;
       case 'stop': send({ type: 'ok' }); await shutdown('stop requested'); return;
       case 'begin': {
         const host = new LocalWarmHost(msg.python, msg.env, log, { idleMs });
@@ -199,7 +203,7 @@ export async function serveDaemon(opts: DaemonOptions): Promise<string> {
         active++;
         try {
           const result = await entry.host.run({ argv: msg.argv, cwd: msg.cwd, module: msg.module, timeoutMs: msg.timeoutMs,
-            baseEnv: msg.baseEnv, signal: entry.abort.signal });
+            baseEnv: msg.baseEnv, umask: msg.umask, signal: entry.abort.signal });
           served++;
           send({ type: 'result', id: msg.id, result: { ...result, daemonPid: process.pid } });
         } finally {

@@ -30,7 +30,7 @@ export class DaemonConnection {
   private closed = false;
   constructor(private socket: Socket, readonly socketPath: string) {
     socket.unref();
-    createInterface({ input: socket }).on('line', (line) => {
+    createInterface({ input: socket }).on('error', () => undefined).on('line', (line) => { // errors: see 'close'
       const m = parseLine<DaemonReply>(line);
       if (!m) return;
       const key = 'id' in m && m.id ? m.id : m.type === 'status' || m.type === 'hello' ? m.type : (m.type === 'ok' ? 'stop' : '');
@@ -86,7 +86,7 @@ function tryConnect(path: string): Promise<Socket | undefined> {
 
 async function handshake(s: Socket, path: string, anyVersion = false): Promise<DaemonConnection> {
   const c = new DaemonConnection(s, path);
-  const hello = await c.ask({ type: 'hello', version: DAEMON_PROTOCOL }, 'hello');
+  const hello = await c.ask({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }, 'hello');
   if (!anyVersion && (hello.type !== 'hello' || hello.version !== DAEMON_PROTOCOL)) {
     c.close();
     throw new WarmServerError(`the running warm server daemon speaks protocol ${(hello as { version?: number }).version}, this nb-parity ${DAEMON_PROTOCOL}; `
@@ -161,7 +161,8 @@ export class DaemonHost implements WarmHost {
     req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const baseEnv = { ...stringEnv(process.env), ...this.overlay };
-      const r = await conn.ask({ type: 'run', id: this.id, argv: req.argv, cwd: req.cwd, module: req.module, timeoutMs: req.timeoutMs, baseEnv }, this.id);
+      const r = await conn.ask({ type: 'run', id: this.id, argv: req.argv, cwd: req.cwd, module: req.module, timeoutMs: req.timeoutMs, baseEnv,
+        umask: process.umask() }, this.id);
       if (r.type !== 'result') throw new WarmServerError(`unexpected daemon reply ${r.type}`, 'rejected');
       return r.result;
     } finally {

@@ -14,15 +14,17 @@ export const DAEMON_PROTOCOL = 2;
  * declines and retires). */
 export interface CallRequest {
   type: 'call'; id: string; argv: string[]; cwd: string; env: Record<string, string>; umask: number; clientPid: number;
-  code: string; tty: { stdout: TtyFacts; stderr: TtyFacts };
+  /** codeIdentity() and codeFolder() of the client: another build in the same folder retires the daemon. */
+  code: string; codeFolder: string; tty: { stdout: TtyFacts; stderr: TtyFacts };
 }
 export interface TtyFacts { isTTY: boolean; columns?: number }
 
 export type DaemonRequest =
-  | { type: 'hello'; version: number }
+  /** `pid`: the client's (the daemon's own connection to itself is not counted as a client). */
+  | { type: 'hello'; version: number; pid?: number }
   /** Find (or create) the server for this interpreter + environment overlay; count the run in the book. */
   | { type: 'begin'; id: string; python: string; env: Record<string, string>; port: string }
-  | { type: 'run'; id: string; argv: string[]; cwd: string; module?: string; timeoutMs?: number; baseEnv: Record<string, string> }
+  | { type: 'run'; id: string; argv: string[]; cwd: string; module?: string; timeoutMs?: number; baseEnv: Record<string, string>; umask?: number }
   | { type: 'verdict'; id: string; life: number; port: string; why: string; cmp: Comparison }
   /** env.json's torch probe (python -c …), answered from a cache per server life: torch cannot change within one. */
   | { type: 'probe'; id: string; python: string; env: Record<string, string>; cwd: string; baseEnv: Record<string, string> }
@@ -53,6 +55,7 @@ export interface DaemonStatus {
   /** Whole `nb-parity run` calls carried out inside the daemon (protocol 2; absent from older daemons). */
   activeCalls?: number;
   callsServed?: number;
+  /** Connected clients other than the one asking (and the daemon's own connection for the calls it carries out). */
   clients: number;
   servers: ServerSummary[];
 }

@@ -43,6 +43,8 @@ export interface RunMessage {
   stdoutPath: string;
   stderrPath: string;
   module?: string;
+  /** The child sets it before importing the port: the files it writes get the run's umask, not the parent's. */
+  umask?: number;
 }
 export type ClientMessage = RunMessage | { type: 'cancel'; id: string } | { type: 'ping'; id: string } | { type: 'shutdown' };
 

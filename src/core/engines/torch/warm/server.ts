@@ -302,7 +302,8 @@ export class WarmTorchServer {
         resolve({ ...base, pid: m.pid, exitCode: m.exitCode ?? undefined, signal: m.signal ?? undefined, childMs: m.wallMs, spare: m.spare === true });
       };
       this.pending.set(id, p);
-      this.send({ type: 'run', id, argv: req.argv, cwd: req.cwd, env, stdoutPath: p.stdoutPath, stderrPath: p.stderrPath, module: req.module });
+      this.send({ type: 'run', id, argv: req.argv, cwd: req.cwd, env, stdoutPath: p.stdoutPath, stderrPath: p.stderrPath, module: req.module,
+        umask: req.umask ?? process.umask() });
       if (req.signal?.aborted) onAbort();
     });
   }

@@ -39,6 +39,8 @@ export interface WarmRunRequest {
   env?: Record<string, string>;
   /** The environment the run inherits instead of this process's (the daemon passes its client's). */
   baseEnv?: Record<string, string>;
+  /** The run's umask, as a cold run would inherit it (default this process's; the daemon passes its client's). */
+  umask?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
   module?: string;
