@@ -1,4 +1,4 @@
-// The thin client of a warm `nb-parity run` (docs/in-server-calls.md): when the per-user warm server daemon is already
+// The thin client of a warm `nb-parity run` or `trace` (docs/in-server-calls.md): when the per-user warm server daemon is already
 // running, the whole call (argv, working folder, complete environment, umask, terminal facts) is carried out inside it
 // (serveCalls.ts), whose code is loaded and JIT-warm, and its output is written here as it comes. This process then
 // loads almost nothing: on the development VM a warm call went from ≈ 0.8 s to ≈ 0.5 s. Anything else (no daemon,
@@ -24,9 +24,10 @@ function torchModeArg(argv: readonly string[]): string | undefined {
   return mode;
 }
 
-/** Calls worth sending: `run` in warm or auto mode (cold never touches the daemon), not a help text, not opted out. */
+/** Calls worth sending: `run` and `trace` in warm or auto mode (cold never touches the daemon), not a help text, not
+ * opted out. */
 export function callInServerWanted(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if (argv[0] !== 'run' || process.platform === 'win32') return false;
+  if ((argv[0] !== 'run' && argv[0] !== 'trace') || process.platform === 'win32') return false;
   if (env.NB_PARITY_IN_SERVER === 'off') return false;
   if (argv.includes('--help') || argv.includes('-h')) return false;
   const mode = torchModeArg(argv) ?? (env.NB_PARITY_TORCH_MODE || 'auto');
@@ -94,7 +95,7 @@ export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = proc
     socket.on('error', () => undefined);
     socket.on('close', () => {
       if (settled) return;
-      if (started) process.stderr.write('nb-parity run: the warm server daemon went away before the call ended; running it in this process\n');
+      if (started) process.stderr.write(`nb-parity ${argv[0]}: the warm server daemon went away before the call ended; running it in this process\n`);
       settle(undefined);
     });
     createInterface({ input: socket }).on('error', () => undefined).on('line', (line) => { // errors: see 'close'

@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // A warm call is carried out by the warm server daemon when one runs (no module loading, no cold JIT here).
-  if (name === 'run') {
+  if (name === 'run' || name === 'trace') {
     const code = await (await import('./callInServer.ts')).callInServer(argv);
     if (code !== undefined) return code;
   }

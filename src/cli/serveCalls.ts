@@ -1,14 +1,21 @@
-// Inside the warm server daemon: carry out a thin client's `nb-parity run` (callInServer.ts) exactly as the client's own
-// process would. For the call's duration this process takes the client's environment (the real one, so programs and
-// libraries see it too), working folder and umask; stdout/stderr writes go to the client with its terminal facts; the
-// client's signals cancel the call. Because those are process-wide, one call at a time: a second client is declined
-// and runs in its own process. A client of another build is declined too, and the daemon retires (its code is stale).
+// Inside the warm server daemon: carry out a thin client's `nb-parity run` or `trace` (callInServer.ts) exactly as
+// the client's own process would. For the call's duration this process takes the client's environment (the real one,
+// so programs and libraries see it too), working folder and umask; stdout/stderr writes go to the client with its
+// terminal facts; the client's signals cancel the call. Because those are process-wide, one call at a time: a second
+// client is declined and runs in its own process. Another installation is declined too; another build in this
+// daemon's own folder makes it retire (its code is stale).
 import type { CallHandler, CallIO } from '../core/engines/torch/warm/daemon.ts';
 import type { CallRequest, TtyFacts } from '../core/engines/torch/warm/daemonProtocol.ts';
 import { useCallContext } from './engineOptions.ts';
 import { guardedCommand } from './usage.ts';
 
 type Stream = NodeJS.WriteStream;
+
+/** The commands a loop calls over and over; loaded ahead when the daemon starts (server.ts). */
+export const CALLS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  run: async () => (await import('./run.ts')).runCommand,
+  trace: async () => (await import('./trace.ts')).traceCommand,
+};
 
 /** Point a stream's writes at the client and give it the client's terminal facts; returns the undo. */
 function redirect(stream: Stream, fd: 1 | 2, io: CallIO, tty: TtyFacts): () => void {
@@ -49,7 +56,9 @@ export function serveCalls(ownCode: string, ownFolder: string): CallHandler {
     if (req.codeFolder !== ownFolder) return { declined: `another installation of nb-parity (${req.codeFolder}; this daemon runs ${ownFolder})` };
     if (req.code !== ownCode) return { declined: 'the client\'s nb-parity build differs from the one this daemon started with', retire: true };
     if (busy) return { declined: 'busy with another call' };
-    if (req.argv[0] !== 'run') return { declined: `"${req.argv[0]}" is not carried out in the server` };
+    const [name, ...rest] = req.argv;
+    const command = CALLS[name];
+    if (!command) return { declined: `"${name}" is not carried out in the server` };
     const cwd = process.cwd();
     try {
       process.chdir(req.cwd);
@@ -69,13 +78,13 @@ export function serveCalls(ownCode: string, ownFolder: string): CallHandler {
           off: () => io.signals.removeAllListeners('signal'),
           quit: () => undefined, // the client quits by itself; its runs were cancelled by the first signal
         },
-        note: `carried out inside the warm server daemon (pid ${process.pid}) for nb-parity run (pid ${req.clientPid}), `
+        note: `carried out inside the warm server daemon (pid ${process.pid}) for nb-parity ${name} (pid ${req.clientPid}), `
           + `in ${req.cwd}: the same code, the caller's environment, working folder and umask (docs/in-server-calls.md)`,
       }),
     ];
     try {
-      const { runCommand } = await import('./run.ts');
-      return { exitCode: await guardedCommand('run', () => runCommand(req.argv.slice(1))) };
+      const run = await command();
+      return { exitCode: await guardedCommand(name, () => run(rest)) };
     } finally {
       for (const u of undo.reverse()) { try { u(); } catch { /* restore the rest */ } }
       busy = false;

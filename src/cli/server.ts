@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { idleTimeoutOption, OptionError } from './engineOptions.ts';
 import { DAEMON_PROTOCOL, connectDaemon, daemonStatus, ensureRuntimeDir, runtimeDirPath, serveDaemon, type DaemonStatus } from '../core/engines/torch/warm/index.ts';
 import { parseCommandArgs } from './usage.ts';
-import { serveCalls } from './serveCalls.ts';
+import { CALLS, serveCalls } from './serveCalls.ts';
 import { codeFolder, codeIdentity } from '../core/codeIdentity.ts';
 
 const HELP = `usage: nb-parity server status [--json] | stop | --daemon [--idle-timeout SEC]
@@ -64,7 +64,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     // Our build as it is now, before anything could replace it: a client of another build is declined (serveCalls.ts).
     const code = codeIdentity();
     const serving = serveDaemon({ dir, idleMs: idle * 1000, log, calls: serveCalls(code, codeFolder()) });
-    void import('./run.ts').catch(() => undefined); // loaded ahead: the first call carried out here starts warm
+    for (const load of Object.values(CALLS)) void load().catch(() => undefined); // loaded ahead: the first call here starts warm
     const why = await serving;
     log(`exited: ${why}`);
     process.exit(0);

@@ -97,6 +97,26 @@ describe('nb-parity run carried out inside the warm server daemon (stand-in port
     assert.equal(bundleOf(cold.stdout).env.cli_call, null);
   });
 
+  it('nb-parity trace is carried out in the daemon too: the same trace diff as in its own process, filed into the case\'s bundle', async () => {
+    const rt = runtimeDir();
+    const ws = workspace();
+    assert.equal((await nbp(rt, runArgs(ws, ['S-1']))).exitCode, 0); // starts the daemon
+    // The embedded engine on both sides: a real traced pixel of the demo's TC-D3 (its -N default differs).
+    const trace = (env: Record<string, string> = {}) => nbp(rt, ['trace', 'TC-D3', '--workspace', ws, '--reference', 'embedded',
+      '--candidate', 'embedded', '--json'], env);
+    const before = (await status(rt))!.callsServed ?? 0;
+    const inServer = await trace();
+    const local = await trace({ NB_PARITY_IN_SERVER: 'off' });
+    assert.equal(inServer.exitCode, 1, String(inServer.stderr));
+    assert.equal(local.exitCode, 1, String(local.stderr));
+    assert.equal((await status(rt))!.callsServed, before + 1, 'one trace carried out in the daemon');
+    const strip = (s: unknown) => { const j = JSON.parse(String(s)) as Record<string, unknown>; for (const k of ['timing', 'bundle', 'files', 'freshBundle']) delete j[k]; return j; };
+    assert.deepEqual(strip(inServer.stdout), strip(local.stdout));
+    const { firstDivergence } = JSON.parse(String(inServer.stdout)) as { firstDivergence: { name: string } | null };
+    assert.ok(firstDivergence?.name, 'a first divergence is named');
+    assert.ok(existsSync(join((JSON.parse(String(inServer.stdout)) as { bundle: string }).bundle, 'first_divergence.md')));
+  });
+
   it('takes the caller\'s environment, working folder and umask for the call, and gives them back', async () => {
     const rt = runtimeDir();
     const ws = workspace();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callInServerWanted } from '../../src/cli/callInServer.ts';
 
-test('only warm/auto `run` calls are offered to the daemon; cold, help, other commands and the opt-out are not', () => {
+test('only warm/auto `run` and `trace` calls are offered to the daemon; cold, help, other commands and the opt-out are not', () => {
   const wanted = (argv: string[], env: NodeJS.ProcessEnv = {}) => callInServerWanted(argv, env);
   assert.equal(wanted(['run', 'TC-D1']), true, 'auto is the default');
   assert.equal(wanted(['run', '--torch-mode', 'warm']), true);
@@ -16,7 +16,9 @@ test('only warm/auto `run` calls are offered to the daemon; cold, help, other co
   assert.equal(wanted(['run'], { NB_PARITY_IN_SERVER: 'off' }), false);
   assert.equal(wanted(['run', '--help']), false);
   assert.equal(wanted(['run', '-h']), false);
-  assert.equal(wanted(['trace', '--case', 'TC-D1']), false);
+  assert.equal(wanted(['trace', 'TC-D1']), true);
+  assert.equal(wanted(['trace', 'TC-D1', '--torch-mode', 'cold']), false);
+  assert.equal(wanted(['record', '--ledger', 'docs/fix_plan.md']), false);
   assert.equal(wanted(['cases']), false);
   // A bad mode is left to the run's own option check (exit 2 with its message), in this process.
   assert.equal(wanted(['run', '--torch-mode', 'lukewarm']), false);
