@@ -4,12 +4,11 @@
 // loads almost nothing: on the development VM a warm call went from ≈ 0.8 s to ≈ 0.5 s. Anything else (no daemon,
 // cold mode, another build, a daemon busy with another call) returns undefined and the call runs in this process as
 // before; so does a daemon that went away before the call ended (after saying so).
-import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { codeFolder, codeIdentity } from '../core/codeIdentity.ts';
-import { DAEMON_PROTOCOL, encodeLine, parseLine, type CallRequest, type DaemonReply } from '../core/engines/torch/warm/daemonProtocol.ts';
-import { SOCKET_NAME, checkPrivateDir, checkSocketFile, runtimeDirPath } from '../core/engines/torch/warm/runtimeDir.ts';
+import { DAEMON_PROTOCOL, encodeLine, parseLine, stringEnv, type CallRequest, type DaemonReply } from '../core/engines/torch/warm/daemonProtocol.ts';
+import { SOCKET_NAME, checkPrivateDir, connectSocket, runtimeDirPath } from '../core/engines/torch/warm/runtimeDir.ts';
 
 /** How long a call waits for a daemon of another build to stop before running here anyway (its runs may be busy). */
 const RETIRE_WAIT_MS = 1500;
@@ -34,20 +33,6 @@ export function callInServerWanted(argv: readonly string[], env: NodeJS.ProcessE
   return mode === 'warm' || mode === 'auto';
 }
 
-function connectTo(path: string): Promise<Socket | undefined> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.once('connect', () => resolve(s));
-    s.once('error', () => resolve(undefined));
-  });
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
 /** The call's exit code when the daemon carried it out; undefined when this process must run it. */
 export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   if (!callInServerWanted(argv, env)) return undefined;
@@ -57,15 +42,15 @@ export async function callInServer(argv: string[], env: NodeJS.ProcessEnv = proc
   } catch {
     return undefined; // a working folder removed under us: the call itself decides whether that matters
   }
-  const path = join(runtimeDirPath(env), SOCKET_NAME);
+  const dir = runtimeDirPath(env);
+  let socket;
   try {
-    checkPrivateDir(runtimeDirPath(env));
-    checkSocketFile(path);
+    checkPrivateDir(dir);
+    socket = await connectSocket(join(dir, SOCKET_NAME));
   } catch {
-    return undefined; // no daemon, or a folder/socket we must not trust: the in-process run says why, as before
+    // a folder or socket we must not trust: the in-process run says why, as before
   }
-  const socket = await connectTo(path);
-  if (!socket) return undefined;
+  if (!socket) return undefined; // (or no daemon listening)
   return new Promise<number | undefined>((resolve) => {
     const id = `call-${process.pid}`;
     let started = false; // the daemon accepted the call (output may follow)

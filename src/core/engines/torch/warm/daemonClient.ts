@@ -3,27 +3,21 @@
 // Anything that goes wrong (unsafe runtime folder, daemon will not start, other protocol version, daemon died) is a
 // WarmServerError, so the dispatcher runs cold and says why.
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TorchServerSettings } from '../../../settings.ts';
 import type { CheckDecision, Comparison } from './authoritative.ts';
-import { DAEMON_PROTOCOL, encodeLine, parseLine, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
+import { DAEMON_PROTOCOL, encodeLine, parseLine, stringEnv, type DaemonReply, type DaemonRequest, type DaemonStatus } from './daemonProtocol.ts';
 import type { WarmHost, WarmHostResult } from './host.ts';
 import type { TorchProbe } from '../resolve.ts';
-import { SOCKET_NAME, checkSocketFile, ensureRuntimeDir, RuntimeDirError } from './runtimeDir.ts';
+import { SOCKET_NAME, connectSocket, ensureRuntimeDir, RuntimeDirError } from './runtimeDir.ts';
 import { WarmServerError, type WarmRunRequest } from './server.ts';
 
 type Waiter = (m: DaemonReply | Error) => void;
 
 /** Variables that shape what torch does at import time: part of the server key, and set on the daemon's parent. */
 const IMPORT_ENV = /^(OMP_|MKL_|KMP_|OPENBLAS_|CUDA_|TORCH|PYTORCH_|NANOBRAGG_|PYTHON|LD_LIBRARY_PATH$|PATH$)/;
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}
 
 export class DaemonConnection {
   private waiters = new Map<string, Waiter>();
@@ -71,19 +65,6 @@ export class DaemonConnection {
 let current: DaemonConnection | undefined;
 let connecting: Promise<DaemonConnection> | undefined;
 
-function tryConnect(path: string): Promise<Socket | undefined> {
-  return new Promise((resolve, reject) => {
-    try { checkSocketFile(path); } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') { resolve(undefined); return; }
-      reject(err);
-      return;
-    }
-    const s = connect(path);
-    s.once('connect', () => resolve(s));
-    s.once('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? resolve(undefined) : reject(err)));
-  });
-}
-
 async function handshake(s: Socket, path: string, anyVersion = false): Promise<DaemonConnection> {
   const c = new DaemonConnection(s, path);
   const hello = await c.ask({ type: 'hello', version: DAEMON_PROTOCOL, pid: process.pid }, 'hello');
@@ -99,7 +80,7 @@ async function handshake(s: Socket, path: string, anyVersion = false): Promise<D
  * `status` and `stop`, which every protocol version answers alike (an old daemon must stay stoppable after an upgrade). */
 export async function connectDaemon(env: NodeJS.ProcessEnv = process.env, anyVersion = false): Promise<DaemonConnection | undefined> {
   const path = join(ensureRuntimeDir(env), SOCKET_NAME);
-  const s = await tryConnect(path);
+  const s = await connectSocket(path);
   return s ? handshake(s, path, anyVersion) : undefined;
 }
 
@@ -110,7 +91,7 @@ export function daemonConnection(settings: TorchServerSettings, onLog?: (line: s
     try {
       const dir = ensureRuntimeDir();
       const path = join(dir, SOCKET_NAME);
-      let s = await tryConnect(path);
+      let s = await connectSocket(path);
       if (!s) {
         const [cmd, ...args] = settings.command;
         const idle = settings.idleMs !== undefined ? ['--idle-timeout', String(settings.idleMs / 1000)] : [];
@@ -119,7 +100,7 @@ export function daemonConnection(settings: TorchServerSettings, onLog?: (line: s
         child.on('error', () => undefined);
         child.unref();
         const deadline = Date.now() + (settings.startTimeoutMs ?? 30_000);
-        while (!(s = await tryConnect(path)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 40));
+        while (!(s = await connectSocket(path)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 40));
         if (!s) throw new WarmServerError(`the warm server daemon did not come up on ${path}; see "nb-parity server status"`, 'start-failed');
       }
       current = await handshake(s, path);

@@ -86,3 +86,10 @@ export function parseLine<T extends { type: string }>(line: string): T | undefin
     return undefined;
   }
 }
+
+/** An environment as the protocol carries it: string values only (unset variables left out). */
+export function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}

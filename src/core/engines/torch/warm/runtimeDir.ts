@@ -3,6 +3,7 @@
 // then checked with lstat (not a symlink, owned by us, no group/other access). A folder that fails the check is refused
 // with a message saying what to do; the caller then runs cold.
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -60,4 +61,19 @@ export function checkSocketFile(path: string): void {
   if (!st.isSocket()) throw new RuntimeDirError(`${path} is not a socket, refused; remove it`);
   if (uid() >= 0 && st.uid !== uid()) throw new RuntimeDirError(`the warm server socket ${path} belongs to another user (uid ${st.uid}), refused; remove it`);
   if (st.mode & 0o022) throw new RuntimeDirError(`the warm server socket ${path} has mode ${octal(st.mode)} (writable by group/others), refused; remove it`);
+}
+
+/** A connection to the daemon's socket; undefined when none listens (no socket file, or a dead daemon's). A socket
+ * that fails checkSocketFile is refused (rejects with its message). */
+export function connectSocket(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve, reject) => {
+    try { checkSocketFile(path); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') { resolve(undefined); return; }
+      reject(err);
+      return;
+    }
+    const s = connect(path);
+    s.once('connect', () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? resolve(undefined) : reject(err)));
+  });
 }
