@@ -28,7 +28,7 @@ function describe(s: DaemonStatus): string {
     `warm server daemon pid ${s.pid} (protocol ${s.version}${s.version !== DAEMON_PROTOCOL ? `; this nb-parity speaks ${DAEMON_PROTOCOL}, so its runs go cold: "nb-parity server stop" stops it` : ''})`,
     `  socket:     ${s.socket}`,
     `  uptime:     ${secs(s.uptimeMs)}, runs served ${s.runsServed}, runs in flight ${s.activeRuns}, clients ${s.clients}`,
-    ...(s.callsServed !== undefined ? [`  calls:      ${s.callsServed} carried out here, ${s.activeCalls ?? 0} in flight (nb-parity run calls made while it runs)`] : []),
+    ...(s.callsServed !== undefined ? [`  calls:      ${s.callsServed} carried out here, ${s.activeCalls ?? 0} in flight (nb-parity run and trace calls made while it runs)`] : []),
     `  idle stop:  after ${secs(s.idleMs)} without runs; ${s.idleLeftMs === null ? 'runs or calls in flight' : `${secs(s.idleLeftMs)} left`}`,
     `  servers:    ${s.servers.length ? '' : 'none'}`,
   ];
